@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlNetConcepts.IO;
+
+/// <summary>
+/// Reader and writer for the safetensors format (Hugging Face): an 8-byte little-endian header
+/// length, a JSON header mapping each tensor name to its dtype, shape and byte range, an
+/// optional <c>__metadata__</c> string map, then the raw little-endian data.
+/// Reads F32, F16, BF16, F64, I64, I32, U8 and BOOL; writes F32, I64 and I32.
+/// </summary>
+public static class SafeTensors
+{
+    /// <summary>Largest header accepted (the reference implementation uses the same 100 MB bound).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Reads a safetensors file.</summary>
+    public static SafeTensorsContent ReadFile(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new ConceptDataException($"{path}: cannot read file ({e.Message}).", e); }
+        return Read(bytes, path);
+    }
+
+    /// <summary>Parses safetensors bytes; <paramref name="source"/> names the origin in error messages.</summary>
+    public static SafeTensorsContent Read(ReadOnlySpan<byte> bytes, string source)
+    {
+        if (bytes.Length < 8) throw new ConceptDataException($"{source}: not a safetensors file (shorter than the 8-byte header length).");
+        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLen > MaxHeaderBytes)
+            throw new ConceptDataException($"{source}: safetensors header of {headerLen} bytes exceeds the {MaxHeaderBytes}-byte limit.");
+        if ((ulong)bytes.Length - 8 < headerLen)
+            throw new ConceptDataException($"{source}: safetensors header length {headerLen} runs past the end of the file ({bytes.Length} bytes).");
+        var data = bytes[(8 + (int)headerLen)..];
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(bytes.Slice(8, (int)headerLen)) as JsonObject
+                ?? throw new ConceptDataException($"{source}: safetensors header is not a JSON object.");
+        }
+        catch (JsonException e) { throw new ConceptDataException($"{source}: safetensors header is not valid JSON ({e.Message}).", e); }
+
+        var metadata = new Dictionary<string, string>();
+        var entries = new List<(string Name, NdType Type, long[] Shape, long Begin, long End)>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__")
+            {
+                if (node is JsonObject m)
+                    foreach (var (k, v) in m) metadata[k] = v?.GetValue<string>() ?? "";
+                continue;
+            }
+            if (node is not JsonObject t) throw new ConceptDataException($"{source}: entry '{name}' is not an object.");
+            var type = ParseType(t["dtype"]?.GetValue<string>(), name, source);
+            var shape = (t["shape"] as JsonArray)?.Select(x => x!.GetValue<long>()).ToArray()
+                ?? throw new ConceptDataException($"{source}: tensor '{name}' has no shape.");
+            var offs = (t["data_offsets"] as JsonArray)?.Select(x => x!.GetValue<long>()).ToArray();
+            if (offs is not { Length: 2 }) throw new ConceptDataException($"{source}: tensor '{name}' has no valid data_offsets.");
+            long count = 1;
+            foreach (var d in shape)
+            {
+                if (d < 0) throw new ConceptDataException($"{source}: tensor '{name}' has a negative dimension.");
+                count = checked(count * d);
+            }
+            if (offs[0] < 0 || offs[1] < offs[0] || offs[1] > data.Length)
+                throw new ConceptDataException($"{source}: tensor '{name}' data_offsets [{offs[0]}, {offs[1]}] are outside the {data.Length}-byte data section.");
+            if (offs[1] - offs[0] != count * ElementSize(type))
+                throw new ConceptDataException($"{source}: tensor '{name}' with shape ({string.Join(", ", shape)}) and dtype {t["dtype"]} needs {count * ElementSize(type)} bytes but its offsets span {offs[1] - offs[0]}.");
+            entries.Add((name, type, shape, offs[0], offs[1]));
+        }
+        var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        for (int i = 1; i < sorted.Count; i++)
+            if (sorted[i].Begin < sorted[i - 1].End)
+                throw new ConceptDataException($"{source}: tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' have overlapping data_offsets.");
+
+        var tensors = new Dictionary<string, NdArray>(StringComparer.Ordinal);
+        foreach (var e in entries)
+            tensors[e.Name] = Decode(e.Type, e.Shape, data[(int)e.Begin..(int)e.End]);
+        return new SafeTensorsContent(tensors, metadata, source);
+    }
+
+    /// <summary>Writes tensors (F32, I64 or I32) and optional metadata to a stream.</summary>
+    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, NdArray>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var header = new JsonObject();
+        if (metadata is { Count: > 0 })
+        {
+            var m = new JsonObject();
+            foreach (var (k, v) in metadata) m[k] = v;
+            header["__metadata__"] = m;
+        }
+        var list = tensors.ToList();
+        long offset = 0;
+        foreach (var (name, t) in list)
+        {
+            string dtype = t.Type switch
+            {
+                NdType.Float32 => "F32",
+                NdType.Int64 => "I64",
+                NdType.Int32 => "I32",
+                _ => throw new NotSupportedException($"Writing {t.Type} to safetensors is not supported (F32, I64, I32 are)."),
+            };
+            long bytes = t.Length * ElementSize(t.Type);
+            header[name] = new JsonObject
+            {
+                ["dtype"] = dtype,
+                ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)d).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + bytes),
+            };
+            offset += bytes;
+        }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        int pad = (8 - json.Length % 8) % 8; // keep the data section 8-byte aligned, as the reference writer does
+        Span<byte> len = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)(json.Length + pad));
+        stream.Write(len);
+        stream.Write(json);
+        for (int i = 0; i < pad; i++) stream.WriteByte((byte)' ');
+        foreach (var (_, t) in list)
+        {
+            ReadOnlySpan<byte> raw = t.Data switch
+            {
+                float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+                long[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+                int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+                _ => throw new NotSupportedException(),
+            };
+            stream.Write(raw);
+        }
+    }
+
+    /// <summary>Writes a safetensors file atomically (temporary file, then rename).</summary>
+    public static void WriteFile(string path, IEnumerable<KeyValuePair<string, NdArray>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+        => AtomicFile.Write(path, s => Write(s, tensors, metadata));
+
+    private static NdType ParseType(string? dtype, string name, string source) => dtype switch
+    {
+        "F32" => NdType.Float32, "F64" => NdType.Float64, "F16" => NdType.Float16, "BF16" => NdType.BFloat16,
+        "I64" => NdType.Int64, "I32" => NdType.Int32, "U8" => NdType.UInt8, "BOOL" => NdType.Bool,
+        _ => throw new ConceptDataException($"{source}: tensor '{name}' has unsupported dtype '{dtype}' (supported: F32, F64, F16, BF16, I64, I32, U8, BOOL)."),
+    };
+
+    internal static int ElementSize(NdType t) => t switch
+    {
+        NdType.Float64 or NdType.Int64 => 8,
+        NdType.Float32 or NdType.Int32 => 4,
+        NdType.Float16 or NdType.BFloat16 => 2,
+        _ => 1,
+    };
+
+    private static NdArray Decode(NdType type, long[] shape, ReadOnlySpan<byte> raw)
+    {
+        // Safetensors data is little-endian, as is every platform .NET runs on here.
+        Array data = type switch
+        {
+            NdType.Float32 => MemoryMarshal.Cast<byte, float>(raw).ToArray(),
+            NdType.Float64 => MemoryMarshal.Cast<byte, double>(raw).ToArray(),
+            NdType.Float16 => MemoryMarshal.Cast<byte, Half>(raw).ToArray(),
+            NdType.BFloat16 => MemoryMarshal.Cast<byte, ushort>(raw).ToArray(),
+            NdType.Int64 => MemoryMarshal.Cast<byte, long>(raw).ToArray(),
+            NdType.Int32 => MemoryMarshal.Cast<byte, int>(raw).ToArray(),
+            NdType.UInt8 => raw.ToArray(),
+            _ => raw.ToArray().Select(b => b != 0).ToArray(),
+        };
+        return new NdArray(type, shape, data);
+    }
+}
+
+/// <summary>The tensors and metadata of a safetensors file.</summary>
+/// <param name="Tensors">Tensors by name.</param>
+/// <param name="Metadata">The <c>__metadata__</c> string map (empty when absent).</param>
+/// <param name="Source">File name or description used in error messages.</param>
+public sealed record SafeTensorsContent(IReadOnlyDictionary<string, NdArray> Tensors, IReadOnlyDictionary<string, string> Metadata, string Source)
+{
+    /// <summary>The tensor with the given name; a clear error listing the names when absent.</summary>
+    public NdArray this[string name] => Tensors.TryGetValue(name, out var t)
+        ? t
+        : throw new ConceptDataException($"{Source}: no tensor named '{name}' (present: {string.Join(", ", Tensors.Keys)}).");
+}
