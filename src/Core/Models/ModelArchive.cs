@@ -49,6 +49,10 @@ public static class ModelArchive
         => Save(transformer as ISavableComponent
             ?? throw new ConceptDataException($"{transformer.GetType().Name} cannot be saved (it is not an ISavableComponent)."), path);
 
+    /// <summary>Saves a component that is both a transformer and savable (the usual case; avoids overload ambiguity).</summary>
+    public static void Save<T>(T component, string path) where T : IConceptTransformer, ISavableComponent
+        => Save((ISavableComponent)component, path);
+
     private static JsonObject Describe(string kind, ModelSaveContext ctx)
     {
         var children = new JsonObject();

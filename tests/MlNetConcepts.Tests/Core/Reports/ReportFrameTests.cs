@@ -1,0 +1,87 @@
+using MlNetConcepts.Data;
+using MlNetConcepts.Reports;
+
+namespace MlNetConcepts.Tests.Core.Reports;
+
+[TestClass]
+public sealed class ReportFrameTests
+{
+    private static ReportFrame Sample() => new ReportFrame("scores")
+        .Add("neuron", new[] { 0, 1, 2, 3, 4 })
+        .Add("ms", new[] { 0.5, double.NaN, 0.9, 0.1, 0.7 })
+        .Add("label", new[] { "a", "b,c", "say \"hi\"", "d", "e|f" })
+        .WithParameter("top_n", 16);
+
+    [TestMethod]
+    public void OrderByPutsNaNLastInBothDirections()
+    {
+        var f = Sample();
+        CollectionAssert.AreEqual(new[] { 3, 0, 4, 2, 1 }, f.OrderBy("ms").Int32s("neuron"));
+        CollectionAssert.AreEqual(new[] { 2, 4, 0, 3, 1 }, f.OrderBy("ms", descending: true).Int32s("neuron"));
+        CollectionAssert.AreEqual(new[] { 2, 4 }, f.OrderBy("ms", descending: true).Head(2).Int32s("neuron"));
+    }
+
+    [TestMethod]
+    public void DescribeMatchesNumpyConventions()
+    {
+        // numpy on [1, 2, 3, 4] (NaN dropped): mean 2.5, std(ddof=1) = sqrt(5/3),
+        // percentile(25/50/75, linear) = 1.75 / 2.5 / 3.25.
+        var f = new ReportFrame("x").Add("v", new[] { 4.0, double.NaN, 1.0, 3.0, 2.0 }).Describe();
+        Assert.AreEqual(4L, ((long[])f["count"].Values)[0]);
+        Assert.AreEqual(1L, ((long[])f["nan"].Values)[0]);
+        Assert.AreEqual(2.5, f.Doubles("mean")[0], 1e-12);
+        Assert.AreEqual(Math.Sqrt(5.0 / 3.0), f.Doubles("std")[0], 1e-12);
+        Assert.AreEqual(1.75, f.Doubles("q25")[0], 1e-12);
+        Assert.AreEqual(2.5, f.Doubles("median")[0], 1e-12);
+        Assert.AreEqual(3.25, f.Doubles("q75")[0], 1e-12);
+        Assert.AreEqual(1.0, f.Doubles("min")[0]);
+        Assert.AreEqual(4.0, f.Doubles("max")[0]);
+    }
+
+    [TestMethod]
+    public void CsvQuotesFieldsThatNeedIt()
+    {
+        var lines = Sample().ToCsv().Split('\n');
+        Assert.AreEqual("neuron,ms,label", lines[0]);
+        Assert.AreEqual("1,NaN,\"b,c\"", lines[2]);
+        Assert.AreEqual("2,0.9,\"say \"\"hi\"\"\"", lines[3]);
+    }
+
+    [TestMethod]
+    public void JsonWritesNaNAsNullAndCarriesParameters()
+    {
+        var doc = System.Text.Json.JsonDocument.Parse(Sample().ToJson());
+        Assert.AreEqual("16", doc.RootElement.GetProperty("parameters").GetProperty("top_n").GetString());
+        var row1 = doc.RootElement.GetProperty("rows")[1];
+        Assert.AreEqual(System.Text.Json.JsonValueKind.Null, row1.GetProperty("ms").ValueKind);
+        Assert.AreEqual(0.9, doc.RootElement.GetProperty("rows")[2].GetProperty("ms").GetDouble());
+    }
+
+    [TestMethod]
+    public void MarkdownEscapesPipes()
+    {
+        var md = Sample().ToMarkdown();
+        StringAssert.Contains(md, "e\\|f");
+        StringAssert.Contains(md, "| neuron | ms | label |");
+    }
+
+    [TestMethod]
+    public void AFrameIsAView()
+    {
+        IConceptView view = Sample();
+        Assert.AreEqual(5L, view.RowCount);
+        using var cursor = view.GetCursor(batchSize: 2);
+        var ms = new List<double>();
+        while (cursor.MoveNext()) ms.AddRange(cursor.GetDoubles(view.Schema["ms"].Index).ToArray());
+        Assert.AreEqual(5, ms.Count);
+        Assert.AreEqual(0.7, ms[4]);
+    }
+
+    [TestMethod]
+    public void MismatchedColumnLengthsAreRejected()
+    {
+        var f = new ReportFrame("x").Add("a", new[] { 1, 2 });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => f.Add("b", new[] { 1.0 }));
+        StringAssert.Contains(e.Message, "has 1 rows but report 'x' has 2");
+    }
+}
