@@ -1,0 +1,18 @@
+namespace MlNetConcepts.IO;
+
+public static partial class NpyFile
+{
+    /// <summary>
+    /// Reads only the header of a <c>.npy</c> file: its element type and shape, and checks that the
+    /// file is long enough for them. Lets callers validate inputs before any long computation.
+    /// </summary>
+    public static (NdType Type, long[] Shape) ReadShape(string path)
+    {
+        using var s = OpenRead(path);
+        var h = NpyHeader.Parse(s, path);
+        long need = h.ElementCount * h.ElementSize;
+        if (s.Length - s.Position < need)
+            throw new ConceptDataException($"{path}: truncated data: shape {h.ShapeText} of {h.Descr} needs {need} bytes but only {s.Length - s.Position} follow the header.");
+        return (h.Type, h.Shape);
+    }
+}

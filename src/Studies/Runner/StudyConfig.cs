@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MlNetConcepts.Studies.Runner;
+
+/// <summary>
+/// What a robustness study runs (seed 000's three stages, plus seed 003's stability, modality and
+/// bridge analyses). Read from <c>study.json</c> or built from plain CLI flags; paths are
+/// relative to the config file's folder.
+/// </summary>
+public sealed record StudyConfig
+{
+    /// <summary>One activation set per layer, rows aligned across layers and metadata.</summary>
+    public List<StudyLayer> Layers { get; init; } = new();
+
+    /// <summary>Optional auxiliary image embeddings (rows × e) for MonoSemanticity (seed 002 eq. 9).</summary>
+    public string? Embeddings { get; init; }
+
+    /// <summary>Optional modality per row (int .npy: 0 = image, 1 = text), for modality scores.</summary>
+    public string? Modality { get; init; }
+
+    /// <summary>Optional pair id per row (int .npy): rows sharing an id are an aligned image–text pair, for bridge scores.</summary>
+    public string? Pairs { get; init; }
+
+    /// <summary>Optional class label per row (int .npy), for NMI/ARI of the clusters.</summary>
+    public string? Labels { get; init; }
+
+    /// <summary>Optional images referenced by the rows, for collages.</summary>
+    public StudyImages? Images { get; init; }
+
+    /// <summary>Optional ground-truth file written by <c>mlnc synth multimodal</c> (found automatically beside the first layer).</summary>
+    public string? GroundTruth { get; init; }
+
+    /// <summary>SAEs to train per layer.</summary>
+    public List<SaeSpec> Saes { get; init; } = new();
+
+    /// <summary>Clusterers to fit per layer.</summary>
+    public List<ClusterSpec> Clusters { get; init; } = new();
+
+    /// <summary>Seeds per SAE (≥ 2 gives stability, seed 003 eq. 4).</summary>
+    public int Seeds { get; init; } = 2;
+
+    /// <summary>Overlap threshold τ: a cluster and a feature match when O_jk ≥ τ (seed 000 §4).</summary>
+    public double Tau { get; init; } = 0.5;
+
+    /// <summary>N of the top-N MonoSemanticity variant and of the collages.</summary>
+    public int TopN { get; init; } = 16;
+
+    /// <summary>Energy-ranked concepts kept for the restricted stability (top-M).</summary>
+    public int StabilityTopM { get; init; } = 32;
+
+    /// <summary>Rows sampled for agglomerative clustering (it is exact and quadratic in memory).</summary>
+    public int AgglomerativeSample { get; init; } = 3000;
+
+    /// <summary>Matched pairs shown with collages and core representatives.</summary>
+    public int ReportPairs { get; init; } = 8;
+
+    /// <summary>Seed of every random choice in the study.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Serializer settings: camelCase or snake_case keys both read; comments and trailing commas allowed.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Reads a config file and resolves relative paths against its folder.</summary>
+    public static StudyConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new ConceptDataException($"{path}: study config not found.");
+        StudyConfig? c;
+        try { c = JsonSerializer.Deserialize<StudyConfig>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { throw new ConceptDataException($"{path}: invalid study config ({e.Message}).", e); }
+        if (c is null) throw new ConceptDataException($"{path}: the study config is empty.");
+        return c.ResolvePaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>The config with every relative path made absolute against <paramref name="baseDir"/>.</summary>
+    public StudyConfig ResolvePaths(string baseDir)
+    {
+        string? R(string? p) => p is null ? null : Path.GetFullPath(p, baseDir);
+        return this with
+        {
+            Layers = Layers.Select(l => l with { Path = R(l.Path)! }).ToList(),
+            Embeddings = R(Embeddings),
+            Modality = R(Modality),
+            Pairs = R(Pairs),
+            Labels = R(Labels),
+            GroundTruth = R(GroundTruth),
+            Images = Images is null ? null : Images with { Idx = R(Images.Idx), Directory = R(Images.Directory), Index = R(Images.Index) },
+        };
+    }
+
+    /// <summary>The config as JSON (written to the output as the resolved config).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>A layer's activation file.</summary>
+/// <param name="Name">Layer name used in outputs (letters, digits, '-', '_', '.').</param>
+/// <param name="Path">A 2-D float <c>.npy</c> (rows × width).</param>
+public sealed record StudyLayer(string Name, string Path);
+
+/// <summary>An SAE to train: variant, expansion (width = expansion × input width), k (active latents).</summary>
+public sealed record SaeSpec(string Arch, int Expansion, int K)
+{
+    /// <summary>Training steps (0: chosen from the data size, about ten epochs).</summary>
+    public int Steps { get; init; }
+
+    /// <summary>Batch size.</summary>
+    public int Batch { get; init; } = 1024;
+
+    /// <summary>Parses <c>ARCH:EXPANSION:K</c>.</summary>
+    public static SaeSpec Parse(string text)
+    {
+        var p = text.Split(':');
+        if (p.Length != 3 || !int.TryParse(p[1], out int e) || !int.TryParse(p[2], out int k))
+            throw new ConceptDataException($"--sae '{text}': expected ARCH:EXPANSION:K, e.g. batchtopk:4:8.");
+        return new SaeSpec(p[0].Trim().ToLowerInvariant(), e, k);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Arch}:{Expansion}:{K}";
+}
+
+/// <summary>A clusterer to fit: method (kmeans, spherical, minibatch, agglomerative) and k.</summary>
+public sealed record ClusterSpec(string Method, int K)
+{
+    /// <summary>Linkage for agglomerative clustering (ward, average, complete).</summary>
+    public string Linkage { get; init; } = "ward";
+
+    /// <summary>Parses <c>METHOD:K</c> (agglomerative may add <c>:LINKAGE</c>).</summary>
+    public static ClusterSpec Parse(string text)
+    {
+        var p = text.Split(':');
+        if (p.Length is < 2 or > 3 || !int.TryParse(p[1], out int k))
+            throw new ConceptDataException($"--clusters '{text}': expected METHOD:K, e.g. kmeans:32 or agglomerative:32:ward.");
+        var spec = new ClusterSpec(p[0].Trim().ToLowerInvariant(), k);
+        return p.Length == 3 ? spec with { Linkage = p[2].Trim().ToLowerInvariant() } : spec;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Method == "agglomerative" ? $"{Method}:{K}:{Linkage}" : $"{Method}:{K}";
+}
+
+/// <summary>Where the images behind the rows are: an IDX file or a folder, and an optional per-row image index.</summary>
+public sealed record StudyImages
+{
+    /// <summary>An IDX image file (e.g. Fashion-MNIST); row r shows image index[r] (or r).</summary>
+    public string? Idx { get; init; }
+
+    /// <summary>A folder of image files (PNG/PPM); row r shows file index[r] in sorted order.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Optional int .npy giving each row's image number (−1: no image, e.g. a text row).</summary>
+    public string? Index { get; init; }
+}

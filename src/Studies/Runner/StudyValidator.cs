@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using MlNetConcepts.IO;
+
+namespace MlNetConcepts.Studies.Runner;
+
+/// <summary>
+/// Checks a study config against its files before any long computation starts: every file
+/// exists and has the right shape, row counts agree, metadata values are valid, and every SAE
+/// variant and clustering method is known. Errors name the file or option at fault.
+/// </summary>
+public static partial class StudyValidator
+{
+    /// <summary>Known SAE variants (the trainer registry's keys).</summary>
+    public static readonly string[] SaeVariants = ["relu", "topk", "batchtopk", "jumprelu", "matryoshka"];
+
+    /// <summary>Known clustering methods.</summary>
+    public static readonly string[] ClusterMethods = ["kmeans", "spherical", "minibatch", "agglomerative"];
+
+    /// <summary>Validated facts about the inputs.</summary>
+    /// <param name="Rows">Rows shared by every layer and metadata file.</param>
+    /// <param name="Widths">Width of each layer, by name.</param>
+    public sealed record Facts(long Rows, IReadOnlyDictionary<string, int> Widths);
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex LayerName();
+
+    /// <summary>Validates; returns the row count and widths or throws a <see cref="ConceptDataException"/>.</summary>
+    public static Facts Validate(StudyConfig c)
+    {
+        if (c.Layers.Count == 0) throw new ConceptDataException("study: no layers given (use --layer NAME=X.npy or \"layers\" in the config).");
+        var widths = new Dictionary<string, int>(StringComparer.Ordinal);
+        long rows = -1;
+        string? first = null;
+        foreach (var layer in c.Layers)
+        {
+            if (!LayerName().IsMatch(layer.Name) || layer.Name is "." or "..")
+                throw new ConceptDataException($"study: layer name '{layer.Name}' may only contain letters, digits, '-', '_' and '.'.");
+            if (widths.ContainsKey(layer.Name)) throw new ConceptDataException($"study: layer '{layer.Name}' is given twice.");
+            var (type, shape) = NpyFile.ReadShape(layer.Path);
+            if (shape.Length != 2) throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' must be a 2-D array (rows × width), but its shape is ({string.Join(", ", shape)}).");
+            if (type is not (NdType.Float32 or NdType.Float64 or NdType.Float16))
+                throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' must hold floats, not {NdArray.NumpyName(type)}.");
+            if (shape[0] < 2) throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' has {shape[0]} rows; a study needs data.");
+            if (rows >= 0 && shape[0] != rows)
+                throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' has {shape[0]} rows but layer '{first}' has {rows}; rows must be aligned.");
+            rows = shape[0];
+            first ??= layer.Name;
+            widths[layer.Name] = checked((int)shape[1]);
+        }
+
+        CheckRows(c.Embeddings, "embeddings", rows, twoD: true);
+        var modality = CheckRows(c.Modality, "modality", rows, twoD: false);
+        if (modality is not null && NpyFile.Read(c.Modality!).ToInt64().FirstOrDefault(v => v is not (0 or 1), -1) is long bad and not -1)
+            throw new ConceptDataException($"{c.Modality}: modality values must be 0 (image) or 1 (text); found {bad}.");
+        CheckRows(c.Pairs, "pairs", rows, twoD: false);
+        CheckRows(c.Labels, "labels", rows, twoD: false);
+        if (c.Pairs is not null && c.Modality is null)
+            throw new ConceptDataException("study: --pairs needs --modality (a pair joins an image row and a text row).");
+        if (c.Images is { } img)
+        {
+            if (img.Idx is null == (img.Directory is null)) throw new ConceptDataException("study: images need exactly one of 'idx' or 'directory'.");
+            if (img.Idx is not null && !File.Exists(img.Idx)) throw new ConceptDataException($"{img.Idx}: image file not found.");
+            if (img.Directory is not null && !Directory.Exists(img.Directory)) throw new ConceptDataException($"{img.Directory}: image folder not found.");
+            CheckRows(img.Index, "image index", rows, twoD: false);
+        }
+        if (c.GroundTruth is not null && !File.Exists(c.GroundTruth)) throw new ConceptDataException($"{c.GroundTruth}: ground-truth file not found.");
+
+        if (c.Saes.Count == 0 && c.Clusters.Count == 0) throw new ConceptDataException("study: nothing to run (no --sae and no --clusters).");
+        foreach (var s in c.Saes)
+        {
+            if (!SaeVariants.Contains(s.Arch)) throw new ConceptDataException($"study: unknown SAE variant '{s.Arch}' (known: {string.Join(", ", SaeVariants)}).");
+            if (s.Expansion < 1) throw new ConceptDataException($"study: SAE {s}: expansion must be at least 1.");
+            if (s.K < 1 && s.Arch != "relu" && s.Arch != "jumprelu") throw new ConceptDataException($"study: SAE {s}: k must be at least 1.");
+            foreach (var (name, w) in widths)
+                if (s.K >= s.Expansion * w) throw new ConceptDataException($"study: SAE {s}: k={s.K} must be smaller than the SAE width {s.Expansion * w} of layer '{name}'.");
+            if (s.Steps < 0 || s.Batch < 1) throw new ConceptDataException($"study: SAE {s}: steps must be ≥ 0 and batch ≥ 1.");
+        }
+        foreach (var cl in c.Clusters)
+        {
+            if (!ClusterMethods.Contains(cl.Method)) throw new ConceptDataException($"study: unknown clustering method '{cl.Method}' (known: {string.Join(", ", ClusterMethods)}).");
+            if (cl.K < 2) throw new ConceptDataException($"study: clusters {cl}: k must be at least 2.");
+            long n = cl.Method == "agglomerative" ? Math.Min(rows, c.AgglomerativeSample) : rows;
+            if (cl.K > n) throw new ConceptDataException($"study: clusters {cl}: k={cl.K} exceeds the {n} rows it would cluster.");
+            if (cl.Method == "agglomerative" && cl.Linkage is not ("ward" or "average" or "complete"))
+                throw new ConceptDataException($"study: clusters {cl}: unknown linkage '{cl.Linkage}' (ward, average, complete).");
+        }
+        if (c.Seeds < 1) throw new ConceptDataException($"study: seeds must be at least 1, got {c.Seeds}.");
+        if (c.Tau is <= 0 or > 1) throw new ConceptDataException($"study: tau must lie in (0, 1], got {c.Tau}.");
+        if (c.TopN < 2) throw new ConceptDataException($"study: top-n must be at least 2, got {c.TopN}.");
+        return new Facts(rows, widths);
+    }
+
+    private static long[]? CheckRows(string? path, string what, long rows, bool twoD)
+    {
+        if (path is null) return null;
+        var (_, shape) = NpyFile.ReadShape(path);
+        if (twoD ? shape.Length != 2 : shape.Length != 1 && !(shape.Length == 2 && shape[1] == 1))
+            throw new ConceptDataException($"{path}: {what} must be {(twoD ? "a 2-D array" : "a 1-D array")}, but its shape is ({string.Join(", ", shape)}).");
+        if (shape[0] != rows)
+            throw new ConceptDataException($"{path}: {what} has {shape[0]} rows but the layers have {rows}; rows must be aligned.");
+        return shape;
+    }
+}
