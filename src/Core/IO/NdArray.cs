@@ -64,7 +64,10 @@ public sealed class NdArray
     public int Rank => Shape.Length;
 
     /// <summary>Shape as text, e.g. "(3, 4)".</summary>
-    public string ShapeText => "(" + string.Join(", ", Shape) + (Shape.Length == 1 ? ",)" : ")");
+    public string ShapeText => FormatShape(Shape);
+
+    /// <summary>A shape as Python writes a tuple: "(3, 4)", "(5,)" or "()".</summary>
+    public static string FormatShape(IReadOnlyList<long> shape) => "(" + string.Join(", ", shape) + (shape.Count == 1 ? ",)" : ")");
 
     /// <summary>Rows and columns of a 2-D array (a 1-D array is one column); a clear error otherwise.</summary>
     public (int Rows, int Cols) Matrix2D(string what)

@@ -10,7 +10,7 @@ namespace MlNetConcepts.IO;
 /// Reader and writer for the safetensors format (Hugging Face): an 8-byte little-endian header
 /// length, a JSON header mapping each tensor name to its dtype, shape and byte range, an
 /// optional <c>__metadata__</c> string map, then the raw little-endian data.
-/// Reads F32, F16, BF16, F64, I64, I32, U8 and BOOL; writes F32, I64 and I32.
+/// Reads and writes F32, F16, BF16, F64, I64, I32, U8 and BOOL.
 /// </summary>
 public static class SafeTensors
 {
@@ -47,31 +47,26 @@ public static class SafeTensors
 
         var metadata = new Dictionary<string, string>();
         var entries = new List<(string Name, NdType Type, long[] Shape, long Begin, long End)>();
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == "__metadata__")
+            foreach (var (name, node) in header)
             {
-                if (node is JsonObject m)
-                    foreach (var (k, v) in m) metadata[k] = v?.GetValue<string>() ?? "";
-                continue;
+                if (name == "__metadata__")
+                {
+                    if (node is not JsonObject m) throw new ConceptDataException($"{source}: __metadata__ is not a JSON object.");
+                    foreach (var (k, v) in m)
+                        metadata[k] = v is JsonValue sv && sv.TryGetValue<string>(out var text)
+                            ? text
+                            : throw new ConceptDataException($"{source}: __metadata__ value '{k}' is not a string.");
+                    continue;
+                }
+                entries.Add(ParseEntry(name, node, data.Length, source));
             }
-            if (node is not JsonObject t) throw new ConceptDataException($"{source}: entry '{name}' is not an object.");
-            var type = ParseType(t["dtype"]?.GetValue<string>(), name, source);
-            var shape = (t["shape"] as JsonArray)?.Select(x => x!.GetValue<long>()).ToArray()
-                ?? throw new ConceptDataException($"{source}: tensor '{name}' has no shape.");
-            var offs = (t["data_offsets"] as JsonArray)?.Select(x => x!.GetValue<long>()).ToArray();
-            if (offs is not { Length: 2 }) throw new ConceptDataException($"{source}: tensor '{name}' has no valid data_offsets.");
-            long count = 1;
-            foreach (var d in shape)
-            {
-                if (d < 0) throw new ConceptDataException($"{source}: tensor '{name}' has a negative dimension.");
-                count = checked(count * d);
-            }
-            if (offs[0] < 0 || offs[1] < offs[0] || offs[1] > data.Length)
-                throw new ConceptDataException($"{source}: tensor '{name}' data_offsets [{offs[0]}, {offs[1]}] are outside the {data.Length}-byte data section.");
-            if (offs[1] - offs[0] != count * ElementSize(type))
-                throw new ConceptDataException($"{source}: tensor '{name}' with shape ({string.Join(", ", shape)}) and dtype {t["dtype"]} needs {count * ElementSize(type)} bytes but its offsets span {offs[1] - offs[0]}.");
-            entries.Add((name, type, shape, offs[0], offs[1]));
+        }
+        catch (ArgumentException e)
+        {
+            // JsonObject reports a repeated key while enumerating.
+            throw new ConceptDataException($"{source}: safetensors header is not valid ({e.Message}).", e);
         }
         var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
         for (int i = 1; i < sorted.Count; i++)
@@ -84,7 +79,7 @@ public static class SafeTensors
         return new SafeTensorsContent(tensors, metadata, source);
     }
 
-    /// <summary>Writes tensors (F32, I64 or I32) and optional metadata to a stream.</summary>
+    /// <summary>Writes tensors (any <see cref="NdType"/>) and optional metadata to a stream, in the order given.</summary>
     public static void Write(Stream stream, IEnumerable<KeyValuePair<string, NdArray>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new JsonObject();
@@ -95,20 +90,16 @@ public static class SafeTensors
             header["__metadata__"] = m;
         }
         var list = tensors.ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         long offset = 0;
         foreach (var (name, t) in list)
         {
-            string dtype = t.Type switch
-            {
-                NdType.Float32 => "F32",
-                NdType.Int64 => "I64",
-                NdType.Int32 => "I32",
-                _ => throw new NotSupportedException($"Writing {t.Type} to safetensors is not supported (F32, I64, I32 are)."),
-            };
+            if (name == "__metadata__" || !seen.Add(name))
+                throw new ArgumentException($"Tensor name '{name}' is reserved or repeated.", nameof(tensors));
             long bytes = t.Length * ElementSize(t.Type);
             header[name] = new JsonObject
             {
-                ["dtype"] = dtype,
+                ["dtype"] = DTypeName(t.Type),
                 ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)d).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
@@ -121,22 +112,58 @@ public static class SafeTensors
         stream.Write(len);
         stream.Write(json);
         for (int i = 0; i < pad; i++) stream.WriteByte((byte)' ');
-        foreach (var (_, t) in list)
-        {
-            ReadOnlySpan<byte> raw = t.Data switch
-            {
-                float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-                long[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-                int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-                _ => throw new NotSupportedException(),
-            };
-            stream.Write(raw);
-        }
+        foreach (var (_, t) in list) stream.Write(NpyFile.RawBytes(t));
     }
+
+    /// <summary>The safetensors dtype name of an element type.</summary>
+    public static string DTypeName(NdType type) => type switch
+    {
+        NdType.Float32 => "F32", NdType.Float64 => "F64", NdType.Float16 => "F16", NdType.BFloat16 => "BF16",
+        NdType.Int64 => "I64", NdType.Int32 => "I32", NdType.UInt8 => "U8", NdType.Bool => "BOOL",
+        _ => throw new NotSupportedException($"{type} has no safetensors dtype."),
+    };
 
     /// <summary>Writes a safetensors file atomically (temporary file, then rename).</summary>
     public static void WriteFile(string path, IEnumerable<KeyValuePair<string, NdArray>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
         => AtomicFile.Write(path, s => Write(s, tensors, metadata));
+
+    private static (string Name, NdType Type, long[] Shape, long Begin, long End) ParseEntry(string name, JsonNode? node, long dataLength, string source)
+    {
+        if (node is not JsonObject t) throw new ConceptDataException($"{source}: entry '{name}' is not an object.");
+        string? dtype = t["dtype"] is JsonValue dv && dv.TryGetValue<string>(out var d) ? d : null;
+        var type = ParseType(dtype, name, source);
+        var shape = ReadIntegers(t["shape"], source, $"tensor '{name}' has no valid shape");
+        var offs = ReadIntegers(t["data_offsets"], source, $"tensor '{name}' has no valid data_offsets");
+        if (offs.Length != 2) throw new ConceptDataException($"{source}: tensor '{name}' has no valid data_offsets (expected [begin, end]).");
+        long count = 1, bytes;
+        try
+        {
+            foreach (var dim in shape)
+            {
+                if (dim < 0) throw new ConceptDataException($"{source}: tensor '{name}' has a negative dimension in shape ({string.Join(", ", shape)}).");
+                count = checked(count * dim);
+            }
+            bytes = checked(count * ElementSize(type));
+        }
+        catch (OverflowException) { throw new ConceptDataException($"{source}: tensor '{name}' shape ({string.Join(", ", shape)}) is too large."); }
+        if (offs[0] < 0 || offs[1] < offs[0] || offs[1] > dataLength)
+            throw new ConceptDataException($"{source}: tensor '{name}' data_offsets [{offs[0]}, {offs[1]}] are outside the {dataLength}-byte data section.");
+        if (offs[1] - offs[0] != bytes)
+            throw new ConceptDataException($"{source}: tensor '{name}' with shape ({string.Join(", ", shape)}) and dtype {dtype} needs {bytes} bytes but its data_offsets span {offs[1] - offs[0]}.");
+        return (name, type, shape, offs[0], offs[1]);
+    }
+
+    private static long[] ReadIntegers(JsonNode? node, string source, string problem)
+    {
+        if (node is not JsonArray a) throw new ConceptDataException($"{source}: {problem}.");
+        var result = new long[a.Count];
+        for (int i = 0; i < a.Count; i++)
+        {
+            if (a[i] is not JsonValue v || !v.TryGetValue<long>(out result[i]))
+                throw new ConceptDataException($"{source}: {problem} (entry {i} is not an integer).");
+        }
+        return result;
+    }
 
     private static NdType ParseType(string? dtype, string name, string source) => dtype switch
     {
