@@ -17,4 +17,12 @@ public static class ClusteringCatalogExtensions
     public static KMeansTrainer SphericalKMeans(this ClusteringCatalog catalog, string featureColumnName = "Features", int numberOfClusters = 8)
         => new(new KMeansOptions { FeatureColumnName = featureColumnName, NumberOfClusters = numberOfClusters, Metric = ClusterMetric.Cosine },
             catalog.Context.DeriveSeed(402));
+
+    /// <summary>Exact agglomerative clustering (nearest-neighbour chain) cut into <paramref name="numberOfClusters"/> clusters.</summary>
+    public static AgglomerativeTrainer Agglomerative(this ClusteringCatalog catalog, string featureColumnName = "Features", int numberOfClusters = 8,
+        Linkage linkage = Linkage.Ward, ClusterMetric metric = ClusterMetric.Euclidean)
+        => new(new AgglomerativeOptions { FeatureColumnName = featureColumnName, NumberOfClusters = numberOfClusters, Linkage = linkage, Metric = metric });
+
+    /// <summary>Agglomerative clustering with explicit options (e.g. a distance threshold or a row limit).</summary>
+    public static AgglomerativeTrainer Agglomerative(this ClusteringCatalog catalog, AgglomerativeOptions options) => new(options);
 }
