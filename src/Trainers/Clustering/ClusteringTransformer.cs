@@ -1,0 +1,194 @@
+using MlNetConcepts.Compute;
+using MlNetConcepts.Data;
+using MlNetConcepts.Models;
+using MlNetConcepts.Pipeline;
+
+namespace MlNetConcepts.Trainers.Clustering;
+
+/// <summary>
+/// A fitted clusterer as a transformer. For an input column of width d it adds, for k centroids μ_j:
+/// <list type="bullet">
+/// <item><c>Score</c> (k floats): squared Euclidean distance ‖a_n − μ_j‖² to every centroid, as ML.NET's
+/// KMeans does; for the cosine metric a_n is unit-normalised first, so Score = 2 − 2·cos.</item>
+/// <item><c>PredictedLabel</c> (Int32): the 0-based index of the nearest centroid (ML.NET uses a 1-based key
+/// type; this library uses plain 0-based Int32 so labels index arrays directly).</item>
+/// <item><c>Membership</c> (k floats): the smoothed membership of seed 000 eq. 4,
+/// d̃_nj = (1 + cos(a_n, μ_j)) / 2 ∈ [0, 1].</item>
+/// </list>
+/// Vector slots are named <c>cluster_0 … cluster_{k−1}</c>. Documented rules: a zero input row (or a
+/// zero centroid) has no direction, so its cosine is taken as 0 and its membership as 0.5; a
+/// non-finite input value is an error naming the row.
+/// </summary>
+public sealed class ClusteringTransformer : RowMapperTransformer, ISavableComponent
+{
+    /// <summary>Registry key of the saved component.</summary>
+    public const string Kind = "mlnc.clustering";
+    /// <summary>Name of the distances column.</summary>
+    public const string ScoreColumn = "Score";
+    /// <summary>Name of the label column.</summary>
+    public const string LabelColumn = "PredictedLabel";
+    /// <summary>Name of the membership column.</summary>
+    public const string MembershipColumn = "Membership";
+
+    private readonly float[] _centroids;
+    private readonly float[] _centroidNorms;
+
+    /// <summary>Creates the transformer from k × d centroids.</summary>
+    public ClusteringTransformer(float[] centroids, int k, int dimension, string inputColumn, ClusterMetric metric, string method)
+    {
+        if (k < 1 || dimension < 1 || centroids.Length != (long)k * dimension)
+            throw new ConceptDataException($"Clustering model: {centroids.Length} centroid values do not form k × d = {k} × {dimension}.");
+        _centroids = centroids;
+        K = k;
+        Dimension = dimension;
+        InputColumn = inputColumn;
+        Metric = metric;
+        Method = method;
+        _centroidNorms = SquaredDistances.RowNorms(centroids, k, dimension);
+    }
+
+    /// <summary>Number of clusters.</summary>
+    public int K { get; }
+    /// <summary>Width of the input rows.</summary>
+    public int Dimension { get; }
+    /// <summary>The input column.</summary>
+    public string InputColumn { get; }
+    /// <summary>Geometry of the model.</summary>
+    public ClusterMetric Metric { get; }
+    /// <summary>The method that fitted the model (kmeans, spherical, minibatch, agglomerative).</summary>
+    public string Method { get; }
+    /// <summary>A copy of the centroids (k × d, row-major).</summary>
+    public float[] GetCentroids() => (float[])_centroids.Clone();
+
+    /// <summary>Slot names cluster_0 … cluster_{k−1}.</summary>
+    public static string[] SlotNames(int k) => Enumerable.Range(0, k).Select(j => $"cluster_{j}").ToArray();
+
+    /// <summary>The three added columns for k clusters.</summary>
+    public static IReadOnlyList<ViewColumn> OutputColumns(int k)
+    {
+        var names = SlotNames(k);
+        return
+        [
+            new ViewColumn(ScoreColumn, ColumnType.DenseVector(k)).WithSlotNames(names),
+            new ViewColumn(LabelColumn, ColumnType.Int32Scalar),
+            new ViewColumn(MembershipColumn, ColumnType.DenseVector(k)).WithSlotNames(names),
+        ];
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<ViewColumn> GetAddedColumns(ViewSchema inputSchema)
+    {
+        inputSchema.RequireVector(InputColumn, width: Dimension);
+        return OutputColumns(K);
+    }
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> GetInputColumns(ViewSchema inputSchema) => [InputColumn];
+
+    /// <inheritdoc />
+    protected override void MapBlock(IBatchCursor input, BlockOutput output)
+    {
+        var col = input.Schema[InputColumn];
+        int rows = output.Rows, d = Dimension, k = K;
+        var a = input.GetFloats(col.Index).ToArray();
+        ClusterInput.CheckFinite(a, rows, d, $"column '{InputColumn}'", input.BatchStart);
+        if (Metric == ClusterMetric.Cosine) ScaleToUnit(a, rows, d);
+        var score = new float[rows * k];
+        var membership = new float[rows * k];
+        var labels = new int[rows];
+        Map(a, rows, score, membership, labels);
+        output.SetFloats(ScoreColumn, score);
+        output.SetFloats(MembershipColumn, membership);
+        output.SetInt32s(LabelColumn, labels);
+    }
+
+    /// <summary>Scores, memberships and labels of rows already in the model's geometry (unit rows for cosine).</summary>
+    internal void Map(float[] a, int rows, float[] score, float[] membership, int[] labels)
+    {
+        int d = Dimension, k = K;
+        var aNorms = SquaredDistances.RowNorms(a, rows, d);
+        Gemm.MatMulTransB(a, _centroids, score, rows, d, k); // score holds a·μ for now
+        for (int i = 0; i < rows; i++)
+        {
+            double an = Math.Sqrt(aNorms[i]);
+            int best = 0;
+            float bestD = float.PositiveInfinity;
+            for (int j = 0; j < k; j++)
+            {
+                float dot = score[i * k + j];
+                double denom = an * Math.Sqrt(_centroidNorms[j]);
+                double cos = denom > 0 ? Math.Clamp(dot / denom, -1.0, 1.0) : 0.0;
+                membership[i * k + j] = (float)((1.0 + cos) / 2.0);
+                float dist = Math.Max(0f, aNorms[i] + _centroidNorms[j] - 2f * dot);
+                score[i * k + j] = dist;
+                if (dist < bestD) { bestD = dist; best = j; }
+            }
+            labels[i] = best;
+        }
+    }
+
+    /// <summary>Scales rows to unit length in place; zero rows stay zero (see the class rules).</summary>
+    internal static void ScaleToUnit(float[] a, int rows, int d)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            var row = a.AsSpan(i * d, d);
+            double norm = Math.Sqrt(SquaredDistances.SquaredNorm(row));
+            if (norm == 0) continue;
+            for (int t = 0; t < d; t++) row[t] = (float)(row[t] / norm);
+        }
+    }
+
+    /// <summary>Labels, distances and memberships of an in-memory matrix (n × d), without building a view.</summary>
+    public (int[] Labels, float[] Score, float[] Membership) Predict(float[] x, int n)
+    {
+        if (x.Length != (long)n * Dimension) throw new ConceptDataException($"Predict: {x.Length} values do not form {n} × {Dimension}.");
+        var a = (float[])x.Clone();
+        ClusterInput.CheckFinite(a, n, Dimension, "input");
+        if (Metric == ClusterMetric.Cosine) ScaleToUnit(a, n, Dimension);
+        var score = new float[n * K];
+        var membership = new float[n * K];
+        var labels = new int[n];
+        int block = 4096;
+        for (int s = 0; s < n; s += block)
+        {
+            int rows = Math.Min(block, n - s);
+            var sc = new float[rows * K];
+            var me = new float[rows * K];
+            var la = new int[rows];
+            Map(a.AsSpan(s * Dimension, rows * Dimension).ToArray(), rows, sc, me, la);
+            sc.CopyTo(score, s * K);
+            me.CopyTo(membership, s * K);
+            la.CopyTo(labels, s);
+        }
+        return (labels, score, membership);
+    }
+
+    /// <inheritdoc />
+    public string ComponentKind => Kind;
+
+    /// <inheritdoc />
+    public void Save(ModelSaveContext context)
+    {
+        context.Options["inputColumn"] = InputColumn;
+        context.Options["metric"] = Metric.ToString().ToLowerInvariant();
+        context.Options["method"] = Method;
+        context.Options["k"] = K;
+        context.Options["dimension"] = Dimension;
+        context.AddTensor("centroids", _centroids, K, Dimension);
+    }
+
+    /// <summary>Reads a transformer saved by <see cref="Save"/>.</summary>
+    public static ClusteringTransformer Load(ModelLoadContext context)
+    {
+        int k = context.Option<int>("k"), d = context.Option<int>("dimension");
+        string metricText = context.Option<string>("metric");
+        var metric = metricText switch
+        {
+            "euclidean" => ClusterMetric.Euclidean,
+            "cosine" => ClusterMetric.Cosine,
+            _ => throw new ConceptDataException($"{context.Source}: unknown clustering metric '{metricText}'."),
+        };
+        return new ClusteringTransformer(context.Floats("centroids", k, d), k, d, context.Option<string>("inputColumn"), metric, context.Option<string>("method"));
+    }
+}

@@ -1,0 +1,134 @@
+namespace MlNetConcepts.Trainers.Clustering;
+
+/// <summary>
+/// Lloyd's iterations with scikit-learn's stopping rules: each iteration assigns every row to its
+/// nearest centre and recomputes the centres as the means of their rows; it stops when the labels
+/// no longer change ("strict convergence") or when the summed squared centre shift falls to the
+/// tolerance, and otherwise after <c>maxIter</c> iterations (then a final assignment makes the
+/// labels match the centres). An empty cluster takes the row farthest from its own centre. For
+/// spherical k-means the rows are unit vectors and each mean is scaled back to unit length, so
+/// assignment by smallest distance is assignment by largest cosine.
+/// </summary>
+internal static class Lloyd
+{
+    /// <summary>Rows per SGEMM block when assigning.</summary>
+    public const int BlockRows = 2048;
+
+    /// <summary>Runs Lloyd from <paramref name="initial"/> (k × d, not modified).</summary>
+    public static ClusteringResult Run(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] initial, int k,
+        int maxIter, double tolerance, bool spherical, bool useReference = false)
+    {
+        var centres = (float[])initial.Clone();
+        var labels = new int[n];
+        var oldLabels = new int[n];
+        var minDist = new float[n];
+        bool strict = false, converged = false;
+        int iterations = 0;
+        for (int it = 0; it < maxIter; it++)
+        {
+            Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference);
+            var next = Update(x, n, d, k, labels, minDist, centres, spherical);
+            iterations = it + 1;
+            if (it > 0 && labels.AsSpan().SequenceEqual(oldLabels))
+            {
+                centres = next;
+                strict = converged = true;
+                break;
+            }
+            double shift = 0;
+            for (int t = 0; t < centres.Length; t++) { double diff = (double)next[t] - centres[t]; shift += diff * diff; }
+            centres = next;
+            labels.CopyTo(oldLabels, 0);
+            if (shift <= tolerance) { converged = true; break; }
+        }
+        if (!strict) Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference);
+        return new ClusteringResult(centres, k, d, labels, Inertia(x, d, centres, labels), iterations, converged);
+    }
+
+    /// <summary>Nearest centre of every row (ties to the lower index) and its squared distance.</summary>
+    public static void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] centres, int k,
+        Span<int> labels, Span<float> minDist, bool useReference = false)
+    {
+        var cNorms = SquaredDistances.RowNorms(centres, k, d);
+        int block = Math.Min(BlockRows, n);
+        var dist = new float[block * k];
+        for (int start = 0; start < n; start += block)
+        {
+            int rows = Math.Min(block, n - start);
+            var xs = x.Slice(start * d, rows * d);
+            if (useReference) SquaredDistances.Reference(xs, rows, centres, k, d, dist);
+            else SquaredDistances.Gemm(xs, xNorms.Slice(start, rows), rows, centres, cNorms, k, d, dist);
+            for (int i = 0; i < rows; i++)
+            {
+                var row = dist.AsSpan(i * k, k);
+                int best = 0;
+                float bestD = row[0];
+                for (int j = 1; j < k; j++) if (row[j] < bestD) { bestD = row[j]; best = j; }
+                labels[start + i] = best;
+                minDist[start + i] = bestD;
+            }
+        }
+    }
+
+    /// <summary>
+    /// New centres: means of the assigned rows (sums in double). Each empty cluster takes one of the
+    /// rows farthest from their current centre, which leaves its old cluster (as scikit-learn does).
+    /// </summary>
+    public static float[] Update(ReadOnlySpan<float> x, int n, int d, int k, int[] labels, ReadOnlySpan<float> minDist,
+        float[] oldCentres, bool spherical)
+    {
+        var sums = new double[k * d];
+        var counts = new long[k];
+        for (int i = 0; i < n; i++)
+        {
+            int j = labels[i];
+            counts[j]++;
+            var row = x.Slice(i * d, d);
+            var s = sums.AsSpan(j * d, d);
+            for (int t = 0; t < d; t++) s[t] += row[t];
+        }
+        var empty = new List<int>();
+        for (int j = 0; j < k; j++) if (counts[j] == 0) empty.Add(j);
+        if (empty.Count > 0)
+        {
+            // The farthest rows first; ties broken by row index so runs repeat exactly.
+            var order = Enumerable.Range(0, n).ToArray();
+            var keys = minDist.ToArray();
+            Array.Sort(order, (a, b) => keys[b] != keys[a] ? keys[b].CompareTo(keys[a]) : a.CompareTo(b));
+            for (int e = 0; e < empty.Count; e++)
+            {
+                int row = order[e], j = empty[e], from = labels[row];
+                var r = x.Slice(row * d, d);
+                for (int t = 0; t < d; t++) { sums[from * d + t] -= r[t]; sums[j * d + t] = r[t]; }
+                counts[from]--;
+                counts[j] = 1;
+            }
+        }
+        var centres = new float[k * d];
+        for (int j = 0; j < k; j++)
+        {
+            var c = centres.AsSpan(j * d, d);
+            if (counts[j] == 0) { oldCentres.AsSpan(j * d, d).CopyTo(c); continue; } // a donor emptied by relocation keeps its place
+            double scale = 1.0 / counts[j];
+            if (spherical)
+            {
+                double norm = 0;
+                for (int t = 0; t < d; t++) norm += sums[j * d + t] * sums[j * d + t];
+                norm = Math.Sqrt(norm);
+                if (norm == 0) { oldCentres.AsSpan(j * d, d).CopyTo(c); continue; } // opposite rows cancelled: keep the direction
+                scale = 1.0 / norm;
+            }
+            for (int t = 0; t < d; t++) c[t] = (float)(sums[j * d + t] * scale);
+        }
+        return centres;
+    }
+
+    /// <summary>Σ_n ‖x_n − μ_label(n)‖², exactly (double, direct subtraction).</summary>
+    public static double Inertia(ReadOnlySpan<float> x, int d, ReadOnlySpan<float> centres, ReadOnlySpan<int> labels)
+    {
+        double total = 0;
+        for (int i = 0; i < labels.Length; i++)
+            total += SquaredDistances.Between(x.Slice(i * d, d), centres.Slice(labels[i] * d, d));
+        return total;
+    }
+}

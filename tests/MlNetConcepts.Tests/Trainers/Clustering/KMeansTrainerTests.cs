@@ -1,0 +1,148 @@
+using MlNetConcepts.Data;
+using MlNetConcepts.Pipeline;
+using MlNetConcepts.Trainers.Clustering;
+
+namespace MlNetConcepts.Tests.Trainers.Clustering;
+
+[TestClass]
+public sealed class KMeansTrainerTests
+{
+    [TestMethod]
+    public void LloydFromSklearnInitReachesSklearnLabelsAndInertia()
+    {
+        var x = ClusterFixtures.Matrix("lloyd_x.npy", out int n, out int d);
+        var init = ClusterFixtures.Matrix("lloyd_init.npy", out int k, out _);
+        var expected = ClusterFixtures.Ints("lloyd_labels.npy");
+        double inertia = ClusterFixtures.Oracles["lloyd"]!["inertia"]!.GetValue<double>();
+        var trainer = new KMeansTrainer(new KMeansOptions { NumberOfClusters = k, InitialCentroids = init, MaximumIterations = 300 });
+        var result = trainer.FitMatrix(x, n, d);
+        CollectionAssert.AreEqual(expected, result.Labels);
+        Assert.AreEqual(inertia, result.Inertia, 1e-4 * inertia);
+        var centres = ClusterFixtures.Matrix("lloyd_centers.npy", out _, out _);
+        for (int i = 0; i < centres.Length; i++) Assert.AreEqual(centres[i], result.Centroids[i], 1e-3);
+    }
+
+    [TestMethod]
+    public void OwnSeedingIsWithinTwoPercentOfSklearnBestOfTen()
+    {
+        var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
+        var oracle = ClusterFixtures.Oracles["seed"]!;
+        int k = oracle["k"]!.GetValue<int>();
+        double best = oracle["best_inertia"]!.GetValue<double>();
+        var result = new KMeansTrainer(new KMeansOptions { NumberOfClusters = k, NumberOfInitializations = 10, Seed = 1 }).FitMatrix(x, n, d);
+        Assert.IsLessThanOrEqualTo(best * 1.02, result.Inertia, $"inertia {result.Inertia} vs sklearn {best}");
+    }
+
+    [TestMethod]
+    public void GemmDistancesMatchBruteForce()
+    {
+        var rng = new Random(3);
+        int n = 37, k = 5, d = 11;
+        var x = Enumerable.Range(0, n * d).Select(_ => (float)(rng.NextDouble() * 4 - 1)).ToArray();
+        var c = Enumerable.Range(0, k * d).Select(_ => (float)(rng.NextDouble() * 4 - 1)).ToArray();
+        var fast = new float[n * k];
+        var slow = new float[n * k];
+        SquaredDistances.Gemm(x, SquaredDistances.RowNorms(x, n, d), n, c, SquaredDistances.RowNorms(c, k, d), k, d, fast);
+        SquaredDistances.Reference(x, n, c, k, d, slow);
+        for (int i = 0; i < fast.Length; i++) Assert.AreEqual(slow[i], fast[i], 1e-4 * (1 + slow[i]));
+    }
+
+    [TestMethod]
+    public void GemmLloydEqualsReferenceLloyd()
+    {
+        var x = ClusterFixtures.Matrix("lloyd_x.npy", out int n, out int d);
+        var init = ClusterFixtures.Matrix("lloyd_init.npy", out int k, out _);
+        var norms = SquaredDistances.RowNorms(x, n, d);
+        var fast = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false);
+        var slow = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, useReference: true);
+        CollectionAssert.AreEqual(slow.Labels, fast.Labels);
+        Assert.AreEqual(slow.Inertia, fast.Inertia, 1e-9 * slow.Inertia);
+    }
+
+    [TestMethod]
+    public void SameSeedGivesSameResult()
+    {
+        var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
+        var o = new KMeansOptions { NumberOfClusters = 10, NumberOfInitializations = 2, Seed = 42 };
+        var a = new KMeansTrainer(o).FitMatrix(x, n, d);
+        var b = new KMeansTrainer(o).FitMatrix(x, n, d);
+        CollectionAssert.AreEqual(a.Centroids, b.Centroids);
+    }
+
+    [TestMethod]
+    public void EmptyClusterTakesTheFarthestRow()
+    {
+        // Two identical initial centres: the second gets no rows (ties go to the lower index) and must be re-seeded.
+        float[] x = [0, 0, 1, 0, 0, 1, 10, 10, 11, 10, 10, 11];
+        float[] init = [0, 0, 0, 0];
+        var r = new KMeansTrainer(new KMeansOptions { NumberOfClusters = 2, InitialCentroids = init }).FitMatrix(x, 6, 2);
+        CollectionAssert.AreEqual(new[] { 0, 0, 0, 1, 1, 1 }, r.Labels);
+        // Exact optimum: each triangle's squared distances to its centroid sum to 4/3.
+        Assert.AreEqual(8.0 / 3.0, r.Inertia, 1e-5);
+    }
+
+    [TestMethod]
+    public void EveryMethodRecoversWellSeparatedBlobs()
+    {
+        var x = ClusterFixtures.Matrix("blobs_x.npy", out int n, out int d);
+        var y = ClusterFixtures.Ints("blobs_y.npy");
+        foreach (var metric in new[] { ClusterMetric.Euclidean, ClusterMetric.Cosine })
+        {
+            var r = new KMeansTrainer(new KMeansOptions { NumberOfClusters = 5, Metric = metric, Seed = 4 }).FitMatrix(x, n, d);
+            double ari = ClusterQuality.AdjustedRandIndex(y, r.Labels);
+            Assert.IsGreaterThanOrEqualTo(0.99, ari, $"{metric}: ARI {ari}");
+        }
+    }
+
+    [TestMethod]
+    public void SphericalCentroidsAreUnitAndAssignByMaxCosine()
+    {
+        var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
+        var r = new KMeansTrainer(new KMeansOptions { NumberOfClusters = 4, Metric = ClusterMetric.Cosine, Seed = 9 }).FitMatrix(x, n, d);
+        for (int j = 0; j < 4; j++) Assert.AreEqual(1.0, Math.Sqrt(SquaredDistances.SquaredNorm(r.Centroids.AsSpan(j * d, d))), 1e-5);
+        for (int i = 0; i < n; i++)
+        {
+            var row = x.AsSpan(i * d, d);
+            int best = -1;
+            double bestCos = double.NegativeInfinity;
+            for (int j = 0; j < 4; j++)
+            {
+                double dot = 0, nn = 0;
+                for (int t = 0; t < d; t++) { dot += row[t] * r.Centroids[j * d + t]; nn += row[t] * row[t]; }
+                double cos = dot / Math.Sqrt(nn);
+                if (cos > bestCos) { bestCos = cos; best = j; }
+            }
+            Assert.AreEqual(best, r.Labels[i], $"row {i}");
+        }
+    }
+
+    [TestMethod]
+    public void BadInputGivesClearErrors()
+    {
+        float[] x = [1, 2, 3, 4, 5, 6];
+        var e1 = Assert.ThrowsExactly<ConceptDataException>(() => new KMeansTrainer(new KMeansOptions { NumberOfClusters = 4 }).FitMatrix(x, 3, 2));
+        StringAssert.Contains(e1.Message, "only 3 rows");
+        var e2 = Assert.ThrowsExactly<ConceptDataException>(() => new KMeansTrainer(new KMeansOptions { NumberOfClusters = 0 }).FitMatrix(x, 3, 2));
+        StringAssert.Contains(e2.Message, "at least 1");
+        float[] nan = [1, 2, float.NaN, 4, 5, 6];
+        var e3 = Assert.ThrowsExactly<ConceptDataException>(() => new KMeansTrainer(new KMeansOptions { NumberOfClusters = 2 }).FitMatrix(nan, 3, 2));
+        StringAssert.Contains(e3.Message, "row 1");
+        float[] zero = [1, 2, 0, 0, 5, 6];
+        var e4 = Assert.ThrowsExactly<ConceptDataException>(() => new KMeansTrainer(new KMeansOptions { NumberOfClusters = 2, Metric = ClusterMetric.Cosine }).FitMatrix(zero, 3, 2));
+        StringAssert.Contains(e4.Message, "row 1 is the zero vector");
+    }
+
+    [TestMethod]
+    public void CatalogVerbFitsAViewAndTransformAddsColumns()
+    {
+        var x = ClusterFixtures.Matrix("blobs_x.npy", out int n, out int d);
+        var ctx = new ConceptContext(seed: 1);
+        var view = ctx.Data.FromMatrix(x, d);
+        var model = ctx.Clustering.KMeans(numberOfClusters: 5).Fit(view);
+        var output = model.Transform(view);
+        Assert.AreEqual("cluster_4", output.Schema["Membership"].SlotNames![4]);
+        var labels = output.ReadInt32s("PredictedLabel");
+        Assert.AreEqual(n, labels.Length);
+        Assert.IsGreaterThanOrEqualTo(0.99, ClusterQuality.AdjustedRandIndex(ClusterFixtures.Ints("blobs_y.npy"), labels));
+    }
+}
