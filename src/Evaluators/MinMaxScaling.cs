@@ -1,0 +1,63 @@
+namespace MlNetConcepts.Evaluators;
+
+/// <summary>
+/// Per-column min–max scaling ã_nk = (a_nk − min_n a_nk)/(max_n a_nk − min_n a_nk) (seed 002,
+/// no epsilon). A constant column has no scaling: its scores are NaN ("dead").
+/// </summary>
+public sealed class MinMaxScaling
+{
+    private MinMaxScaling(float[] min, float[] max)
+    {
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>Column minima.</summary>
+    public float[] Min { get; }
+    /// <summary>Column maxima.</summary>
+    public float[] Max { get; }
+
+    /// <summary>True when the column is constant (max = min), so ã is undefined.</summary>
+    public bool IsConstant(int column) => Max[column] == Min[column];
+
+    /// <summary>Finds the range of every column in one pass.</summary>
+    public static MinMaxScaling Fit(DenseMatrix a)
+    {
+        var min = new float[a.Cols];
+        var max = new float[a.Cols];
+        a.Row(0).CopyTo(min);
+        a.Row(0).CopyTo(max);
+        for (int r = 1; r < a.Rows; r++)
+        {
+            var row = a.Row(r);
+            System.Numerics.Tensors.TensorPrimitives.Min(min, row, min);
+            System.Numerics.Tensors.TensorPrimitives.Max(max, row, max);
+        }
+        return new MinMaxScaling(min, max);
+    }
+
+    /// <summary>ã of one value (0 for a constant column; callers mark such columns NaN).</summary>
+    public double Scale(int column, float value)
+    {
+        double range = (double)Max[column] - Min[column];
+        return range == 0 ? 0 : (value - (double)Min[column]) / range;
+    }
+
+    /// <summary>Scales rows [first, first+rows) of <paramref name="a"/> into <paramref name="destination"/> (rows × cols, float32).</summary>
+    public void ScaleBlock(DenseMatrix a, int first, int rows, Span<float> destination)
+    {
+        int cols = a.Cols;
+        var inv = new double[cols];
+        for (int c = 0; c < cols; c++)
+        {
+            double range = (double)Max[c] - Min[c];
+            inv[c] = range == 0 ? 0 : 1 / range;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            var src = a.Row(first + r);
+            var dst = destination.Slice(r * cols, cols);
+            for (int c = 0; c < cols; c++) dst[c] = (float)((src[c] - (double)Min[c]) * inv[c]);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using MlNetConcepts.Data;
+using MlNetConcepts.Reports;
+
+namespace MlNetConcepts.Evaluators;
+
+/// <summary>
+/// MonoSemanticity score (Pach et al., seed 002 eq. 9; clusters: seed 000 eqs. 4–5):
+/// MS_k = Σ_{n&lt;m} w_nk w_mk s_nm / Σ_{n&lt;m} w_nk w_mk with s_nm the cosine of the auxiliary
+/// embeddings of samples n and m, and w the min–max scaled neuron activation ã (neurons) or the
+/// smoothed membership d̃ (clusters). Computed with the exact linear form (one GEMM per block
+/// of samples, float64 sums), see <see cref="PairMeanAccumulator"/>.
+/// Reports: one row per neuron/cluster with <c>ms</c> (NaN = dead: constant neuron, or weight on
+/// at most one sample), <c>support</c> (samples with weight &gt; 0; MS saturates at 1 for a
+/// neuron firing on a few near-duplicates, so read the two together) and <c>dead</c>.
+/// </summary>
+public static class MonoSemanticity
+{
+    /// <summary>
+    /// MS of every neuron (SAE latent or raw neuron). <paramref name="activations"/>: N × K;
+    /// <paramref name="embeddings"/>: N × e from an auxiliary image encoder (rows aligned).
+    /// With <paramref name="topN"/>, weights are kept only on each neuron's N top-activating
+    /// samples (ties: earlier sample first); min and max stay those of all samples.
+    /// </summary>
+    public static ReportFrame Neurons(DenseMatrix activations, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
+    {
+        EvaluatorChecks.SameRows(activations, embeddings);
+        var scaling = MinMaxScaling.Fit(activations);
+        var norms = UnitRows.Norms(embeddings);
+        int n = activations.Rows, k = activations.Cols;
+        var acc = new PairMeanAccumulator(k, embeddings.Cols);
+        if (topN is int top)
+        {
+            EvaluatorChecks.Positive(top, "--top-n");
+            var selector = TopNSelector.FromMatrix(activations, top);
+            var unit = new float[embeddings.Cols];
+            for (int c = 0; c < k; c++)
+            {
+                if (scaling.IsConstant(c)) continue;
+                foreach (var row in selector.RowsOf(c))
+                {
+                    UnitRows.CopyUnit(embeddings, norms, (int)row, 1, unit);
+                    acc.AddOne(c, scaling.Scale(c, activations.Data[row * k + c]), unit);
+                }
+            }
+        }
+        else
+        {
+            int block = BlockRows(k);
+            var weights = new float[block * k];
+            var unit = new float[block * embeddings.Cols];
+            for (int first = 0; first < n; first += block)
+            {
+                int rows = Math.Min(block, n - first);
+                scaling.ScaleBlock(activations, first, rows, weights);
+                UnitRows.CopyUnit(embeddings, norms, first, rows, unit);
+                acc.AddBlock(weights, unit, rows);
+                progress?.Report((double)(first + rows) / n);
+            }
+        }
+        var ms = acc.Finish(scaling.IsConstant);
+        var frame = new ReportFrame("MonoSemanticity (neurons)")
+            .Add("neuron", Enumerable.Range(0, k).ToArray())
+            .Add("ms", ms)
+            .Add("support", acc.Support)
+            .Add("dead", ms.Select(double.IsNaN).ToArray());
+        return frame.WithParameter("samples", n).WithParameter("neurons", k)
+            .WithParameter("embedding_width", embeddings.Cols)
+            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("weights", "min-max scaled activations");
+    }
+
+    /// <summary>MS of every neuron of a view's float vector column against another column's embeddings.</summary>
+    public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null)
+        => Neurons(DenseMatrix.FromView(view, activationsColumn), DenseMatrix.FromView(view, embeddingsColumn), topN);
+
+    /// <summary>
+    /// MS of every cluster: weights d̃_nj = (1 + cos(a_n, μ_j))/2 (seed 000 eqs. 4–5).
+    /// <paramref name="activations"/>: N × d (the clustered activations), <paramref name="centroids"/>:
+    /// J × d, <paramref name="embeddings"/>: N × e. With <paramref name="topN"/>, weights are kept
+    /// only on each cluster's N closest samples (largest cosine; ties: earlier sample first).
+    /// </summary>
+    public static ReportFrame Clusters(DenseMatrix activations, DenseMatrix centroids, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
+    {
+        EvaluatorChecks.SameRows(activations, embeddings);
+        var membership = new ClusterMembership(activations, centroids);
+        var norms = UnitRows.Norms(embeddings);
+        int n = activations.Rows, j = centroids.Rows;
+        var acc = new PairMeanAccumulator(j, embeddings.Cols);
+        int block = BlockRows(Math.Max(j, activations.Cols));
+        var weights = new float[block * j];
+        var unit = new float[block * embeddings.Cols];
+        TopNSelector? selector = null;
+        if (topN is int top)
+        {
+            EvaluatorChecks.Positive(top, "--top-n");
+            selector = new TopNSelector(j, top);
+        }
+        for (int first = 0; first < n; first += block)
+        {
+            int rows = Math.Min(block, n - first);
+            membership.Block(first, rows, weights);
+            if (selector is null)
+            {
+                UnitRows.CopyUnit(embeddings, norms, first, rows, unit);
+                acc.AddBlock(weights, unit, rows);
+            }
+            else selector.Add(weights, rows, first);
+            progress?.Report((double)(first + rows) / n);
+        }
+        if (selector is not null)
+        {
+            var e = new float[embeddings.Cols];
+            for (int c = 0; c < j; c++)
+            {
+                var (rowsOf, values) = selector.Sorted(c);
+                for (int i = 0; i < rowsOf.Length; i++)
+                {
+                    UnitRows.CopyUnit(embeddings, norms, (int)rowsOf[i], 1, e);
+                    acc.AddOne(c, values[i], e);
+                }
+            }
+        }
+        var ms = acc.Finish();
+        return new ReportFrame("MonoSemanticity (clusters)")
+            .Add("cluster", Enumerable.Range(0, j).ToArray())
+            .Add("ms", ms)
+            .Add("support", acc.Support)
+            .WithParameter("samples", n).WithParameter("clusters", j)
+            .WithParameter("embedding_width", embeddings.Cols)
+            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("weights", "(1 + cos(a_n, mu_j)) / 2");
+    }
+
+    /// <summary>Samples per block so that a block of weights stays near 16 M floats.</summary>
+    internal static int BlockRows(int width) => Math.Clamp((1 << 24) / Math.Max(1, width), 64, 4096);
+}

@@ -1,0 +1,33 @@
+using MlNetConcepts.Reports;
+
+namespace MlNetConcepts.Evaluators;
+
+/// <summary>
+/// The summary of seed 002's tables for a MonoSemanticity report: mean ± std over the live
+/// neurons (NaN = dead, left out), best, worst, median, dead count, and the distribution.
+/// </summary>
+public static class MonoSemanticitySummary
+{
+    /// <summary>One-row summary: units, dead, mean, std (n − 1), best, worst, median, mean support.</summary>
+    public static ReportFrame Summarize(ReportFrame scores)
+    {
+        var ms = scores.Doubles("ms");
+        var stats = Statistics.Summarize(ms);
+        var support = scores.Int32s("support");
+        var frame = new ReportFrame($"{scores.Title} summary")
+            .Add("units", new[] { ms.Length })
+            .Add("dead", new[] { stats.NaNCount })
+            .Add("mean", new[] { stats.Mean })
+            .Add("std", new[] { stats.Std })
+            .Add("best", new[] { stats.Max })
+            .Add("worst", new[] { stats.Min })
+            .Add("median", new[] { stats.Median })
+            .Add("mean_support", new[] { support.Length == 0 ? double.NaN : support.Average() });
+        foreach (var (k, v) in scores.Parameters) frame.Parameters[k] = v;
+        return frame;
+    }
+
+    /// <summary>The distribution of live scores over [0, 1] (MS of non-negative weights can dip below 0; those clamp into the first bin).</summary>
+    public static ReportFrame Distribution(ReportFrame scores, int bins = 10)
+        => Histogram.Of(scores.Doubles("ms"), bins, 0, 1, title: $"{scores.Title} distribution");
+}

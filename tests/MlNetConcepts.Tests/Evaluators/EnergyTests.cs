@@ -1,0 +1,47 @@
+using MlNetConcepts.Data;
+using MlNetConcepts.Evaluators;
+
+namespace MlNetConcepts.Tests.Evaluators;
+
+[TestClass]
+public sealed class EnergyTests
+{
+    [TestMethod]
+    public void EnergyShareAndCountsMatchNumpy()
+    {
+        var r = Energy.Report(EvalFixtures.Matrix("A"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy"), r.Doubles("energy"), 1e-6, "energy");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy_share"), r.Doubles("share"), 1e-6, "share");
+        var counts = EvalFixtures.Array("energy_counts").ToInt32();
+        Assert.AreEqual(counts[0].ToString(), r.Parameters["concepts_for_50pct"]);
+        Assert.AreEqual(counts[1].ToString(), r.Parameters["concepts_for_90pct"]);
+        Assert.AreEqual(counts[2].ToString(), r.Parameters["concepts_for_99pct"]);
+    }
+
+    [TestMethod]
+    public void ViewOverloadReadsSparseBlocksLikeTheMatrix()
+    {
+        var a = EvalFixtures.Matrix("A");
+        var view = InMemoryView.FromMatrix("Codes", a.Data, a.Cols);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy"), Energy.PerConcept(view, "Codes"), 1e-6, "energy from view");
+    }
+
+    [TestMethod]
+    public void AllZeroCodesGiveNaNSharesAndZeroCounts()
+    {
+        var r = Energy.Report(DenseMatrix.Create(new float[12], 4, 3, "z"));
+        Assert.IsTrue(r.Doubles("share").All(double.IsNaN));
+        Assert.AreEqual("0", r.Parameters["concepts_for_90pct"]);
+    }
+
+    [TestMethod]
+    public void CountsOnAClosedForm()
+    {
+        // Energies 5, 3, 1, 1: 50% needs 1 concept, 90% needs 3 (9/10), 99% needs 4.
+        double[] e = [1, 5, 1, 3];
+        Assert.AreEqual(1, Energy.ConceptsHolding(e, 0.5));
+        Assert.AreEqual(3, Energy.ConceptsHolding(e, 0.9));
+        Assert.AreEqual(4, Energy.ConceptsHolding(e, 0.99));
+        CollectionAssert.AreEqual(new[] { 1, 3, 0, 2 }, Energy.Ranking(e));
+    }
+}

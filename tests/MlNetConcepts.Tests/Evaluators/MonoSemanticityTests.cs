@@ -1,0 +1,114 @@
+using MlNetConcepts.Evaluators;
+
+namespace MlNetConcepts.Tests.Evaluators;
+
+[TestClass]
+public sealed class MonoSemanticityTests
+{
+    private const double Tol = 1e-5;
+
+    [TestMethod]
+    public void NeuronScoresMatchNumpyPairLoop()
+    {
+        var r = MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Doubles("ms"), Tol, "ms");
+        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Int32s("support"));
+        var dead = (bool[])r["dead"].Values;
+        // Columns 0 (constant), 1 (fires once) and 2 (all zero) are dead; 5 fires on two samples and is not.
+        Assert.IsTrue(dead[0] && dead[1] && dead[2]);
+        Assert.IsFalse(dead[5]);
+    }
+
+    [TestMethod]
+    public void TopNNeuronScoresMatchNumpyWithTies()
+    {
+        var r = MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB"), topN: 10);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), r.Doubles("ms"), Tol, "ms top-10");
+        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support_top").ToInt32(), r.Int32s("support"));
+    }
+
+    [TestMethod]
+    public void ClusterScoresMatchNumpyPairLoop()
+    {
+        var r = MonoSemanticity.Clusters(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), EvalFixtures.Matrix("EMB"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters"), r.Doubles("ms"), Tol, "ms clusters");
+        var top = MonoSemanticity.Clusters(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), EvalFixtures.Matrix("EMB"), topN: 10);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters_top"), top.Doubles("ms"), Tol, "ms clusters top-10");
+        Assert.IsTrue(top.Int32s("support").All(s => s == 10));
+    }
+
+    [TestMethod]
+    public void LinearFormMatchesBruteForceReferenceOnLargerRandomData()
+    {
+        // Several GEMM blocks (block rows are ≥ 64) and sparse columns.
+        var a = EvalFixtures.Random(300, 20, 1, "a", -1, 1);
+        for (int i = 0; i < a.Data.Length; i++) a.Data[i] = Math.Max(a.Data[i], 0);
+        var e = EvalFixtures.Random(300, 16, 2, "e");
+        var fast = MonoSemanticity.Neurons(a, e).Doubles("ms");
+        var brute = MonoSemanticityReference.Neurons(a, e);
+        EvalFixtures.AssertClose(brute, fast, Tol, "neurons");
+        var fastTop = MonoSemanticity.Neurons(a, e, topN: 7).Doubles("ms");
+        EvalFixtures.AssertClose(MonoSemanticityReference.Neurons(a, e, 7), fastTop, Tol, "neurons top-7");
+        var c = EvalFixtures.Random(6, 20, 3, "c");
+        EvalFixtures.AssertClose(MonoSemanticityReference.Clusters(a, c, e), MonoSemanticity.Clusters(a, c, e).Doubles("ms"), Tol, "clusters");
+        EvalFixtures.AssertClose(MonoSemanticityReference.Clusters(a, c, e, 9), MonoSemanticity.Clusters(a, c, e, 9).Doubles("ms"), Tol, "clusters top-9");
+    }
+
+    [TestMethod]
+    public void RawDenseNeuronsScoreNearMeanPairwiseCosine()
+    {
+        // A closed form: uniform weights give exactly the mean pairwise cosine.
+        var e = EvalFixtures.Random(50, 4, 5, "e");
+        var a = new float[50 * 2];
+        for (int n = 0; n < 50; n++) { a[n * 2] = 1; a[n * 2 + 1] = n == 0 ? 0 : 1; }
+        var ms = MonoSemanticity.Neurons(DenseMatrix.Create(a, 50, 2, "a"), e).Doubles("ms");
+        double sum = 0; int count = 0;
+        for (int n = 1; n < 50; n++)
+            for (int m = n + 1; m < 50; m++)
+            {
+                var x = e.Row(n); var y = e.Row(m);
+                double dot = 0, nx = 0, ny = 0;
+                for (int i = 0; i < 4; i++) { dot += x[i] * y[i]; nx += x[i] * x[i]; ny += y[i] * y[i]; }
+                sum += dot / Math.Sqrt(nx * ny); count++;
+            }
+        Assert.IsTrue(double.IsNaN(ms[0]), "column 0 is constant");
+        Assert.AreEqual(sum / count, ms[1], 1e-6);
+    }
+
+    [TestMethod]
+    public void SummaryReportsMeanStdBestWorstAndDeadCount()
+    {
+        var r = MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB"));
+        var s = MonoSemanticitySummary.Summarize(r);
+        var live = EvalFixtures.Doubles("ms_neurons").Where(v => !double.IsNaN(v)).ToArray();
+        double mean = live.Average();
+        double std = Math.Sqrt(live.Sum(v => (v - mean) * (v - mean)) / (live.Length - 1));
+        Assert.AreEqual(3, s.Int32s("dead")[0]);
+        Assert.AreEqual(mean, s.Doubles("mean")[0], Tol);
+        Assert.AreEqual(std, s.Doubles("std")[0], Tol);
+        Assert.AreEqual(live.Max(), s.Doubles("best")[0], Tol);
+        Assert.AreEqual(live.Min(), s.Doubles("worst")[0], Tol);
+        var hist = MonoSemanticitySummary.Distribution(r, 5);
+        Assert.AreEqual((long)live.Length, ((long[])hist["count"].Values).Sum());
+        Assert.AreEqual("all", r.Parameters["top_n"]);
+    }
+
+    [TestMethod]
+    public void BadInputGivesClearErrors()
+    {
+        var a = EvalFixtures.Random(10, 3, 1, "acts.npy");
+        var e = EvalFixtures.Random(9, 4, 2, "emb.npy");
+        var ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(a, e));
+        StringAssert.Contains(ex.Message, "acts.npy has 10 rows but emb.npy has 9");
+        var zero = DenseMatrix.Create(new float[10 * 2], 10, 2, "zero.npy");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(a, zero));
+        StringAssert.Contains(ex.Message, "zero.npy: row 0 is all zeros");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => DenseMatrix.Create([1f, float.NaN], 1, 2, "nan.npy"));
+        StringAssert.Contains(ex.Message, "nan.npy: value NaN at row 0, column 1");
+        var c = EvalFixtures.Random(2, 5, 3, "cent.npy");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Clusters(a, c, EvalFixtures.Random(10, 4, 4, "e")));
+        StringAssert.Contains(ex.Message, "acts.npy has 3 columns but cent.npy has 5");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(a, EvalFixtures.Random(10, 4, 4, "e"), topN: 0));
+        StringAssert.Contains(ex.Message, "--top-n must be at least 1");
+    }
+}
