@@ -11,7 +11,7 @@ ROOT=$PWD
 # Debian packages the product and its tests use. Python pieces only make test oracles and the
 # demo model; the product itself never calls Python.
 APT_PACKAGES=(libopenblas0-pthread libturbojpeg0 dataset-fashion-mnist)
-APT_DEV_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-torch python3-onnx gcc libopenblas-dev)
+APT_DEV_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-torch python3-onnx python3-torchvision gcc libopenblas-dev)
 
 missing_packages() {
   local p
@@ -34,6 +34,26 @@ setup() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
   fi
   command -v dotnet >/dev/null || { echo "[setup] the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
+  install_onnxruntime
+}
+
+# ONNX Runtime's C library, taken from the npm package onnxruntime-node (the only registry copy
+# that ships the native CPU build). Only the Linux x64 library is extracted, into .native/.
+ORT_VERSION=1.30.0
+ORT_DIR="$ROOT/.native/onnxruntime"
+install_onnxruntime() {
+  local lib="$ORT_DIR/libonnxruntime.so.1"
+  if [ -f "$lib" ] && [ "$(cat "$ORT_DIR/VERSION" 2>/dev/null)" = "$ORT_VERSION" ]; then return 0; fi
+  command -v npm >/dev/null || { echo "[setup] npm is required to fetch onnxruntime-node@$ORT_VERSION (apt-get install npm)"; exit 1; }
+  echo "[setup] fetching onnxruntime-node@$ORT_VERSION (native ONNX Runtime library)"
+  mkdir -p "$ORT_DIR"
+  local tmp
+  tmp=$(mktemp -d "$ORT_DIR/.pack.XXXXXX")
+  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
+  tar -xzf "$tmp"/onnxruntime-node-*.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$lib.tmp" && mv "$lib.tmp" "$lib"
+  echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
+  rm -rf "$tmp"
 }
 
 build() {
