@@ -1,0 +1,151 @@
+using System.Globalization;
+using MlNetConcepts.Imaging;
+using MlNetConcepts.Reports;
+using MlNetConcepts.Studies.Runner;
+
+namespace MlNetConcepts.Studies.Report;
+
+/// <summary>
+/// Writes <c>report.html</c> for a study: the layer-wise summary (charts and table), then per layer
+/// the MonoSemanticity distributions of SAE features, clusters and raw neurons, the overlap heat
+/// map of the top pairs, the matched pairs with collages of their core representatives, energy
+/// and stability, modality histograms and top bridge pairs, and the ground-truth scores of a
+/// synthetic benchmark.
+/// </summary>
+public static class StudyReportWriter
+{
+    private static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes the report and returns the relative paths it links to.</summary>
+    public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config)
+    {
+        var images = StudyImageSource.Open(config);
+        var html = new HtmlReport("Concept robustness study: SAEs and clustering side by side");
+        html.Paragraph($"{result.Layers.Count} layer(s), {result.Rows} rows each. SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
+                       $"Clusterers: {string.Join(", ", config.Clusters.Select(c => c.ToString()))}. τ = {F(config.Tau)}, top-N = {config.TopN}, seeds = {config.Seeds}.");
+        html.Raw($"<p class=\"note\">Resolved config: {html.Link("config.json", "config.json")} · summary: {html.Link("summary.csv", "summary.csv")} · {html.Link("summary.json", "summary.json")}</p>");
+        html.Paragraph("Hypothesis (seed 000): concepts found by both methods are intrinsic to the model; concepts found by one method only may be artifacts of that method.", note: true);
+
+        html.Heading("Layer-wise agreement");
+        var layerNames = result.Layers.Select(l => l.Layer).ToList();
+        if (result.Layers.All(l => l.Comparisons.Count > 0))
+        {
+            html.Raw(SvgChart.Bars("Fraction matched and mean best overlap (first SAE × first clusterer)", layerNames,
+            [
+                ("clusters matched", result.Layers.Select(l => l.Comparisons[0].ClustersMatched).ToArray()),
+                ("features matched", result.Layers.Select(l => l.Comparisons[0].FeaturesMatched).ToArray()),
+                ("mean best overlap", result.Layers.Select(l => l.Comparisons[0].MeanBestOverlap).ToArray()),
+            ], yMax: 1));
+        }
+        var msMeans = new List<(string, double[])>
+        {
+            ("SAE features", result.Layers.Select(l => Mean(l.Saes.FirstOrDefault()?.Ms)).ToArray()),
+            ("clusters", result.Layers.Select(l => Mean(l.Clusters.FirstOrDefault()?.Ms)).ToArray()),
+            ("raw neurons", result.Layers.Select(l => Mean(l.RawMs)).ToArray()),
+        };
+        if (msMeans.Any(s => s.Item2.Any(double.IsFinite))) html.Raw(SvgChart.Bars("Mean MonoSemanticity per layer", layerNames, msMeans));
+        html.Table(summary, 50, "summary.csv", "summary.json");
+
+        foreach (var layer in result.Layers) WriteLayer(html, layer, images, config);
+        html.Save(Path.Combine(outputDirectory, "report.html"));
+        return html.Links;
+    }
+
+    private static double Mean(double[]? v) => v is null ? double.NaN : Statistics.Summarize(v).Mean;
+
+    private static void WriteLayer(HtmlReport html, LayerResult layer, StudyImageSource? images, StudyConfig config)
+    {
+        string dir = layer.Layer;
+        var frames = StudyTables.LayerFrames(layer);
+        string Csv(string file) => $"{dir}/{file}";
+        html.Heading($"Layer {layer.Layer}");
+        html.Paragraph($"{layer.Rows} rows × {layer.Width} dimensions.", note: true);
+
+        // MonoSemanticity distributions.
+        var ms = new List<(string, double[])>();
+        foreach (var s in layer.Saes) if (s.Ms is not null) ms.Add(($"{s.Name}", s.Ms));
+        foreach (var c in layer.Clusters) if (c.Ms is not null) ms.Add(($"{c.Name}", c.Ms));
+        if (layer.RawMs is not null) ms.Add(("raw neurons", layer.RawMs));
+        if (ms.Count > 0)
+        {
+            var all = ms.SelectMany(s => s.Item2).Where(double.IsFinite).ToArray();
+            double lo = Math.Min(0, all.DefaultIfEmpty(0).Min()), hi = Math.Max(1e-6, all.DefaultIfEmpty(1).Max());
+            html.Raw(SvgChart.Histograms("MonoSemanticity distribution (fraction of concepts)", ms, lo, hi));
+        }
+
+        html.Table(frames["saes.csv"], 20, Csv("saes.csv"));
+        html.Table(frames["clusterers.csv"], 20, Csv("clusterers.csv"));
+
+        foreach (var c in layer.Comparisons)
+        {
+            html.Heading($"{c.Sae} × {c.Clusters}", 3);
+            html.Paragraph($"{F(c.ClustersMatched * 100)}% of clusters and {F(c.FeaturesMatched * 100)}% of live SAE features have a match at O ≥ {F(config.Tau)}; " +
+                           $"mean best overlap {F(c.MeanBestOverlap)}. Found by one method only: {c.ClustersOnly.Length} clusters, {c.FeaturesOnly.Length} features.");
+            if (c.HeatClusters.Length > 0 && c.HeatFeatures.Length > 0)
+            {
+                var heat = new double[c.HeatClusters.Length, c.HeatFeatures.Length];
+                for (int i = 0; i < c.HeatClusters.Length; i++)
+                    for (int j = 0; j < c.HeatFeatures.Length; j++) heat[i, j] = c.Heat[i * c.HeatFeatures.Length + j];
+                html.Raw(SvgChart.HeatMap("Overlap of the top pairs", heat, c.HeatClusters.Select(j => $"cluster {j}").ToList(), c.HeatFeatures.Select(k => $"feature {k}").ToList()));
+            }
+            var matchFile = frames.First(f => f.Value.Title == $"matches {c.Sae} × {c.Clusters}").Key;
+            html.Table(frames[matchFile], 15, Csv(matchFile));
+            html.Raw($"<p class=\"note\">Concepts found by one method only: {html.Link(Csv($"found_by_one_{c.Sae}__{c.Clusters}.csv"), "CSV")}</p>");
+            if (images is not null && c.CoreRows.Count > 0)
+            {
+                html.Paragraph("Core representatives of the best matched pairs (samples with the largest c̃·ã, seed 000 §4):", note: true);
+                html.BeginGrid();
+                for (int p = 0; p < c.CoreRows.Count; p++)
+                {
+                    var pics = c.CoreRows[p].Select(images.ForRow).OfType<RasterImage>().ToList();
+                    if (pics.Count == 0) continue;
+                    var m = c.Matches[p];
+                    html.Image(Collage.Build(pics, cell: 48, columns: 4, gap: 2), $"cluster {m.Cluster} × feature {m.Feature} (O = {F(m.Overlap)})");
+                }
+                html.EndGrid();
+            }
+        }
+
+        foreach (var s in layer.Saes)
+        {
+            html.Heading($"{s.Name}: energy, stability, modality", 3);
+            var sorted = s.Energy.OrderByDescending(e => e).ToArray();
+            double total = sorted.Sum();
+            if (total > 0)
+            {
+                var cumulative = new double[sorted.Length];
+                double run = 0;
+                for (int i = 0; i < sorted.Length; i++) { run += sorted[i]; cumulative[i] = run / total; }
+                html.Raw(SvgChart.Lines("Cumulative energy share by concept rank", Enumerable.Range(1, sorted.Length).Select(i => (double)i).ToArray(),
+                    [("energy share", cumulative)], "concepts (by energy)"));
+            }
+            if (s.Stability.Length > 0)
+                html.Paragraph($"Stability across seeds (mean matched decoder cosine, seed 003 eq. 4): all concepts {string.Join(", ", s.Stability.Select(F))}; top-{config.StabilityTopM} by energy {string.Join(", ", s.StabilityTopM.Select(F))}.");
+            if (s.Modality is not null)
+            {
+                var live = s.Modality.Where(double.IsFinite).ToArray();
+                html.Raw(SvgChart.Histograms("Modality score (0 = text, 1 = image)", [("concepts", s.Modality)], 0, 1, 10));
+                var weighted = new List<double>();
+                for (int k = 0; k < s.Modality.Length; k++)
+                    if (double.IsFinite(s.Modality[k]) && total > 0)
+                        for (int w = 0; w < (int)Math.Round(100 * s.Energy[k] / total); w++) weighted.Add(s.Modality[k]);
+                if (weighted.Count > 0) html.Raw(SvgChart.Histograms("Modality score weighted by energy", [("energy", weighted.ToArray())], 0, 1, 10));
+                html.Paragraph($"{live.Count(v => v >= 0.9)} image-dominant (≥ 0.9), {live.Count(v => v <= 0.1)} text-dominant (≤ 0.1), {live.Count(v => v is > 0.1 and < 0.9)} multimodal concepts.", note: true);
+            }
+            var featureFile = $"features_{s.Name}.csv";
+            html.Table(frames[featureFile].OrderBy("energy", descending: true), 10, Csv(featureFile));
+            if (frames.TryGetValue($"bridge_{s.Name}.csv", out var bridge)) html.Table(bridge, 15, Csv($"bridge_{s.Name}.csv"));
+        }
+
+        if (layer.GroundTruth is { } g)
+        {
+            html.Heading("Ground truth (synthetic benchmark)", 3);
+            html.Paragraph($"Planted concepts: {g.Planted}. SAE recovery (decoder row at cosine ≥ 0.9): {F(g.SaeRecovery * 100)}% (MMCS {F(g.SaeMmcs)}). " +
+                           $"Clustering recovery (centroid at cosine ≥ 0.9): {F(g.ClusterRecovery * 100)}% (MMCS {F(g.ClusterMmcs)}).");
+            html.Paragraph($"Modality scores of atoms matched to image-only concepts: min {F(g.ImageConceptModality.DefaultIfEmpty(double.NaN).Min())}; " +
+                           $"text-only: max {F(g.TextConceptModality.DefaultIfEmpty(double.NaN).Max())}; shared: mean {F(g.SharedConceptModality.DefaultIfEmpty(double.NaN).Average())}. " +
+                           $"Planted bridges among the top {2 * g.Bridges} bridge pairs: {F(g.BridgeRecall * 100)}%.");
+            html.Table(frames["ground_truth.csv"], 10, Csv("ground_truth.csv"));
+        }
+    }
+}

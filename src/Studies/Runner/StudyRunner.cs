@@ -1,0 +1,101 @@
+using System.Text.Json;
+using MlNetConcepts.IO;
+using MlNetConcepts.Pipeline;
+using MlNetConcepts.Reports;
+using MlNetConcepts.Trainers.Clustering;
+using MlNetConcepts.Trainers.Sae;
+
+namespace MlNetConcepts.Studies.Runner;
+
+/// <summary>
+/// The robustness study of seed 000, end to end: for every layer, SAEs and clusterers run side by
+/// side on the same activations, the evaluators say where they agree (overlap, matches) and how
+/// clean each concept is (MonoSemanticity), with seed 003's energy, stability, modality and bridge
+/// analyses; the results go to <c>summary.csv</c>, per-layer CSVs and one self-contained
+/// <c>report.html</c>. Stages are cached by content hash, so an interrupted or extended study
+/// resumes without recomputing.
+/// </summary>
+public sealed class StudyRunner
+{
+    private readonly ConceptContext _context;
+    private readonly Action<string> _log;
+
+    /// <summary>Creates a runner; <paramref name="log"/> receives one line per stage.</summary>
+    public StudyRunner(ConceptContext? context = null, Action<string>? log = null)
+    {
+        _context = context ?? new ConceptContext();
+        _log = log ?? (_ => { });
+    }
+
+    /// <summary>Stages recomputed in the last run (the rest came from the cache).</summary>
+    public int Recomputed { get; private set; }
+
+    /// <summary>Stages reused from the cache in the last run.</summary>
+    public int Reused { get; private set; }
+
+    /// <summary>Validates the config, runs the study and writes everything under <paramref name="outputDirectory"/>.</summary>
+    public StudyResult Run(StudyConfig config, string outputDirectory)
+    {
+        // Everything that can be wrong with the inputs is found here, before any training starts.
+        var facts = StudyValidator.Validate(config);
+        var groundTruthPath = config.GroundTruth ?? AutoGroundTruth(config);
+        var truth = groundTruthPath is null ? null : GroundTruth.Load(groundTruthPath);
+        Directory.CreateDirectory(outputDirectory);
+        AtomicFile.WriteText(Path.Combine(outputDirectory, "config.json"), config.ToJson());
+
+        var cache = new StudyCache(Path.Combine(outputDirectory, "cache"));
+        var inputs = StudyInputs.Read(config);
+        var stages = new StudyStages(config, cache, _context, _log);
+        var analysis = new LayerAnalysis(config, inputs);
+        var layers = new List<LayerResult>();
+        foreach (var layer in config.Layers)
+        {
+            string layerKey = cache.HashFile(layer.Path);
+            var x = NpyFile.ReadMatrix(layer.Path, out int rows, out int width);
+            var saes = config.Saes.Select(spec => (spec, (IReadOnlyList<(SaeTransformer, float[])>)Enumerable.Range(0, config.Seeds)
+                .Select(s => stages.Sae(layerKey, layer, x, rows, width, spec, s)).ToList())).ToList();
+            var clusters = config.Clusters.Select(spec => (spec, stages.Clusters(layerKey, layer, x, rows, width, spec))).ToList();
+
+            // The analysis itself is cached too: its key covers the layer, every upstream stage and the config.
+            string analysisKey = StudyCache.Key("analysis", layerKey, config.ToJson(), truth?.PlantedLayer ?? "");
+            var dir = cache.GetOrCompute("analysis", analysisKey, tmp =>
+            {
+                _log($"[{layer.Name}] evaluating");
+                var result = analysis.Analyse(layer.Name, x, rows, width, saes, clusters, truth);
+                AtomicFile.WriteText(Path.Combine(tmp, "layer.json"), JsonSerializer.Serialize(result, ResultJson));
+            });
+            var layerResult = JsonSerializer.Deserialize<LayerResult>(File.ReadAllText(Path.Combine(dir, "layer.json")), ResultJson)!;
+            StudyTables.WriteLayer(layerResult, Path.Combine(outputDirectory, layer.Name));
+            layers.Add(layerResult);
+        }
+
+        var result = new StudyResult(config, layers, facts.Rows);
+        var summary = StudyTables.Summary(layers);
+        summary.SaveCsv(Path.Combine(outputDirectory, "summary.csv"));
+        summary.SaveJson(Path.Combine(outputDirectory, "summary.json"));
+        StudyReportWriter.Write(result, summary, outputDirectory, config);
+        Recomputed = cache.Recomputed;
+        Reused = cache.Reused;
+        _log($"study done: {cache.Recomputed} stages computed, {cache.Reused} reused; report at {Path.Combine(outputDirectory, "report.html")}");
+        return result;
+    }
+
+    /// <summary>JSON settings for cached results (NaN is a legitimate value: dead neurons).</summary>
+    internal static readonly JsonSerializerOptions ResultJson = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = false,
+    };
+
+    private static string? AutoGroundTruth(StudyConfig config)
+    {
+        var candidate = Path.Combine(Path.GetDirectoryName(config.Layers[0].Path)!, "ground_truth.json");
+        return File.Exists(candidate) ? candidate : null;
+    }
+}
+
+/// <summary>What a study produced.</summary>
+/// <param name="Config">The resolved config.</param>
+/// <param name="Layers">Per-layer results.</param>
+/// <param name="Rows">Rows per layer.</param>
+public sealed record StudyResult(StudyConfig Config, IReadOnlyList<LayerResult> Layers, long Rows);

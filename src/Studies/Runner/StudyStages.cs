@@ -1,0 +1,106 @@
+using System.Globalization;
+using MlNetConcepts.Data;
+using MlNetConcepts.IO;
+using MlNetConcepts.Models;
+using MlNetConcepts.Pipeline;
+using MlNetConcepts.Trainers.Clustering;
+using MlNetConcepts.Trainers.Sae;
+
+namespace MlNetConcepts.Studies.Runner;
+
+/// <summary>
+/// The expensive stages of a study (SAE training, clustering), each cached on disk under a key
+/// made of its input's content hash and its options, so re-running a study reuses them.
+/// </summary>
+internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptContext context, Action<string> log)
+{
+    private static string I(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Training steps for an SAE on <paramref name="rows"/> rows: given, or about 25 passes over the data (at least 1500).</summary>
+    public static int StepsFor(SaeSpec spec, int rows) => spec.Steps > 0 ? spec.Steps : Math.Max(1500, 25 * rows / spec.Batch);
+
+    /// <summary>The SAE options a study uses for a spec and seed.</summary>
+    public static SaeOptions SaeOptionsFor(SaeSpec spec, int rows, int seed)
+    {
+        int steps = StepsFor(spec, rows);
+        return new SaeOptions
+        {
+            Architecture = spec.Arch,
+            ExpansionFactor = spec.Expansion,
+            K = spec.K,
+            BatchSize = Math.Min(spec.Batch, rows),
+            Steps = steps,
+            // The public defaults assume millions of rows; scale the schedule to the run.
+            WarmupSteps = Math.Min(1000, steps / 10),
+            ThresholdStartStep = Math.Min(1000, steps / 4),
+            DeadWindowSamples = Math.Min(10_000_000L, 2L * rows),
+            Seed = seed,
+            ProgressEvery = 0,
+        };
+    }
+
+    /// <summary>Trains (or reuses) an SAE and returns it with the dense codes of every row.</summary>
+    public (SaeTransformer Sae, float[] Codes) Sae(string layerKey, StudyLayer layer, float[] x, int rows, int width, SaeSpec spec, int seedIndex)
+    {
+        int seed = config.Seed * 1000 + seedIndex;
+        var options = SaeOptionsFor(spec, rows, seed);
+        string key = StudyCache.Key("sae", layerKey, spec.ToString(), I(options.Steps!.Value), I(options.BatchSize), I(seed));
+        var dir = cache.GetOrCompute("sae", key, tmp =>
+        {
+            log($"[{layer.Name}] training {StudyNames.Of(spec)} (seed {seedIndex}, {options.Steps} steps)");
+            var view = InMemoryView.FromMatrix(options.InputColumn, x, width);
+            var sae = new SparseAutoencoderTrainer(context, options).Fit(view);
+            ModelArchive.Save(sae, Path.Combine(tmp, "sae.mlnc"));
+            NpyFile.WriteMatrix(Path.Combine(tmp, "codes.npy"), sae.Encode(x, rows).ToDense(sae.Latents), rows, sae.Latents);
+        });
+        var loaded = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae.mlnc"));
+        var codes = NpyFile.ReadMatrix(Path.Combine(dir, "codes.npy"), out _, out _);
+        return (loaded, codes);
+    }
+
+    /// <summary>Fits (or reuses) a clusterer on the layer and returns it.</summary>
+    public ClusteringTransformer Clusters(string layerKey, StudyLayer layer, float[] x, int rows, int width, ClusterSpec spec)
+    {
+        string key = StudyCache.Key("clusters", layerKey, spec.ToString(), I(config.Seed), I(config.AgglomerativeSample));
+        var dir = cache.GetOrCompute("clusters", key, tmp =>
+        {
+            log($"[{layer.Name}] fitting {StudyNames.Of(spec)}");
+            ClusteringTransformer model = spec.Method switch
+            {
+                "kmeans" or "spherical" => FitKMeans(x, rows, width, spec),
+                "minibatch" => context.Clustering.MiniBatchKMeans(new MiniBatchKMeansOptions
+                {
+                    NumberOfClusters = spec.K,
+                    Seed = config.Seed,
+                }).Fit(InMemoryView.FromMatrix("Features", x, width)),
+                "agglomerative" => FitAgglomerative(x, rows, width, spec),
+                _ => throw new ConceptDataException($"study: unknown clustering method '{spec.Method}'."),
+            };
+            ModelArchive.Save(model, Path.Combine(tmp, "model.mlnc"));
+        });
+        return ModelArchive.Load<ClusteringTransformer>(Path.Combine(dir, "model.mlnc"));
+    }
+
+    private ClusteringTransformer FitKMeans(float[] x, int rows, int width, ClusterSpec spec)
+    {
+        var metric = spec.Method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean;
+        var trainer = new KMeansTrainer(new KMeansOptions { NumberOfClusters = spec.K, Metric = metric, Seed = config.Seed, NumberOfInitializations = 3 });
+        var r = trainer.FitMatrix(x, rows, width, "layer");
+        return new ClusteringTransformer(r.Centroids, r.K, r.Dimension, "Features", metric, trainer.Method);
+    }
+
+    private ClusteringTransformer FitAgglomerative(float[] x, int rows, int width, ClusterSpec spec)
+    {
+        // Exact agglomerative clustering is quadratic in memory, so it runs on a seeded sample;
+        // its centroids then score every row like any other clusterer's.
+        int n = Math.Min(rows, config.AgglomerativeSample);
+        var order = Enumerable.Range(0, rows).ToArray();
+        new Random(config.Seed).Shuffle(order);
+        var sample = new float[n * width];
+        for (int i = 0; i < n; i++) Array.Copy(x, (long)order[i] * width, sample, (long)i * width, width);
+        var linkage = spec.Linkage switch { "average" => Linkage.Average, "complete" => Linkage.Complete, _ => Linkage.Ward };
+        var trainer = new AgglomerativeTrainer(new AgglomerativeOptions { NumberOfClusters = spec.K, Linkage = linkage });
+        var r = trainer.FitMatrix(sample, n, width, "layer sample");
+        return new ClusteringTransformer(r.Centroids, r.K, r.Dimension, "Features", ClusterMetric.Euclidean, "agglomerative");
+    }
+}
