@@ -1,0 +1,146 @@
+using MlNetConcepts.Compute;
+using MlNetConcepts.Data;
+using MlNetConcepts.Pipeline;
+
+namespace MlNetConcepts.Trainers.Sae;
+
+/// <summary>
+/// Trains a sparse autoencoder of any registered variant on an activation column and returns
+/// the fitted <see cref="SaeTransformer"/>. The loop: scale inputs to unit mean squared norm;
+/// b_dec ← geometric median of a sample; W_dec random unit rows, W_enc = W_decᵀ; then per step:
+/// forward/backward (<see cref="SaeStep"/>), project out the decoder gradient parallel to each
+/// row, clip the global gradient norm, Adam with warm-up and decay, renormalise decoder rows,
+/// update the variant's state and the dead-latent counters. Checkpoints every N steps allow a
+/// killed run to resume and finish with the same weights as an uninterrupted one.
+/// </summary>
+public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
+{
+    private readonly SaeOptions _options;
+    private readonly int _seed;
+
+    /// <summary>Creates a trainer; the seed comes from the options, else the context.</summary>
+    public SparseAutoencoderTrainer(ConceptContext context, SaeOptions options)
+    {
+        _options = options;
+        _seed = options.Seed ?? context.DeriveSeed(0x5AE);
+        SaeVariants.Create(options.Architecture); // fail early on an unknown name
+    }
+
+    /// <summary>Called every <see cref="SaeOptions.ProgressEvery"/> steps and after the last one.</summary>
+    public Action<SaeProgress>? Progress { get; set; }
+
+    /// <summary>Metrics on the held-out rows (or the training rows when none are held out) after the last <see cref="Fit(IConceptView)"/>.</summary>
+    public SaeMetrics? LastMetrics { get; private set; }
+
+    /// <inheritdoc />
+    public ViewSchema GetOutputSchema(ViewSchema inputSchema)
+    {
+        var col = inputSchema.RequireVector(_options.InputColumn);
+        int n = _options.Latents ?? _options.ExpansionFactor * col.Type.VectorSize;
+        return inputSchema.With(SaeTransformer.CodeColumn(_options.OutputColumn, n, null));
+    }
+
+    /// <inheritdoc />
+    public SaeTransformer Fit(IConceptView input) => Fit(input, CancellationToken.None);
+
+    /// <summary>Trains; cancelling stops after the current step (checkpoints already written stay).</summary>
+    public SaeTransformer Fit(IConceptView input, CancellationToken cancel)
+    {
+        var o = _options;
+        var variant = SaeVariants.Create(o.Architecture);
+        var data = new BatchSource(input, o.InputColumn, o, _seed);
+        int d = data.Width;
+        int n = o.Latents ?? checked(o.ExpansionFactor * d);
+        if (n < 1) throw new ConceptDataException($"The SAE width must be at least 1, got {n}.");
+        if (o.BatchSize < 1) throw new ConceptDataException($"Batch size must be at least 1, got {o.BatchSize}.");
+        variant.Validate(o, d, n);
+        variant.GroupEnds(n, o);
+        if (data.BatchesPerEpoch == 0) throw new ConceptDataException("No full batch of training rows.");
+        int total = o.Steps ?? checked(o.Epochs * data.BatchesPerEpoch);
+        if (total < 1) throw new ConceptDataException($"Training needs at least one step, got {total}.");
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads };
+        double peak = o.LearningRate ?? SaeRecipe.DefaultLearningRate(n);
+
+        var w = new SaeWeights(d, n, variant.ThresholdLength(n, o));
+        var adam = new AdamOptimizer(w, variant.ThresholdIsTrained, o);
+        var since = new long[n];
+        double scale;
+        int startStep = 0, epoch = 0, batchInEpoch = 0;
+        if (o.Resume && o.CheckpointPath is { } resumePath && File.Exists(resumePath))
+        {
+            var cp = SaeCheckpoint.Load(resumePath, variant.Name, w, adam);
+            w = cp.Weights; since = cp.SinceFired; scale = cp.Scale;
+            startStep = cp.Step; epoch = cp.Epoch; batchInEpoch = cp.BatchInEpoch;
+        }
+        else
+        {
+            var head = data.Head(o.InitSampleRows, out int headRows);
+            scale = 1;
+            if (o.NormalizeInputs)
+            {
+                double sq = 0;
+                foreach (float v in head) sq += (double)v * v;
+                scale = Math.Sqrt(sq / headRows);
+                if (!(scale > 0)) throw new ConceptDataException($"Column '{o.InputColumn}': the first {headRows} rows are all zero; cannot scale inputs.");
+            }
+            for (int q = 0; q < head.Length; q++) head[q] = (float)(head[q] / scale);
+            SaeRecipe.Initialize(w, _seed);
+            var median = SaeRecipe.GeometricMedian(head, headRows, d);
+            for (int j = 0; j < d; j++) w.DecoderBias[j] = (float)median[j];
+            variant.Initialize(w, o);
+        }
+
+        var grad = new SaeWeights(d, n, w.Threshold.Length);
+        var step = new SaeStep(variant, o, d, n);
+        float inv = (float)(1 / scale);
+        int s = startStep;
+        while (s < total)
+        {
+            foreach (var raw in data.Epoch(epoch, batchInEpoch))
+            {
+                if (s >= total) break;
+                cancel.ThrowIfCancellationRequested();
+                for (int q = 0; q < raw.Length; q++) raw[q] *= inv;
+                var dead = Dead(since, o.DeadWindowSamples);
+                var loss = step.Run(raw, data.BatchSize, w, grad, dead, parallel);
+                SaeRecipe.ProjectDecoderGradient(w.DecoderWeight, grad.DecoderWeight, d, parallel);
+                SaeRecipe.ClipGradientNorm(grad, adam.Trained, o.GradientClipNorm);
+                double lr = SaeRecipe.LearningRate(peak, s, total, o);
+                adam.Step(w, grad, s + 1, lr, parallel);
+                SaeRecipe.NormalizeRows(w.DecoderWeight, d);
+                var codes = step.Codes!;
+                variant.AfterStep(codes, w, o, s, total);
+                UpdateSinceFired(since, codes, data.BatchSize);
+                s++;
+                batchInEpoch++;
+                if (o.CheckpointEvery > 0 && o.CheckpointPath is { } cpPath && s % o.CheckpointEvery == 0 && s < total)
+                    new SaeCheckpoint(w, adam, since, scale, s, epoch, batchInEpoch).Save(cpPath, variant.Name);
+                if (Progress is not null && (s % Math.Max(1, o.ProgressEvery) == 0 || s == total))
+                    Progress(new SaeProgress(s, total, loss.Loss, 1 - loss.SquaredError / loss.TotalVariance,
+                        (double)loss.ActiveCodes / data.BatchSize, since.Count(v => v >= o.DeadWindowSamples) / (double)n, lr));
+            }
+            if (s < total) { epoch++; batchInEpoch = 0; }
+        }
+
+        if (w.Threshold.Length > 1 && variant is BatchTopKVariant) BatchTopKVariant.FillUnsetThresholds(w.Threshold);
+        var fitted = SaeTransformer.FromTraining(variant, o, w, scale);
+        var blocks = data.HeldOutBlocks(4096).ToList();
+        LastMetrics = blocks.Count > 0 ? SaeMetrics.Compute(fitted, blocks) : null;
+        return fitted;
+    }
+
+    private static bool[]? Dead(long[] since, long window)
+    {
+        bool any = false;
+        var dead = new bool[since.Length];
+        for (int i = 0; i < since.Length; i++) any |= dead[i] = since[i] >= window;
+        return any ? dead : null;
+    }
+
+    private static void UpdateSinceFired(long[] since, SparseCodes codes, int rows)
+    {
+        var fired = new bool[since.Length];
+        for (int e = 0; e < codes.Count; e++) fired[codes.Index[e]] = true;
+        for (int i = 0; i < since.Length; i++) since[i] = fired[i] ? 0 : since[i] + rows;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Numerics.Tensors;
+
+namespace MlNetConcepts.Trainers.Sae;
+
+/// <summary>
+/// Decoder forward and backward that touch only the active latents: with L0 = k per row the
+/// forward costs B·k·d instead of B·n·d. Nested prefixes (Matryoshka) are scored in the same
+/// pass because each row's entries are in ascending latent order. The dense methods below are
+/// the plain reference the sparse ones are tested against.
+/// </summary>
+internal static class SparseDecoder
+{
+    /// <summary>
+    /// Forward. For each prefix g, E_g,b = bias + Σ_{i&lt;end_g} z_bi·W_dec,i − target_b. Writes the
+    /// suffix sums S_j,b = Σ_{g≥j} w_g·E_g,b into <paramref name="suffix"/>[j] and the full
+    /// residual E_G into <paramref name="residual"/>; returns Σ_b Σ_g w_g‖E_g,b‖².
+    /// </summary>
+    public static double Forward(SparseCodes codes, float[] target, float[] decoder, float[]? bias, int d,
+        int[] ends, double[] groupWeights, float[][] suffix, float[] residual, ParallelOptions parallel)
+    {
+        int rows = codes.Rows, groups = ends.Length;
+        var rowLoss = new double[rows];
+        Parallel.For(0, rows, parallel, () => new float[groups * d], (r, _, e) =>
+        {
+            var acc = residual.AsSpan(r * d, d);
+            if (bias is null) acc.Clear(); else bias.CopyTo(acc);
+            TensorPrimitives.Subtract(acc, target.AsSpan(r * d, d), acc);
+            int entry = codes.RowStart[r], last = codes.RowStart[r + 1];
+            double loss = 0;
+            for (int g = 0; g < groups; g++)
+            {
+                for (; entry < last && codes.Index[entry] < ends[g]; entry++)
+                    TensorPrimitives.MultiplyAdd(decoder.AsSpan(codes.Index[entry] * d, d), codes.Value[entry], acc, acc);
+                acc.CopyTo(e.AsSpan(g * d, d));
+                loss += groupWeights[g] * SumOfSquares(acc);
+            }
+            // S_j = w_j·E_j + S_{j+1}, from the last group down.
+            for (int g = groups - 1; g >= 0; g--)
+            {
+                var s = suffix[g].AsSpan(r * d, d);
+                TensorPrimitives.Multiply(e.AsSpan(g * d, d), (float)groupWeights[g], s);
+                if (g < groups - 1) TensorPrimitives.Add(s, suffix[g + 1].AsSpan(r * d, d), s);
+            }
+            rowLoss[r] = loss;
+            return e;
+        }, _ => { });
+        double total = 0;
+        foreach (double l in rowLoss) total += l;
+        return total;
+    }
+
+    /// <summary>
+    /// Backward for a loss with ∂L/∂x̂_g,b = scale·E_g,b per prefix, i.e. ∂L/∂z_bi = scale·S_{g(i),b}·W_dec,i
+    /// (written per entry into <paramref name="codeGradients"/>) and
+    /// ∂L/∂W_dec,i = scale·Σ_b z_bi·S_{g(i),b} (added into <paramref name="decoderGradient"/>).
+    /// </summary>
+    public static void Backward(SparseCodes codes, CodeColumns columns, float[][] suffix, int[] groupOf, float[] decoder, int d,
+        float scale, float[] codeGradients, float[] decoderGradient, ParallelOptions parallel)
+    {
+        Parallel.For(0, codes.Rows, parallel, r =>
+        {
+            for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+            {
+                int i = codes.Index[e];
+                codeGradients[e] = scale * TensorPrimitives.Dot(suffix[groupOf[i]].AsSpan(r * d, d), decoder.AsSpan(i * d, d));
+            }
+        });
+        Parallel.For(0, columns.Latents, parallel, i =>
+        {
+            int from = columns.Start[i], to = columns.Start[i + 1];
+            if (from == to) return;
+            var g = decoderGradient.AsSpan(i * d, d);
+            var s = suffix[groupOf[i]];
+            for (int c = from; c < to; c++)
+            {
+                int e = columns.Entry[c];
+                TensorPrimitives.MultiplyAdd(s.AsSpan(columns.Row[c] * d, d), scale * codes.Value[e], g, g);
+            }
+        });
+    }
+
+    /// <summary>Dense reference of <see cref="Forward"/>: z as a full rows×n matrix, every latent visited.</summary>
+    public static double ForwardDense(float[] z, int rows, int n, float[] target, float[] decoder, float[]? bias, int d,
+        int[] ends, double[] groupWeights, float[][] suffix, float[] residual)
+    {
+        int groups = ends.Length;
+        double total = 0;
+        var e = new double[groups, d];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int g = 0; g < groups; g++)
+                for (int j = 0; j < d; j++)
+                {
+                    double v = (bias?[j] ?? 0) - target[r * d + j];
+                    for (int i = 0; i < ends[g]; i++) v += (double)z[r * n + i] * decoder[i * d + j];
+                    e[g, j] = v;
+                    total += groupWeights[g] * v * v;
+                }
+            for (int j = 0; j < d; j++)
+            {
+                residual[r * d + j] = (float)e[groups - 1, j];
+                double s = 0;
+                for (int g = groups - 1; g >= 0; g--)
+                {
+                    s += groupWeights[g] * e[g, j];
+                    suffix[g][r * d + j] = (float)s;
+                }
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Dense reference of <see cref="Backward"/>: returns ∂L/∂z for every (row, latent) and adds ∂L/∂W_dec.</summary>
+    public static float[] BackwardDense(float[] z, int rows, int n, float[][] suffix, int[] groupOf, float[] decoder, int d,
+        float scale, float[] decoderGradient)
+    {
+        var gz = new float[rows * n];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += (double)suffix[groupOf[i]][r * d + j] * decoder[i * d + j];
+                gz[r * n + i] = (float)(scale * s);
+            }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double s = 0;
+                for (int r = 0; r < rows; r++) s += (double)z[r * n + i] * suffix[groupOf[i]][r * d + j];
+                decoderGradient[i * d + j] += (float)(scale * s);
+            }
+        return gz;
+    }
+
+    internal static double SumOfSquares(ReadOnlySpan<float> v)
+    {
+        double s = 0;
+        foreach (float x in v) s += (double)x * x;
+        return s;
+    }
+}
+
+/// <summary>Codes transposed to columns (per latent: the entries that use it, in row order).</summary>
+internal sealed class CodeColumns
+{
+    /// <summary>Builds the transpose by a counting sort on the latent index (deterministic).</summary>
+    public CodeColumns(SparseCodes codes, int latents)
+    {
+        Latents = latents;
+        Start = new int[latents + 1];
+        int count = codes.Count;
+        Entry = new int[count];
+        Row = new int[count];
+        for (int e = 0; e < count; e++) Start[codes.Index[e] + 1]++;
+        for (int i = 0; i < latents; i++) Start[i + 1] += Start[i];
+        var next = Start[..latents];
+        for (int r = 0; r < codes.Rows; r++)
+            for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+            {
+                int c = next[codes.Index[e]]++;
+                Entry[c] = e;
+                Row[c] = r;
+            }
+    }
+
+    /// <summary>Number of latents.</summary>
+    public int Latents { get; }
+    /// <summary>Column offsets (Latents + 1).</summary>
+    public int[] Start { get; }
+    /// <summary>Entry id (into the code arrays) of each column element.</summary>
+    public int[] Entry { get; }
+    /// <summary>Row of each column element.</summary>
+    public int[] Row { get; }
+}

@@ -1,0 +1,135 @@
+namespace MlNetConcepts.Trainers.Sae;
+
+/// <summary>
+/// Selection of the largest positive pre-activations: per row (TopK) or over a whole batch
+/// (BatchTopK). Order is value descending, then position ascending (row-major for a batch), so
+/// ties are broken the same way as a stable sort would and the result is deterministic.
+/// </summary>
+internal static class TopSelection
+{
+    /// <summary>Keeps the k largest positive values of each row.</summary>
+    public static void TopKPerRow(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
+    {
+        var counts = new int[rows];
+        var cut = new float[rows];
+        var ties = new int[rows];
+        Parallel.For(0, rows, parallel, () => new float[n], (r, _, buffer) =>
+        {
+            var row = pre.AsSpan(r * n, n);
+            (cut[r], counts[r], ties[r]) = Cut(row, k, buffer);
+            return buffer;
+        }, _ => { });
+        codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), cut[r], ties[r], idx, val), parallel);
+    }
+
+    /// <summary>Keeps the m largest positive values of the whole rows×n block.</summary>
+    public static void TopOfBatch(float[] pre, int rows, int n, long m, SparseCodes codes, ParallelOptions parallel)
+    {
+        var all = pre.AsSpan(0, rows * n);
+        var buffer = new float[all.Length];
+        var (threshold, _, tiesAllowed) = Cut(all, m, buffer);
+        // Ties at the cut go to the earliest rows: count each row's ties, then hand out the quota in order.
+        var counts = new int[rows];
+        var tieCounts = new int[rows];
+        Parallel.For(0, rows, parallel, r =>
+        {
+            var row = pre.AsSpan(r * n, n);
+            int above = 0, equal = 0;
+            foreach (float v in row)
+            {
+                if (v > threshold) above++;
+                else if (v == threshold && v > 0) equal++;
+            }
+            counts[r] = above;
+            tieCounts[r] = equal;
+        });
+        var tieQuota = new int[rows];
+        int left = tiesAllowed;
+        for (int r = 0; r < rows; r++)
+        {
+            tieQuota[r] = Math.Min(left, tieCounts[r]);
+            left -= tieQuota[r];
+            counts[r] += tieQuota[r];
+        }
+        codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), threshold, tieQuota[r], idx, val), parallel);
+    }
+
+    /// <summary>Keeps every value strictly above its threshold (one per latent, or a scalar when <paramref name="threshold"/> has length 1) and above zero.</summary>
+    public static void AboveThreshold(float[] pre, int rows, int n, ReadOnlySpan<float> threshold, SparseCodes codes, ParallelOptions parallel, bool exponentiate = false)
+    {
+        var t = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float v = threshold.Length == 1 ? threshold[0] : threshold[i];
+            t[i] = Math.Max(0f, exponentiate ? MathF.Exp(v) : v);
+        }
+        var counts = new int[rows];
+        Parallel.For(0, rows, parallel, r =>
+        {
+            int c = 0;
+            var row = pre.AsSpan(r * n, n);
+            for (int i = 0; i < n; i++) if (row[i] > t[i]) c++;
+            counts[r] = c;
+        });
+        codes.Build(counts, (r, idx, val) =>
+        {
+            var row = pre.AsSpan(r * n, n);
+            int at = 0;
+            for (int i = 0; i < n; i++)
+                if (row[i] > t[i]) { idx[at] = i; val[at] = row[i]; at++; }
+        }, parallel);
+    }
+
+    /// <summary>
+    /// The cut for keeping the m largest positive values: every value above <c>Threshold</c> is
+    /// kept plus the first <c>Ties</c> values equal to it; <c>Count</c> is the total kept.
+    /// </summary>
+    internal static (float Threshold, int Count, int Ties) Cut(ReadOnlySpan<float> values, long m, Span<float> buffer)
+    {
+        int positives = 0;
+        foreach (float v in values) if (v > 0) buffer[positives++] = v;
+        if (positives <= m) return (0f, positives, 0);
+        var pos = buffer[..positives];
+        int target = (int)m - 1; // position in descending order
+        float t = SelectDescending(pos, target);
+        int above = 0;
+        foreach (float v in values) if (v > t) above++;
+        return (t, (int)m, (int)m - above);
+    }
+
+    private static void Gather(ReadOnlySpan<float> row, float threshold, int ties, Span<int> idx, Span<float> val)
+    {
+        int at = 0;
+        for (int i = 0; i < row.Length && at < idx.Length; i++)
+        {
+            float v = row[i];
+            if (v <= 0) continue;
+            if (v > threshold || (v == threshold && ties-- > 0)) { idx[at] = i; val[at] = v; at++; }
+        }
+    }
+
+    /// <summary>Quickselect (Hoare partition, median of three): the value at position <paramref name="target"/> of a descending sort. Reorders the span.</summary>
+    internal static float SelectDescending(Span<float> a, int target)
+    {
+        int lo = 0, hi = a.Length - 1;
+        while (hi > lo)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (a[mid] > a[lo]) (a[mid], a[lo]) = (a[lo], a[mid]);
+            if (a[hi] > a[lo]) (a[hi], a[lo]) = (a[lo], a[hi]);
+            if (a[hi] > a[mid]) (a[hi], a[mid]) = (a[mid], a[hi]);
+            float pivot = a[mid];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] > pivot) i++;
+                while (a[j] < pivot) j--;
+                if (i <= j) { (a[i], a[j]) = (a[j], a[i]); i++; j--; }
+            }
+            if (target <= j) hi = j;
+            else if (target >= i) lo = i;
+            else return a[target];
+        }
+        return a[target];
+    }
+}

@@ -1,0 +1,92 @@
+using MlNetConcepts.Trainers.Sae;
+
+namespace MlNetConcepts.Tests.Trainers.Sae;
+
+[TestClass]
+public sealed class SaeGradientTests
+{
+    public static IEnumerable<object[]> Architectures => SaeVariants.Names.Select(n => new object[] { n });
+
+    [TestMethod]
+    [DynamicData(nameof(Architectures))]
+    public void ReferenceGradientsMatchFiniteDifferences(string arch)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            var (w, x, dead) = SaeTestData.Problem(arch, seed);
+            var variant = SaeVariants.Create(arch);
+            var o = SaeTestData.Options(arch);
+            var p = SaeTestData.ToDouble(w);
+            var xd = x.Select(v => (double)v).ToArray();
+            var grad = p.Select(a => new double[a.Length]).ToArray();
+            double loss = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, xd, SaeTestData.Rows, dead, grad, null, out var auxTarget);
+            Assert.IsTrue(double.IsFinite(loss));
+            int checkedCount = 0;
+            // The threshold has a pseudo-gradient (JumpReLU) or none; it is checked in its own test.
+            for (int a = 0; a < 4; a++)
+                for (int q = 0; q < p[a].Length; q++)
+                {
+                    const double h = 1e-6;
+                    double keep = p[a][q];
+                    p[a][q] = keep + h;
+                    double up = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, xd, SaeTestData.Rows, dead, null, auxTarget);
+                    p[a][q] = keep - h;
+                    double down = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, xd, SaeTestData.Rows, dead, null, auxTarget);
+                    p[a][q] = keep;
+                    double fd = (up - down) / (2 * h);
+                    Assert.AreEqual(fd, grad[a][q], 1e-6 + 1e-5 * Math.Abs(fd), $"{arch} seed {seed}: ∂L/∂{SaeWeights.Names[a]}[{q}]");
+                    checkedCount++;
+                }
+            Assert.AreEqual(2 * SaeTestData.N * SaeTestData.D + SaeTestData.N + SaeTestData.D, checkedCount);
+            // The gradient is not trivially zero.
+            Assert.IsTrue(grad[0].Any(g => Math.Abs(g) > 1e-3) && grad[2].Any(g => Math.Abs(g) > 1e-3));
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Architectures))]
+    public void FastFloat32StepMatchesFloat64Reference(string arch)
+    {
+        for (int seed = 1; seed <= 3; seed++)
+        {
+            var (w, x, dead) = SaeTestData.Problem(arch, seed);
+            var variant = SaeVariants.Create(arch);
+            var o = SaeTestData.Options(arch);
+            var p = SaeTestData.ToDouble(w);
+            var grad = p.Select(a => new double[a.Length]).ToArray();
+            double expected = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, x.Select(v => (double)v).ToArray(), SaeTestData.Rows, dead, grad);
+            var fastGrad = new SaeWeights(SaeTestData.D, SaeTestData.N, w.Threshold.Length);
+            var step = new SaeStep(variant, o, SaeTestData.D, SaeTestData.N);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads });
+                Assert.AreEqual(expected, loss.Loss, 1e-5 * Math.Max(1, Math.Abs(expected)), $"{arch} loss");
+                for (int a = 0; a < grad.Length; a++)
+                    for (int q = 0; q < grad[a].Length; q++)
+                        Assert.AreEqual(grad[a][q], fastGrad.All[a][q], 1e-5 + 1e-4 * Math.Abs(grad[a][q]), $"{arch} seed {seed} threads {threads}: {SaeWeights.Names[a]}[{q}]");
+            }
+            if (arch == "jumprelu") Assert.IsTrue(fastGrad.Threshold.Any(g => g != 0), "some pre-activation lies in a kernel window");
+        }
+    }
+
+    [TestMethod]
+    public void JumpReluThresholdPseudoGradientMatchesHandComputedCase()
+    {
+        // One sample, one input, one latent: x = 1, W_enc = 1, b_enc = 0, b_dec = 0, W_dec = 1,
+        // θ = 0.95, ε = 0.2 so pre = 1 lies in the window |pre − θ| < ε/2 and the latent is active.
+        // z = 1, x̂ = 1, e = 0 ⇒ ∂L/∂z = 0; only the L0 term contributes:
+        // ∂L/∂θ = −λ/ε·K = −0.03/0.2 = −0.15; ∂L/∂log θ = θ·∂L/∂θ = −0.1425. Loss = λ·1 = 0.03.
+        var o = new SaeOptions { Architecture = "jumprelu", L0Coefficient = 0.03, JumpReluBandwidth = 0.2, AuxKCoefficient = 0 };
+        var w = new SaeWeights(1, 1, 1);
+        w.EncoderWeight[0] = 1; w.DecoderWeight[0] = 1; w.Threshold[0] = MathF.Log(0.95f);
+        var g = new SaeWeights(1, 1, 1);
+        var loss = new SaeStep(new JumpReluVariant(), o, 1, 1).Run([1f], 1, w, g, null, new ParallelOptions());
+        Assert.AreEqual(0.03, loss.Loss, 1e-7);
+        Assert.AreEqual(-0.95 * 0.15, g.Threshold[0], 1e-6);
+        // With x = 2 the reconstruction error e = x̂ − x = −1 gives ∂L/∂z = 2·e·W_dec = −2 (B = 1), adding
+        // −(θ/ε)·(−2) = +9.5 to ∂L/∂θ: total 9.35, times θ = 8.8825.
+        w.EncoderWeight[0] = 0.5f; // pre stays 1
+        new SaeStep(new JumpReluVariant(), o, 1, 1).Run([2f], 1, w, g, null, new ParallelOptions());
+        Assert.AreEqual(0.95 * (9.5 - 0.15), g.Threshold[0], 1e-5);
+    }
+}

@@ -1,0 +1,54 @@
+using MlNetConcepts.Trainers.Sae;
+
+namespace MlNetConcepts.Tests.Trainers.Sae;
+
+[TestClass]
+public sealed class SparseDecoderTests
+{
+    [TestMethod]
+    public void SparseForwardAndBackwardMatchDenseReference()
+    {
+        const int rows = 37, n = 300, d = 24, k = 7;
+        var rng = new Random(5);
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var dec = Enumerable.Range(0, n * d).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var bias = Enumerable.Range(0, d).Select(_ => (float)rng.NextDouble()).ToArray();
+        var x = Enumerable.Range(0, rows * d).Select(_ => (float)(rng.NextDouble() * 3)).ToArray();
+        var codes = new SparseCodes(rows, rows * k);
+        TopSelection.TopKPerRow(pre, rows, n, k, codes, new ParallelOptions());
+        int[] ends = [20, 60, 140, n];
+        double[] gw = [0.25, 0.25, 0.25, 0.25];
+        var groupOf = new int[n];
+        for (int g = 0, i = 0; g < ends.Length; g++) for (; i < ends[g]; i++) groupOf[i] = g;
+
+        float[][] S1 = ends.Select(_ => new float[rows * d]).ToArray(), S2 = ends.Select(_ => new float[rows * d]).ToArray();
+        var r1 = new float[rows * d]; var r2 = new float[rows * d];
+        double l1 = SparseDecoder.Forward(codes, x, dec, bias, d, ends, gw, S1, r1, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+        var dense = codes.ToDense(n);
+        double l2 = SparseDecoder.ForwardDense(dense, rows, n, x, dec, bias, d, ends, gw, S2, r2);
+        Assert.AreEqual(l2, l1, 1e-4 * l2);
+        for (int g = 0; g < ends.Length; g++) for (int q = 0; q < S1[g].Length; q++) Assert.AreEqual(S2[g][q], S1[g][q], 1e-4);
+
+        var gz = new float[codes.Count]; var gw1 = new float[n * d]; var gw2 = new float[n * d];
+        SparseDecoder.Backward(codes, new CodeColumns(codes, n), S1, groupOf, dec, d, 0.1f, gz, gw1, new ParallelOptions());
+        var gzDense = SparseDecoder.BackwardDense(dense, rows, n, S2, groupOf, dec, d, 0.1f, gw2);
+        for (int r = 0; r < rows; r++)
+            for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+                Assert.AreEqual(gzDense[r * n + codes.Index[e]], gz[e], 1e-4);
+        for (int q = 0; q < gw1.Length; q++) Assert.AreEqual(gw2[q], gw1[q], 1e-4);
+        Assert.IsTrue(gw1.Count(v => v != 0) > 0 && gw1.Count(v => v == 0) > 0, "only active latents receive decoder gradient");
+    }
+
+    [TestMethod]
+    public void BatchSelectionKeepsTheLargestValuesOfTheBatch()
+    {
+        var rng = new Random(9);
+        const int rows = 50, n = 40;
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var codes = new SparseCodes(rows, 1);
+        TopSelection.TopOfBatch(pre, rows, n, 123, codes, new ParallelOptions());
+        var expected = pre.Select((v, q) => (v, q)).OrderByDescending(t => t.v).Take(123).Select(t => t.q).Order().ToArray();
+        var got = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(codes.RowStart[r], codes.RowStart[r + 1] - codes.RowStart[r]).Select(e => r * n + codes.Index[e])).ToArray();
+        CollectionAssert.AreEqual(expected, got);
+    }
+}
