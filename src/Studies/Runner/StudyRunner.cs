@@ -2,6 +2,7 @@ using System.Text.Json;
 using MlNetConcepts.IO;
 using MlNetConcepts.Pipeline;
 using MlNetConcepts.Reports;
+using MlNetConcepts.Studies.Report;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
 
@@ -69,8 +70,8 @@ public sealed class StudyRunner
             layers.Add(layerResult);
         }
 
-        var result = new StudyResult(config, layers, facts.Rows);
         var summary = StudyTables.Summary(layers);
+        var result = new StudyResult(config, layers, facts.Rows, summary);
         summary.SaveCsv(Path.Combine(outputDirectory, "summary.csv"));
         summary.SaveJson(Path.Combine(outputDirectory, "summary.json"));
         StudyReportWriter.Write(result, summary, outputDirectory, config);
@@ -98,4 +99,5 @@ public sealed class StudyRunner
 /// <param name="Config">The resolved config.</param>
 /// <param name="Layers">Per-layer results.</param>
 /// <param name="Rows">Rows per layer.</param>
-public sealed record StudyResult(StudyConfig Config, IReadOnlyList<LayerResult> Layers, long Rows);
+/// <param name="Summary">The layer-wise summary (also written as summary.csv).</param>
+public sealed record StudyResult(StudyConfig Config, IReadOnlyList<LayerResult> Layers, long Rows, ReportFrame Summary);

@@ -1,0 +1,58 @@
+using MlNetConcepts.IO;
+using MlNetConcepts.Studies.Runner;
+
+namespace MlNetConcepts.Tests.Studies.Runner;
+
+[TestClass]
+public sealed class StudyValidatorTests
+{
+    private static StudyConfig Config() => StudyFixture.DefaultConfig();
+
+    private static void AssertRejected(StudyConfig config, string expected)
+    {
+        var output = StudyFixture.NewOutput();
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => new StudyRunner().Run(config, output));
+        StringAssert.Contains(e.Message, expected);
+        Assert.IsFalse(Directory.Exists(Path.Combine(output, "cache")), "nothing was computed");
+        Directory.Delete(output, true);
+    }
+
+    [TestMethod]
+    public void AnUnknownSaeVariantIsRejectedFirst() =>
+        AssertRejected(Config() with { Saes = [new SaeSpec("gated", 4, 8)] }, "unknown SAE variant 'gated'");
+
+    [TestMethod]
+    public void AnUnknownClusteringMethodIsRejectedFirst() =>
+        AssertRejected(Config() with { Clusters = [new ClusterSpec("dbscan", 8)] }, "unknown clustering method 'dbscan'");
+
+    [TestMethod]
+    public void AMissingFileIsNamed() =>
+        AssertRejected(Config() with { Layers = [new StudyLayer("x", "/nonexistent/layer.npy")] }, "/nonexistent/layer.npy");
+
+    [TestMethod]
+    public void MismatchedRowCountsAreNamed()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mlnc-short-{Environment.ProcessId}.npy");
+        NpyFile.WriteMatrix(path, new float[10 * 48], 10, 48);
+        AssertRejected(Config() with { Layers = [.. Config().Layers, new StudyLayer("short", path)] }, "has 10 rows but layer 'layer0' has");
+        File.Delete(path);
+    }
+
+    [TestMethod]
+    public void ModalityValuesOtherThanZeroAndOneAreRejected()
+    {
+        var rows = (int)NpyFile.ReadShape(Config().Layers[0].Path).Shape[0];
+        var path = Path.Combine(Path.GetTempPath(), $"mlnc-modality-{Environment.ProcessId}.npy");
+        NpyFile.WriteVector(path, Enumerable.Repeat(2, rows).ToArray());
+        AssertRejected(Config() with { Modality = path }, "modality values must be 0 (image) or 1 (text); found 2");
+        File.Delete(path);
+    }
+
+    [TestMethod]
+    public void PlainFlagSpecsParseAndRejectGarbage()
+    {
+        Assert.AreEqual(new SaeSpec("batchtopk", 4, 8), SaeSpec.Parse("BatchTopK:4:8"));
+        Assert.AreEqual("ward", ClusterSpec.Parse("agglomerative:16:ward").Linkage);
+        StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => SaeSpec.Parse("topk:x:8")).Message, "ARCH:EXPANSION:K");
+    }
+}
