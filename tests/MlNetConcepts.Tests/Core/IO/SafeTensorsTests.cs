@@ -140,6 +140,34 @@ public sealed class SafeTensorsTests
     }
 
     [TestMethod]
+    public void RepeatedTensorName()
+    {
+        var msg = Fail(Build("""{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}""", 2));
+        StringAssert.StartsWith(msg, "t.safetensors: ");
+    }
+
+    [TestMethod]
+    public void FileReaderAppliesTheSameChecks()
+    {
+        using var dir = NewTempDir();
+        var path = dir.File("o.safetensors");
+        System.IO.File.WriteAllBytes(path, Build("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", 12));
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => SafeTensors.ReadFile(path));
+        Assert.AreEqual($"{path}: tensors 'a' and 'b' have overlapping data_offsets.", e.Message);
+
+        var full = System.IO.File.ReadAllBytes(PathOf("all_dtypes.safetensors"));
+        System.IO.File.WriteAllBytes(path, full[..^3]);
+        e = Assert.ThrowsExactly<ConceptDataException>(() => SafeTensors.ReadFile(path));
+        StringAssert.StartsWith(e.Message, $"{path}: tensor 'flags' data_offsets");
+        StringAssert.Contains(e.Message, "are outside the");
+
+        System.IO.File.WriteAllBytes(path, full[..40]);
+        e = Assert.ThrowsExactly<ConceptDataException>(() => SafeTensors.ReadFile(path));
+        StringAssert.StartsWith(e.Message, $"{path}: safetensors header length");
+        StringAssert.Contains(e.Message, "runs past the end of the file (40 bytes)");
+    }
+
+    [TestMethod]
     public void TooShortForTheLengthPrefix()
     {
         Assert.AreEqual("t.safetensors: not a safetensors file (shorter than the 8-byte header length).", Fail([1, 2, 3]));
