@@ -10,7 +10,7 @@ namespace MlNetConcepts.IO;
 /// Large float32 matrices can be read memory-mapped (<see cref="NpyMappedMatrix"/>) and written
 /// a block of rows at a time (<see cref="NpyStreamWriter"/>).
 /// </summary>
-public static class NpyFile
+public static partial class NpyFile
 {
     /// <summary>Reads a whole <c>.npy</c> file into memory; the file must hold exactly the data its header describes.</summary>
     public static NdArray Read(string path)
