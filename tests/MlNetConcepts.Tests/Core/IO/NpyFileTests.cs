@@ -109,6 +109,21 @@ public sealed class NpyFileTests
         StringAssert.Contains(e.Message, "big-endian dtype '>f4'");
     }
 
+    [TestMethod]
+    public void AnyNonzeroBoolByteIsTrue()
+    {
+        // numpy.frombuffer(b"\x00\x02\xff", bool) is [False, True, True]; .NET bools must come out as 0/1.
+        using var dir = NewTempDir();
+        var path = dir.File("odd.npy");
+        var bytes = File.ReadAllBytes(PathOf("b1_1d.npy"));
+        bytes[^6] = 2;
+        bytes[^5] = 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var a = (bool[])NpyFile.Read(path).Data;
+        CollectionAssert.AreEqual(new[] { true, true, true, true, false, false }, a);
+        Assert.AreEqual(4, a.Count(b => b));
+    }
+
     // ---- corrupt files: each case names the file and the problem ----
 
     private static ConceptDataException ReadDamaged(Func<byte[], byte[]> damage, out string path, FormatFixtures.TempDir dir, string fixture = "f4_2d.npy")
