@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 
 namespace MlNetConcepts.IO;
 
@@ -112,7 +113,11 @@ public static class ArrayFiles
             int want = (int)Math.Min(chunk.Length, remaining);
             int got = NpyHeader.ReadFull(s, chunk.AsSpan(0, want));
             if (got < want) throw new ConceptDataException($"{path}: truncated data: the file ended while reading.");
-            acc.Add(NpyFile.Decode(h.Type, chunk.AsSpan(0, want)));
+            var part = chunk.AsSpan(0, want);
+            // The common float types are summarised in place; the rest go through a decoded copy.
+            if (h.Type == NdType.Float32) acc.Add(MemoryMarshal.Cast<byte, float>(part));
+            else if (h.Type == NdType.Float64) acc.Add(MemoryMarshal.Cast<byte, double>(part));
+            else acc.Add(NpyFile.Decode(h.Type, part));
             remaining -= want;
         }
         return new(name, NdArray.NumpyName(h.Type), h.Shape, acc.Result);

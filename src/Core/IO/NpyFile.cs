@@ -56,11 +56,36 @@ public static partial class NpyFile
         }
         if (h.ElementCount > Array.MaxLength || bytes > Array.MaxLength)
             throw new ConceptDataException($"{source}: {h.ElementCount} elements are too many to load at once; open it with NpyMappedMatrix.");
-        var raw = new byte[bytes];
-        int read = NpyHeader.ReadFull(s, raw);
-        if (read < raw.Length)
-            throw new ConceptDataException($"{source}: truncated data: shape {h.ShapeText} of {h.Descr} needs {bytes} bytes but the file ends after {read}.");
-        return new NdArray(h.Type, h.Shape, Decode(h.Type, raw));
+        // Read straight into the typed buffer: one pass, no intermediate byte copy.
+        int count = (int)h.ElementCount;
+        Array data = h.Type switch
+        {
+            NdType.Float32 => ReadArray<float>(s, count, h, source),
+            NdType.Float64 => ReadArray<double>(s, count, h, source),
+            NdType.Float16 => ReadArray<Half>(s, count, h, source),
+            NdType.Int32 => ReadArray<int>(s, count, h, source),
+            NdType.Int64 => ReadArray<long>(s, count, h, source),
+            NdType.Bool => ReadBools(s, count, h, source),
+            _ => ReadArray<byte>(s, count, h, source),
+        };
+        return new NdArray(h.Type, h.Shape, data);
+    }
+
+    private static T[] ReadArray<T>(Stream s, int count, NpyHeader h, string source) where T : unmanaged
+    {
+        var a = new T[count];
+        int read = NpyHeader.ReadFull(s, MemoryMarshal.AsBytes(a.AsSpan()));
+        if (read < h.DataBytes)
+            throw new ConceptDataException($"{source}: truncated data: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but the file ends after {read}.");
+        return a;
+    }
+
+    private static bool[] ReadBools(Stream s, int count, NpyHeader h, string source)
+    {
+        var a = ReadArray<bool>(s, count, h, source);
+        // numpy reads any nonzero byte as True; a .NET bool must be exactly 0 or 1.
+        foreach (ref var b in MemoryMarshal.AsBytes(a.AsSpan())) if (b > 1) b = 1;
+        return a;
     }
 
     /// <summary>Decodes little-endian bytes into the typed buffer of <paramref name="type"/>.</summary>

@@ -147,7 +147,13 @@ public sealed class NpyStreamWriter : IDisposable
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
         _done = true;
-        File.Move(_tempPath, Path, overwrite: true);
+        try { File.Move(_tempPath, Path, overwrite: true); }
+        catch when (!_resumable)
+        {
+            // Nothing partial may stay behind; a resumable writer keeps its rows for the next try.
+            try { File.Delete(_tempPath); } catch (IOException) { /* the move error matters more */ }
+            throw;
+        }
     }
 
     /// <summary>Closes the writer; without <see cref="Complete"/> the temporary file is deleted (kept when resumable).</summary>

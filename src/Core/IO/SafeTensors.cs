@@ -17,30 +17,69 @@ public static class SafeTensors
     /// <summary>Largest header accepted (the reference implementation uses the same 100 MB bound).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Reads a safetensors file.</summary>
+    /// <summary>
+    /// Reads a safetensors file. The header is checked completely before any tensor is read, and
+    /// each tensor is read straight from the file, so no whole-file buffer is needed.
+    /// </summary>
     public static SafeTensorsContent ReadFile(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new ConceptDataException($"{path}: cannot read file ({e.Message}).", e); }
-        return Read(bytes, path);
+        using var s = NpyFile.OpenRead(path);
+        Span<byte> prefix = stackalloc byte[8];
+        int got = NpyHeader.ReadFull(s, prefix);
+        long headerLen = CheckHeaderLength(prefix[..got], s.Length, path);
+        var headerBytes = new byte[headerLen];
+        if (NpyHeader.ReadFull(s, headerBytes) < headerLen)
+            throw new ConceptDataException($"{path}: safetensors header length {headerLen} runs past the end of the file ({s.Length} bytes).");
+        long dataStart = 8 + headerLen;
+        var (entries, metadata) = ParseHeader(headerBytes, s.Length - dataStart, path);
+        var tensors = new Dictionary<string, NdArray>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            long bytes = e.End - e.Begin;
+            if (bytes > Array.MaxLength) throw new ConceptDataException($"{path}: tensor '{e.Name}' of {bytes} bytes is too large to load.");
+            var raw = new byte[bytes];
+            s.Position = dataStart + e.Begin;
+            if (NpyHeader.ReadFull(s, raw) < bytes) throw new ConceptDataException($"{path}: tensor '{e.Name}' is truncated.");
+            tensors[e.Name] = Decode(e.Type, e.Shape, raw);
+        }
+        return new SafeTensorsContent(tensors, metadata, path);
     }
 
     /// <summary>Parses safetensors bytes; <paramref name="source"/> names the origin in error messages.</summary>
     public static SafeTensorsContent Read(ReadOnlySpan<byte> bytes, string source)
     {
-        if (bytes.Length < 8) throw new ConceptDataException($"{source}: not a safetensors file (shorter than the 8-byte header length).");
-        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        long headerLen = CheckHeaderLength(bytes[..Math.Min(8, bytes.Length)], bytes.Length, source);
+        var data = bytes[(8 + (int)headerLen)..];
+        var (entries, metadata) = ParseHeader(bytes.Slice(8, (int)headerLen), data.Length, source);
+        var tensors = new Dictionary<string, NdArray>(StringComparer.Ordinal);
+        foreach (var e in entries)
+            tensors[e.Name] = Decode(e.Type, e.Shape, data[(int)e.Begin..(int)e.End]);
+        return new SafeTensorsContent(tensors, metadata, source);
+    }
+
+    /// <summary>Validates the 8-byte header length against the cap and the file length; returns it.</summary>
+    private static long CheckHeaderLength(ReadOnlySpan<byte> prefix, long fileLength, string source)
+    {
+        if (prefix.Length < 8) throw new ConceptDataException($"{source}: not a safetensors file (shorter than the 8-byte header length).");
+        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLen > MaxHeaderBytes)
             throw new ConceptDataException($"{source}: safetensors header of {headerLen} bytes exceeds the {MaxHeaderBytes}-byte limit.");
-        if ((ulong)bytes.Length - 8 < headerLen)
-            throw new ConceptDataException($"{source}: safetensors header length {headerLen} runs past the end of the file ({bytes.Length} bytes).");
-        var data = bytes[(8 + (int)headerLen)..];
+        if ((ulong)fileLength - 8 < headerLen)
+            throw new ConceptDataException($"{source}: safetensors header length {headerLen} runs past the end of the file ({fileLength} bytes).");
+        return (long)headerLen;
+    }
+
+    /// <summary>
+    /// Parses and validates the JSON header: dtypes, shapes, offsets inside the data section,
+    /// sizes equal to shape × element size, no two tensors sharing bytes.
+    /// </summary>
+    private static (List<(string Name, NdType Type, long[] Shape, long Begin, long End)> Entries, Dictionary<string, string> Metadata)
+        ParseHeader(ReadOnlySpan<byte> json, long dataLength, string source)
+    {
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(bytes.Slice(8, (int)headerLen)) as JsonObject
+            header = JsonNode.Parse(json) as JsonObject
                 ?? throw new ConceptDataException($"{source}: safetensors header is not a JSON object.");
         }
         catch (JsonException e) { throw new ConceptDataException($"{source}: safetensors header is not valid JSON ({e.Message}).", e); }
@@ -60,7 +99,7 @@ public static class SafeTensors
                             : throw new ConceptDataException($"{source}: __metadata__ value '{k}' is not a string.");
                     continue;
                 }
-                entries.Add(ParseEntry(name, node, data.Length, source));
+                entries.Add(ParseEntry(name, node, dataLength, source));
             }
         }
         catch (ArgumentException e)
@@ -72,11 +111,7 @@ public static class SafeTensors
         for (int i = 1; i < sorted.Count; i++)
             if (sorted[i].Begin < sorted[i - 1].End)
                 throw new ConceptDataException($"{source}: tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' have overlapping data_offsets.");
-
-        var tensors = new Dictionary<string, NdArray>(StringComparer.Ordinal);
-        foreach (var e in entries)
-            tensors[e.Name] = Decode(e.Type, e.Shape, data[(int)e.Begin..(int)e.End]);
-        return new SafeTensorsContent(tensors, metadata, source);
+        return (entries, metadata);
     }
 
     /// <summary>Writes tensors (any <see cref="NdType"/>) and optional metadata to a stream, in the order given.</summary>
