@@ -18,6 +18,7 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(InfoCommand.Create());
             root.Subcommands.Add(StudyCommand.Create());
             root.Subcommands.Add(DemoCommand.Create());
+            root.Subcommands.Add(ClusterCommand.Create());
             return root;
         }
 

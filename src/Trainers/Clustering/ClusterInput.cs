@@ -1,7 +1,7 @@
 namespace MlNetConcepts.Trainers.Clustering;
 
 /// <summary>Checks and prepares the matrix a clusterer is fitted on, with errors that name the row or size at fault.</summary>
-internal static class ClusterInput
+public static class ClusterInput
 {
     /// <summary>Throws when any value is NaN or infinite, naming the first such row.</summary>
     public static void CheckFinite(ReadOnlySpan<float> x, int rows, int d, string source, long rowOffset = 0)

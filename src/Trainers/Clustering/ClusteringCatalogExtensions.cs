@@ -25,4 +25,12 @@ public static class ClusteringCatalogExtensions
 
     /// <summary>Agglomerative clustering with explicit options (e.g. a distance threshold or a row limit).</summary>
     public static AgglomerativeTrainer Agglomerative(this ClusteringCatalog catalog, AgglomerativeOptions options) => new(options);
+
+    /// <summary>Mini-batch k-means streaming the view through cursors (for data larger than memory).</summary>
+    public static MiniBatchKMeansTrainer MiniBatchKMeans(this ClusteringCatalog catalog, string featureColumnName = "Features", int numberOfClusters = 8, int batchSize = 1024)
+        => new(new MiniBatchKMeansOptions { FeatureColumnName = featureColumnName, NumberOfClusters = numberOfClusters, BatchSize = batchSize }, catalog.Context.DeriveSeed(403));
+
+    /// <summary>Mini-batch k-means with explicit options.</summary>
+    public static MiniBatchKMeansTrainer MiniBatchKMeans(this ClusteringCatalog catalog, MiniBatchKMeansOptions options)
+        => new(options, catalog.Context.DeriveSeed(403));
 }

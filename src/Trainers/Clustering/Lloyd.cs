@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using MlNetConcepts.Compute;
+
 namespace MlNetConcepts.Trainers.Clustering;
 
 /// <summary>
@@ -56,16 +59,29 @@ internal static class Lloyd
         {
             int rows = Math.Min(block, n - start);
             var xs = x.Slice(start * d, rows * d);
-            if (useReference) SquaredDistances.Reference(xs, rows, centres, k, d, dist);
-            else SquaredDistances.Gemm(xs, xNorms.Slice(start, rows), rows, centres, cNorms, k, d, dist);
+            if (useReference)
+            {
+                SquaredDistances.Reference(xs, rows, centres, k, d, dist);
+                for (int i = 0; i < rows; i++)
+                {
+                    var row = dist.AsSpan(i * k, k);
+                    int best = 0;
+                    for (int j = 1; j < k; j++) if (row[j] < row[best]) best = j;
+                    labels[start + i] = best;
+                    minDist[start + i] = row[best];
+                }
+                continue;
+            }
+            // ‖x‖² is the same for every centre of a row, so the nearest centre minimises ‖μ‖² − 2·x·μ:
+            // one SGEMM for the block, then a SIMD multiply-add and arg-min per row.
+            Compute.Gemm.MatMulTransB(xs, centres, dist.AsSpan(0, rows * k), rows, d, k);
             for (int i = 0; i < rows; i++)
             {
                 var row = dist.AsSpan(i * k, k);
-                int best = 0;
-                float bestD = row[0];
-                for (int j = 1; j < k; j++) if (row[j] < bestD) { bestD = row[j]; best = j; }
+                TensorPrimitives.MultiplyAdd(row, -2f, cNorms, row);
+                int best = TensorPrimitives.IndexOfMin(row);
                 labels[start + i] = best;
-                minDist[start + i] = bestD;
+                minDist[start + i] = Math.Max(0f, xNorms[start + i] + row[best]);
             }
         }
     }
@@ -83,9 +99,7 @@ internal static class Lloyd
         {
             int j = labels[i];
             counts[j]++;
-            var row = x.Slice(i * d, d);
-            var s = sums.AsSpan(j * d, d);
-            for (int t = 0; t < d; t++) s[t] += row[t];
+            SampleSums.AddColumnSums(x.Slice(i * d, d), 1, d, sums.AsSpan(j * d, d));
         }
         var empty = new List<int>();
         for (int j = 0; j < k; j++) if (counts[j] == 0) empty.Add(j);

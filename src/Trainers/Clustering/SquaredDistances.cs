@@ -21,9 +21,7 @@ internal static class SquaredDistances
     /// <summary>‖v‖² accumulated in double.</summary>
     public static double SquaredNorm(ReadOnlySpan<float> v)
     {
-        double s = 0;
-        foreach (float t in v) s += (double)t * t;
-        return s;
+        return SampleSums.SumOfSquares(v);
     }
 
     /// <summary>

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlNetConcepts.Data;
+using MlNetConcepts.IO;
+using MlNetConcepts.Models;
+using MlNetConcepts.Trainers.Clustering;
+
+namespace MlNetConcepts.Cli;
+
+/// <summary>
+/// <c>mlnc cluster</c>: clusters an activation matrix (.npy, N × d) and writes centroids.npy (k × d
+/// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, seed 000 eq. 4),
+/// model.mlnc and report.json (quality metrics) into the output folder.
+/// </summary>
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var activations = new Option<string>("--activations") { Description = "Activation matrix (.npy, N × d).", Required = true };
+        var method = new Option<string>("--method") { Description = "kmeans, spherical, minibatch or agglomerative.", DefaultValueFactory = _ => "kmeans" };
+        var linkage = new Option<string>("--linkage") { Description = "Agglomerative linkage: ward, average or complete.", DefaultValueFactory = _ => "ward" };
+        var metric = new Option<string?>("--metric") { Description = "euclidean or cosine (default: cosine for spherical, else euclidean)." };
+        var k = new Option<int?>("--k") { Description = "Number of clusters." };
+        var distance = new Option<double?>("--distance") { Description = "Agglomerative only: cut the dendrogram at this linkage distance instead of at k clusters." };
+        var nInit = new Option<int>("--n-init") { Description = "k-means++ restarts (the lowest inertia is kept).", DefaultValueFactory = _ => 3 };
+        var maxIter = new Option<int>("--max-iter") { Description = "Lloyd iterations per restart (mini-batch: passes over the data).", DefaultValueFactory = _ => 300 };
+        var tol = new Option<double>("--tol") { Description = "Relative tolerance on the centre shift (scikit-learn's rule).", DefaultValueFactory = _ => 1e-4 };
+        var batch = new Option<int>("--batch-size") { Description = "Mini-batch rows per step.", DefaultValueFactory = _ => 1024 };
+        var maxRows = new Option<int>("--max-rows") { Description = "Agglomerative row limit (memory ≈ 2·N² bytes).", DefaultValueFactory = _ => AgglomerativeOptions.DefaultMaximumRows };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var labels = new Option<string?>("--labels") { Description = "Optional true labels (.npy, N integers) for NMI and adjusted Rand index." };
+        var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var cmd = new Command("cluster", "Cluster activations (k-means, spherical, mini-batch or agglomerative) and write centroids, labels, memberships, model and report.");
+        foreach (var o in new Option[] { activations, method, linkage, metric, k, distance, nInit, maxIter, tol, batch, maxRows, seed, labels, output }) cmd.Options.Add(o);
+
+        CliAction.Set(cmd, r =>
+        {
+            var clock = Stopwatch.StartNew();
+            string path = r.GetValue(activations)!;
+            string m = r.GetValue(method)!.Trim().ToLowerInvariant();
+            var geometry = ParseMetric(r.GetValue(metric), m);
+            var x = NpyFile.ReadMatrix(path, out int n, out int d);
+            string source = path;
+            int? kk = r.GetValue(k);
+            double? cut = r.GetValue(distance);
+            if (cut is not null && m != "agglomerative") throw new ConceptDataException("--distance applies only to --method agglomerative.");
+            if (kk is null && cut is null) throw new ConceptDataException("--k is required (or --distance with --method agglomerative).");
+            int s = r.GetValue(seed);
+            string link = r.GetValue(linkage)!.Trim().ToLowerInvariant();
+
+            ClusteringResult result;
+            switch (m)
+            {
+                case "kmeans":
+                case "spherical":
+                    result = new KMeansTrainer(new KMeansOptions
+                    {
+                        NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
+                        MaximumIterations = r.GetValue(maxIter), Tolerance = r.GetValue(tol), Seed = s,
+                    }).FitMatrix(x, n, d, source);
+                    break;
+                case "minibatch":
+                    result = new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions
+                    {
+                        NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
+                        MaximumEpochs = r.GetValue(maxIter), Tolerance = r.GetValue(tol), BatchSize = r.GetValue(batch), Seed = s,
+                    }).FitStream(InMemoryView.FromMatrix("Features", x, d));
+                    break;
+                case "agglomerative":
+                    result = new AgglomerativeTrainer(new AgglomerativeOptions
+                    {
+                        NumberOfClusters = cut is null ? kk : null, DistanceThreshold = cut, Metric = geometry,
+                        Linkage = ParseLinkage(link), MaximumRows = r.GetValue(maxRows),
+                    }).FitMatrix(x, n, d, source);
+                    break;
+                default:
+                    throw new ConceptDataException($"--method must be kmeans, spherical, minibatch or agglomerative, got '{m}'.");
+            }
+            int[]? truth = null;
+            if (r.GetValue(labels) is string labelPath)
+            {
+                var arr = NpyFile.Read(labelPath);
+                if (arr.Rank != 1 || arr.Shape[0] != n) throw new ConceptDataException($"{labelPath}: labels have shape {arr.ShapeText}, expected ({n},) to match {path}.");
+                truth = arr.ToInt32();
+            }
+
+            var model = new ClusteringTransformer(result.Centroids, result.K, d, "Features", geometry, m);
+            var (_, _, membership) = model.Predict(x, n);
+            string dir = r.GetValue(output)!;
+            Directory.CreateDirectory(dir);
+            NpyFile.WriteMatrix(Path.Combine(dir, "centroids.npy"), result.Centroids, result.K, d);
+            NpyFile.WriteVector(Path.Combine(dir, "labels.npy"), result.Labels);
+            NpyFile.WriteMatrix(Path.Combine(dir, "membership.npy"), membership, n, result.K);
+            ModelArchive.Save((ISavableComponent)model, Path.Combine(dir, "model.mlnc"));
+            var report = Report(x, n, d, result, truth, geometry, m, link, s, clock.Elapsed.TotalSeconds, path);
+            AtomicFile.WriteText(Path.Combine(dir, "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"{m}: {n} rows × {d} → {result.K} clusters, inertia {result.Inertia:G6}, {result.Iterations} iterations, {clock.Elapsed.TotalSeconds:F1} s; wrote {dir}");
+            return CliAction.Success;
+        });
+        return cmd;
+    }
+
+    private static JsonObject Report(float[] x, int n, int d, ClusteringResult result, int[]? truth, ClusterMetric geometry,
+        string method, string linkage, int seed, double seconds, string source)
+    {
+        var data = geometry == ClusterMetric.Cosine ? ClusterInput.NormalizeRows(x, n, d, source) : x;
+        int k = result.K;
+        var o = new JsonObject
+        {
+            ["activations"] = source,
+            ["method"] = method,
+            ["metric"] = geometry.ToString().ToLowerInvariant(),
+            ["rows"] = n,
+            ["dimension"] = d,
+            ["k"] = k,
+            ["seed"] = seed,
+            ["iterations"] = result.Iterations,
+            ["converged"] = result.Converged,
+            ["inertia"] = result.Inertia,
+            ["seconds"] = seconds,
+            ["labelBase"] = 0,
+            ["clusterSizes"] = new JsonArray(Enumerable.Range(0, k).Select(j => (JsonNode)result.Labels.Count(l => l == j)).ToArray()),
+        };
+        if (method == "agglomerative") o["linkage"] = linkage;
+        if (k >= 2) o["daviesBouldin"] = ClusterQuality.DaviesBouldin(data, n, d, result.Labels);
+        if (k >= 2 && k <= n - 1)
+        {
+            o["silhouette"] = ClusterQuality.Silhouette(x, n, d, result.Labels, geometry, ClusterQuality.DefaultSilhouetteSample, seed);
+            o["silhouetteSampled"] = n > ClusterQuality.DefaultSilhouetteSample;
+        }
+        if (truth is not null)
+        {
+            o["nmi"] = ClusterQuality.NormalizedMutualInformation(truth, result.Labels);
+            o["adjustedRandIndex"] = ClusterQuality.AdjustedRandIndex(truth, result.Labels);
+        }
+        return o;
+    }
+
+    private static ClusterMetric ParseMetric(string? text, string method) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean,
+        "euclidean" when method == "spherical" => throw new ConceptDataException("--method spherical uses the cosine metric; use --method kmeans for Euclidean."),
+        "euclidean" => ClusterMetric.Euclidean,
+        "cosine" => ClusterMetric.Cosine,
+        var t => throw new ConceptDataException($"--metric must be euclidean or cosine, got '{t}'."),
+    };
+
+    private static Linkage ParseLinkage(string text) => text switch
+    {
+        "ward" => Linkage.Ward,
+        "average" => Linkage.Average,
+        "complete" => Linkage.Complete,
+        _ => throw new ConceptDataException($"--linkage must be ward, average or complete, got '{text}'."),
+    };
+}
