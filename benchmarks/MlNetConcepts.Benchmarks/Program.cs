@@ -1,2 +1,21 @@
-// Comparative benchmark harness: each suite times our code and its references in one run.
-Console.WriteLine("usage: see benchmarks/README.md");
+// Comparative benchmark harness: each suite times our code and its references in one run and
+// prints GFLOP/s (or ns/element) side by side, with the machine and the kernels that ran.
+//   dotnet MlNetConcepts.Benchmarks.dll gemm   [--threads N] [--repeats R] [--rounds N] [--shapes MxNxK,...]
+//                                              [--naive-size S] [--no-native] [--markdown]
+//   dotnet MlNetConcepts.Benchmarks.dll all
+using MlNetConcepts.Benchmarks;
+
+var arguments = BenchArguments.Parse(args.Skip(1));
+switch (args.FirstOrDefault())
+{
+    case "gemm":
+        GemmBenchmark.Run(arguments);
+        break;
+    case "all":
+        GemmBenchmark.Run(arguments);
+        break;
+    default:
+        Console.WriteLine("usage: MlNetConcepts.Benchmarks gemm|all [options] (see benchmarks/README.md)");
+        return args.Length == 0 ? 0 : 2;
+}
+return 0;

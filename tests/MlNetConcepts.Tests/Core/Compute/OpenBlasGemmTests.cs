@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using MlNetConcepts.Compute;
+
+namespace MlNetConcepts.Tests.Core.Compute;
+
+[TestClass]
+public class OpenBlasGemmTests
+{
+    private static OpenBlasGemm Create(int threads)
+    {
+        if (!OpenBlasLibrary.IsAvailable) Assert.Inconclusive(OpenBlasLibrary.LoadError ?? "OpenBLAS is absent.");
+        return new OpenBlasGemm(threads);
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void MatchesOracleOverOddSizesTransposesAndStrides(int threads) => GemmOracle.CheckAll(Create(threads));
+
+    [TestMethod]
+    public void LargerProductMatchesOracleWithTwoThreads()
+    {
+        var gemm = Create(2);
+        GemmOracle.Check(gemm, false, true, 261, 300, 280, 1f, 0f, 1, seed: 11, nanInC: true);
+        GemmOracle.Check(gemm, true, false, 200, 130, 300, -1f, 0.5f, 0, seed: 12);
+    }
+
+    [TestMethod]
+    public void PassesSelfCheckAndReportsItsKernel()
+    {
+        var gemm = Create(2);
+        Assert.IsNull(OpenBlasGemm.SelfCheckError);
+        Assert.IsFalse(string.IsNullOrEmpty(OpenBlasLibrary.CoreName));
+        StringAssert.Contains(gemm.Name, OpenBlasLibrary.CoreName!);
+        StringAssert.Contains(OpenBlasLibrary.Config ?? "", "OpenBLAS");
+        Assert.IsTrue(File.Exists(OpenBlasLibrary.LibraryPath), OpenBlasLibrary.LibraryPath);
+    }
+
+    [TestMethod]
+    public void RunsTheRequestedCoreType()
+    {
+        Create(1);
+        // Whoever chose it (the user's OPENBLAS_CORETYPE or our AVX-512/AVX2 detection), the
+        // kernel OpenBLAS reports must be the one requested: proof the variable reached getenv.
+        if (OpenBlasLibrary.RequestedCoreType is null) Assert.Inconclusive("No core type requested on this CPU.");
+        Assert.AreEqual(OpenBlasLibrary.RequestedCoreType, OpenBlasLibrary.CoreName, ignoreCase: true);
+        var user = Environment.GetEnvironmentVariable(OpenBlasCoreType.Variable);
+        Assert.AreEqual(user is null ? CoreTypeSource.Auto : CoreTypeSource.User, OpenBlasLibrary.CoreTypeSource);
+    }
+
+    [TestMethod]
+    public void BackendFactoryHonoursTheRequestedKind()
+    {
+        Assert.AreSame(ReferenceGemm.Instance, GemmBackends.Create(ComputeBackendKind.Reference, 2));
+        var managed = GemmBackends.Create(ComputeBackendKind.Managed, 3);
+        Assert.IsInstanceOfType<ManagedGemm>(managed);
+        Assert.AreEqual(3, ((ManagedGemm)managed).Threads);
+        var auto = GemmBackends.Create(ComputeBackendKind.Auto, 2);
+        if (OpenBlasLibrary.IsAvailable)
+        {
+            Assert.IsInstanceOfType<OpenBlasGemm>(auto);
+            Assert.IsInstanceOfType<OpenBlasGemm>(GemmBackends.Create(ComputeBackendKind.Blas, 1));
+        }
+        else
+        {
+            Assert.IsInstanceOfType<ManagedGemm>(auto);
+            var e = Assert.ThrowsExactly<ConceptDataException>(() => GemmBackends.Create(ComputeBackendKind.Blas, 1));
+            StringAssert.Contains(e.Message, "apt-get install libopenblas0-pthread");
+        }
+    }
+}
+
+[TestClass]
+public class OpenBlasCoreTypeTests
+{
+    [TestMethod]
+    public void UserValueIsNeverOverridden()
+    {
+        Assert.AreEqual(("Zen", CoreTypeSource.User), OpenBlasCoreType.Choose("Zen", avx512F: true, avx2: true));
+        Assert.AreEqual(("Haswell", CoreTypeSource.User), OpenBlasCoreType.Choose(" Haswell ", avx512F: true, avx2: true));
+    }
+
+    [TestMethod]
+    public void WithoutUserValueTheWidestMatchingKernelIsChosen()
+    {
+        Assert.AreEqual(("SkylakeX", CoreTypeSource.Auto), OpenBlasCoreType.Choose(null, avx512F: true, avx2: true));
+        Assert.AreEqual(("Haswell", CoreTypeSource.Auto), OpenBlasCoreType.Choose("", avx512F: false, avx2: true));
+        Assert.AreEqual(((string?)null, CoreTypeSource.Library), OpenBlasCoreType.Choose(null, avx512F: false, avx2: false));
+    }
+
+    [TestMethod]
+    public unsafe void NativeSetReachesLibcGetenv()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("libc setenv is Linux-only here.");
+        const string Name = "MLNC_TEST_NATIVE_ENV";
+        Assert.IsTrue(NativeEnvironment.TrySet(Name, "value-42"));
+        Assert.AreEqual("value-42", Environment.GetEnvironmentVariable(Name));
+        var libc = NativeLibrary.Load("libc.so.6");
+        var getenv = (delegate* unmanaged<byte*, byte*>)NativeLibrary.GetExport(libc, "getenv");
+        var name = Marshal.StringToCoTaskMemUTF8(Name);
+        try { Assert.AreEqual("value-42", Marshal.PtrToStringUTF8((nint)getenv((byte*)name))); }
+        finally { Marshal.FreeCoTaskMem(name); }
+    }
+}
