@@ -1,0 +1,153 @@
+using MlNetConcepts.Compute;
+using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
+
+namespace MlNetConcepts.Evaluators;
+
+/// <summary>
+/// How concepts sit across modalities (seed 003): the modality score (eq. 5)
+/// E_img[z_k]/(E_img[z_k] + E_txt[z_k]), 1 = image only, 0 = text only, NaN when both means are
+/// 0; and the modality-classifier balanced accuracy of each concept direction (§5.2): inputs are
+/// projected on D_k and the best single threshold separating image from text rows is taken
+/// (either side may be "image"; 0.5 = chance). Modality labels: 0 = image, 1 = text.
+/// </summary>
+public static class Modality
+{
+    /// <summary>Label of image rows.</summary>
+    public const int Image = 0;
+    /// <summary>Label of text rows.</summary>
+    public const int Text = 1;
+
+    /// <summary>Reads and checks a modality column (integers 0 or 1, both present).</summary>
+    public static int[] Labels(NdArray array, string name)
+    {
+        if (array.Rank != 1 && !(array.Rank == 2 && array.Shape[1] == 1))
+            throw new ConceptDataException($"{name}: expected a vector of modality labels but the shape is {array.ShapeText}.");
+        long[] raw;
+        try { raw = array.ToInt64(); }
+        catch (ConceptDataException e) { throw new ConceptDataException($"{name}: {e.Message} Modality labels must be 0 (image) or 1 (text)."); }
+        var labels = new int[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] is not (Image or Text))
+                throw new ConceptDataException($"{name}: row {i} has modality {raw[i]}; only 0 (image) and 1 (text) are allowed.");
+            labels[i] = (int)raw[i];
+        }
+        CheckLabels(labels, name);
+        return labels;
+    }
+
+    private static void CheckLabels(int[] labels, string name)
+    {
+        int images = labels.Count(l => l == Image);
+        if (images == 0 || images == labels.Length)
+            throw new ConceptDataException($"{name}: needs both image (0) and text (1) rows, found {images} image and {labels.Length - images} text rows.");
+        foreach (var l in labels)
+            if (l is not (Image or Text)) throw new ConceptDataException($"{name}: modality {l} is not 0 (image) or 1 (text).");
+    }
+
+    /// <summary>
+    /// Per-concept report: concept, image_mean, text_mean, modality_score, energy (mean over all
+    /// rows), and with <paramref name="inputs"/> (N × d) and <paramref name="dictionary"/> (c × d)
+    /// the classifier <c>accuracy</c>.
+    /// </summary>
+    public static ReportFrame Scores(DenseMatrix codes, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null)
+    {
+        if (modality.Length != codes.Rows)
+            throw new ConceptDataException($"modality column has {modality.Length} rows but {codes.Name} has {codes.Rows}; rows must be aligned.");
+        CheckLabels(modality, "modality column");
+        int c = codes.Cols;
+        var img = new double[c];
+        var txt = new double[c];
+        var all = new double[c];
+        int nImg = 0, nTxt = 0;
+        for (int r = 0; r < codes.Rows; r++)
+        {
+            var row = codes.Row(r);
+            var target = modality[r] == Image ? img : txt;
+            if (modality[r] == Image) nImg++; else nTxt++;
+            for (int k = 0; k < c; k++) { target[k] += row[k]; all[k] += row[k]; }
+        }
+        var score = new double[c];
+        for (int k = 0; k < c; k++)
+        {
+            img[k] /= nImg;
+            txt[k] /= nTxt;
+            all[k] /= codes.Rows;
+            double sum = img[k] + txt[k];
+            score[k] = sum == 0 ? double.NaN : img[k] / sum;
+        }
+        var frame = new ReportFrame("modality")
+            .Add("concept", Enumerable.Range(0, c).ToArray())
+            .Add("image_mean", img)
+            .Add("text_mean", txt)
+            .Add("modality_score", score)
+            .Add("energy", all)
+            .WithParameter("image_rows", nImg).WithParameter("text_rows", nTxt);
+        if (inputs is not null || dictionary is not null)
+        {
+            if (inputs is null || dictionary is null) throw new ConceptDataException("The modality classifier needs both --inputs and --dictionary.");
+            frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary, modality, codes.Cols));
+        }
+        return frame;
+    }
+
+    /// <summary>Histogram of modality scores over [0, 1], with counts and energy-weighted mass (seed 003 Fig. 4).</summary>
+    public static ReportFrame Histogram(ReportFrame scores, int bins = 10)
+        => Evaluators.Histogram.Of(scores.Doubles("modality_score"), bins, 0, 1, scores.Doubles("energy"), "modality score distribution");
+
+    /// <summary>
+    /// Balanced accuracy of the best single threshold on x·D_k separating image from text rows,
+    /// for every concept. <paramref name="expectedConcepts"/> (when given) checks the dictionary's row count.
+    /// </summary>
+    public static double[] ClassifierAccuracy(DenseMatrix inputs, DenseMatrix dictionary, int[] modality, int? expectedConcepts = null)
+    {
+        if (inputs.Rows != modality.Length)
+            throw new ConceptDataException($"{inputs.Name} has {inputs.Rows} rows but the modality column has {modality.Length}; rows must be aligned.");
+        if (dictionary.Cols != inputs.Cols)
+            throw new ConceptDataException($"{dictionary.Name} has width {dictionary.Cols} but {inputs.Name} has width {inputs.Cols}; the dictionary rows must live in the input space.");
+        if (expectedConcepts is int ec && dictionary.Rows != ec)
+            throw new ConceptDataException($"{dictionary.Name} has {dictionary.Rows} concepts (rows) but the codes have {ec} columns.");
+        CheckLabels(modality, "modality column");
+        int n = inputs.Rows, c = dictionary.Rows;
+        int images = modality.Count(l => l == Image);
+        var acc = new double[c];
+        int chunk = Math.Clamp((1 << 24) / n, 1, c);
+        var proj = new float[(long)n * chunk];
+        for (int first = 0; first < c; first += chunk)
+        {
+            int cols = Math.Min(chunk, c - first);
+            Gemm.Sgemm(false, true, n, cols, inputs.Cols, 1f, inputs.Data, inputs.Cols,
+                dictionary.Data.AsSpan(first * dictionary.Cols), dictionary.Cols, 0f, proj, cols);
+            System.Threading.Tasks.Parallel.For(0, cols, k =>
+            {
+                var values = new float[n];
+                for (int r = 0; r < n; r++) values[r] = proj[(long)r * cols + k];
+                acc[first + k] = BestBalancedAccuracy(values, modality, images);
+            });
+        }
+        return acc;
+    }
+
+    /// <summary>
+    /// Sorts the projections and sweeps every threshold between distinct values: predicting
+    /// "image" above the threshold gives BA = (TPR + TNR)/2, the flipped rule 1 − BA.
+    /// </summary>
+    internal static double BestBalancedAccuracy(float[] projection, int[] modality, int images)
+    {
+        int n = projection.Length, texts = n - images;
+        var order = Enumerable.Range(0, n).ToArray();
+        var keys = (float[])projection.Clone();
+        Array.Sort(keys, order);
+        double best = 0.5;
+        int imgBelow = 0, txtBelow = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (modality[order[i]] == Image) imgBelow++; else txtBelow++;
+            if (i + 1 < n && keys[i + 1] == keys[i]) continue; // thresholds only between distinct values
+            double ba = ((double)(images - imgBelow) / images + (double)txtBelow / texts) / 2;
+            best = Math.Max(best, Math.Max(ba, 1 - ba));
+        }
+        return best;
+    }
+}

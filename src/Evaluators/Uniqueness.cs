@@ -1,0 +1,70 @@
+using MlNetConcepts.Reports;
+
+namespace MlNetConcepts.Evaluators;
+
+/// <summary>
+/// Uniqueness of SAE neurons: each neuron's top-T sample set (the T samples where it fires most,
+/// only samples with z &gt; 0, ties by earlier sample; T = 16 as in seed 002's released indices)
+/// is compared with every other neuron's by Jaccard |A∩B|/|A∪B|. Only pairs sharing a sample can
+/// have J &gt; 0, so intersections are counted through an inverted index sample → neurons instead
+/// of over all K² pairs. Neurons that never fire have an empty set and take no part.
+/// </summary>
+public static class Uniqueness
+{
+    /// <summary>
+    /// Per-neuron report: neuron, set_size, max_jaccard (NaN for an empty set), most_similar
+    /// (-1 when no other neuron shares a sample); parameters pairs_jaccard_positive and
+    /// pairs_jaccard_over_half (unordered pairs).
+    /// </summary>
+    public static ReportFrame Report(DenseMatrix codes, int top = 16)
+    {
+        EvaluatorChecks.Positive(top, "--top");
+        int k = codes.Cols;
+        var selector = TopNSelector.FromMatrix(codes, top, onlyAbove: 0f);
+        var sets = new long[k][];
+        var index = new Dictionary<long, List<int>>();
+        for (int c = 0; c < k; c++)
+        {
+            sets[c] = selector.RowsOf(c);
+            foreach (var s in sets[c])
+            {
+                if (!index.TryGetValue(s, out var list)) index[s] = list = new List<int>();
+                list.Add(c);
+            }
+        }
+        var maxJ = new double[k];
+        var mostSimilar = new int[k];
+        for (int c = 0; c < k; c++) { maxJ[c] = sets[c].Length == 0 ? double.NaN : 0; mostSimilar[c] = -1; }
+        long positive = 0, overHalf = 0;
+        var inter = new int[k];
+        var touched = new List<int>();
+        for (int a = 0; a < k; a++)
+        {
+            foreach (var s in sets[a])
+                foreach (int b in index[s])
+                {
+                    if (b <= a) continue;
+                    if (inter[b]++ == 0) touched.Add(b);
+                }
+            foreach (int b in touched)
+            {
+                double j = (double)inter[b] / (sets[a].Length + sets[b].Length - inter[b]);
+                inter[b] = 0;
+                positive++;
+                if (j > 0.5) overHalf++;
+                if (j > maxJ[a] || (j == maxJ[a] && mostSimilar[a] < 0)) { maxJ[a] = j; mostSimilar[a] = b; }
+                if (j > maxJ[b] || (j == maxJ[b] && (mostSimilar[b] < 0 || a < mostSimilar[b]))) { maxJ[b] = j; mostSimilar[b] = a; }
+            }
+            touched.Clear();
+        }
+        return new ReportFrame("uniqueness")
+            .Add("neuron", Enumerable.Range(0, k).ToArray())
+            .Add("set_size", sets.Select(s => s.Length).ToArray())
+            .Add("max_jaccard", maxJ)
+            .Add("most_similar", mostSimilar)
+            .WithParameter("top", top)
+            .WithParameter("pairs_jaccard_positive", positive)
+            .WithParameter("pairs_jaccard_over_half", overHalf)
+            .WithParameter("neurons_with_samples", sets.Count(s => s.Length > 0));
+    }
+}

@@ -1,0 +1,61 @@
+using MlNetConcepts.Evaluators;
+using MlNetConcepts.IO;
+
+namespace MlNetConcepts.Tests.Evaluators;
+
+[TestClass]
+public sealed class ModalityTests
+{
+    private static int[] Labels() => Modality.Labels(EvalFixtures.Array("modality"), "modality");
+
+    [TestMethod]
+    public void ScoresAndClassifierAccuracyMatchNumpy()
+    {
+        var r = Modality.Scores(EvalFixtures.Matrix("A"), Labels(), EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_score"), r.Doubles("modality_score"), 1e-6, "score");
+        Assert.IsTrue(double.IsNaN(r.Doubles("modality_score")[2]), "an all-zero concept has no modality");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), r.Doubles("accuracy"), 1e-9, "accuracy");
+    }
+
+    [TestMethod]
+    public void HistogramCountsAndEnergyWeights()
+    {
+        var r = Modality.Scores(EvalFixtures.Matrix("A"), Labels());
+        var h = Modality.Histogram(r, 4);
+        var scores = EvalFixtures.Doubles("modality_score");
+        var energy = EvalFixtures.Doubles("energy");
+        for (int b = 0; b < 4; b++)
+        {
+            var inBin = Enumerable.Range(0, scores.Length).Where(k => !double.IsNaN(scores[k]) && Math.Min((int)(scores[k] * 4), 3) == b).ToArray();
+            Assert.AreEqual((long)inBin.Length, ((long[])h["count"].Values)[b]);
+            Assert.AreEqual(inBin.Sum(k => energy[k]), h.Doubles("weight")[b], 1e-9);
+        }
+    }
+
+    [TestMethod]
+    public void BalancedAccuracyClosedForms()
+    {
+        // Perfectly separable (text below image) → 1; identical projections → 0.5.
+        Assert.AreEqual(1.0, Modality.BestBalancedAccuracy([3f, 4f, 1f, 2f], [0, 0, 1, 1], 2));
+        Assert.AreEqual(0.5, Modality.BestBalancedAccuracy([1f, 1f, 1f, 1f], [0, 1, 0, 1], 2));
+        // Flipped side counts too.
+        Assert.AreEqual(1.0, Modality.BestBalancedAccuracy([-3f, -4f, 1f, 2f], [0, 0, 1, 1], 2));
+    }
+
+    [TestMethod]
+    public void BadModalityColumnsAreClearErrors()
+    {
+        var ex = Assert.ThrowsExactly<ConceptDataException>(() => Modality.Labels(NdArray.FromInt32s([0, 1, 2], 3), "m.npy"));
+        StringAssert.Contains(ex.Message, "m.npy: row 2 has modality 2; only 0 (image) and 1 (text)");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => Modality.Labels(NdArray.FromInt32s([0, 0], 2), "m.npy"));
+        StringAssert.Contains(ex.Message, "needs both image (0) and text (1) rows");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => Modality.Labels(NdArray.FromFloats([0f, 0.5f], 2), "m.npy"));
+        StringAssert.Contains(ex.Message, "m.npy: Value 0.5 is not an integer");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => Modality.Scores(EvalFixtures.Matrix("A"), [0, 1, 0]));
+        StringAssert.Contains(ex.Message, "modality column has 3 rows but A has 60");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => Modality.Scores(EvalFixtures.Matrix("A"), Labels(), EvalFixtures.Matrix("X"), EvalFixtures.Random(12, 5, 1, "d.npy")));
+        StringAssert.Contains(ex.Message, "d.npy has width 5 but X has width 6");
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => Modality.Scores(EvalFixtures.Matrix("A"), Labels(), EvalFixtures.Matrix("X"), EvalFixtures.Random(11, 6, 1, "d.npy")));
+        StringAssert.Contains(ex.Message, "d.npy has 11 concepts (rows) but the codes have 12 columns");
+    }
+}
