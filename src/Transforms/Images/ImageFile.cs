@@ -1,0 +1,35 @@
+namespace MlNetConcepts.Transforms.Images;
+
+/// <summary>Decodes an image file by its content (PNG, JPEG, PGM/PPM), not its extension.</summary>
+public static class ImageFile
+{
+    /// <summary>File extensions listed when a folder of images is read.</summary>
+    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".pgm", ".ppm", ".pnm" };
+
+    /// <summary>Reads and decodes <paramref name="path"/>; a corrupt or unsupported file raises a <see cref="ConceptDataException"/> naming it.</summary>
+    public static RasterImage Read(string path)
+    {
+        byte[] data;
+        try { data = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ConceptDataException($"{path}: file not found.", e); }
+        return Decode(data, path);
+    }
+
+    /// <summary>Decodes image bytes.</summary>
+    public static RasterImage Decode(byte[] data, string source)
+    {
+        if (PngDecoder.IsPng(data)) return PngDecoder.Decode(data, source);
+        if (JpegDecoder.IsJpeg(data)) return JpegDecoder.Decode(data, source);
+        if (PnmDecoder.IsPnm(data)) return PnmDecoder.Decode(data, source);
+        throw new ConceptDataException($"{source}: unsupported or corrupt image (not PNG, JPEG, PGM or PPM).");
+    }
+
+    /// <summary>The image files of a folder, sorted by ordinal name so row order is reproducible.</summary>
+    public static IReadOnlyList<string> ListFolder(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new ConceptDataException($"{folder}: image folder not found.");
+        var files = Directory.EnumerateFiles(folder).Where(f => Extensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new ConceptDataException($"{folder}: no images (.png, .jpg, .jpeg, .pgm, .ppm) found.");
+        return files;
+    }
+}
