@@ -59,7 +59,8 @@ public static class StudyReportWriter
         var frames = StudyTables.LayerFrames(layer);
         string Csv(string file) => $"{dir}/{file}";
         html.Heading($"Layer {layer.Layer}");
-        html.Paragraph($"{layer.Rows} rows × {layer.Width} dimensions.", note: true);
+        var source = config.Layers.FirstOrDefault(l => l.Name == layer.Layer)?.Path ?? "";
+        html.Paragraph($"{layer.Rows} rows × {layer.Width} dimensions, from {source}.", note: true);
 
         // MonoSemanticity distributions.
         var ms = new List<(string, double[])>();

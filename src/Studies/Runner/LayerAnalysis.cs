@@ -92,7 +92,7 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
         }
         matches.Sort((a, b) => b.Overlap.CompareTo(a.Overlap));
         var core = matches.Take(config.ReportPairs)
-            .Select(m => Overlap.CoreRepresentatives(codes, activations, centroids, m.Cluster, m.Feature, config.TopN).Int32s("sample"))
+            .Select(m => ((long[])Overlap.CoreRepresentatives(codes, activations, centroids, m.Cluster, m.Feature, config.TopN)["sample"].Values).Cast<long>().Select(v => (int)v).ToArray())
             .ToList();
         // Heat map: the clusters with the highest best overlap and their best features.
         var heatClusters = Enumerable.Range(0, overlap.Clusters)

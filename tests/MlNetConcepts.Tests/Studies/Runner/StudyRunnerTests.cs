@@ -74,14 +74,17 @@ public sealed class StudyRunnerTests
     [TestMethod]
     public void UserTextIsEscapedInTheReport()
     {
-        var config = SmallConfig();
+        // File names are user text too: one with markup characters must come out escaped.
+        var odd = Directory.CreateTempSubdirectory("mlnc-odd-").FullName;
+        var path = Path.Combine(odd, "a<b>&c.npy");
+        File.Copy(Path.Combine(StudyFixture.DataDirectory, "layer0.npy"), path);
         var output = StudyFixture.NewOutput();
-        var link = Path.Combine(StudyFixture.DataDirectory, "layer0.npy");
-        new StudyRunner().Run(config with { Layers = [new StudyLayer("a<b>&c", link)] }, output);
+        new StudyRunner().Run(SmallConfig() with { Layers = [new StudyLayer("odd", path)] }, output);
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
-        StringAssert.Contains(html, "a&lt;b&gt;&amp;c");
+        StringAssert.Contains(html, "a&lt;b&gt;&amp;c.npy");
         Assert.IsFalse(html.Contains("a<b>"));
         Directory.Delete(output, true);
+        Directory.Delete(odd, true);
     }
 
     private static StudyConfig SmallConfig() => StudyFixture.DefaultConfig() with
