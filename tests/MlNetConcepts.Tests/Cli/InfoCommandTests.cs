@@ -94,6 +94,18 @@ public sealed class InfoCommandTests
     }
 
     [TestMethod]
+    [DataRow("shorts-idx1", "int16")]
+    [DataRow("signed-idx1", "int8")]
+    [DataRow("images-idx3-ubyte.gz", "uint8")]
+    public void IdxReportsTheStoredType(string file, string dtype)
+    {
+        var (code, output, _) = Run("info", PathOf(file), "--json");
+        Assert.AreEqual(0, code);
+        Assert.AreEqual(dtype, Json(output)["arrays"]![0]!["dtype"]!.GetValue<string>());
+        Assert.AreEqual(Expected(file)["dtype"]!.GetValue<string>(), dtype, "numpy's dtype name for the same data");
+    }
+
+    [TestMethod]
     public void TableOutputNamesEachArray()
     {
         var (code, output, _) = Run("info", PathOf("deflated.npz"));
