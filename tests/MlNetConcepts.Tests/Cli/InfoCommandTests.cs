@@ -5,7 +5,9 @@ using static MlNetConcepts.Tests.Core.IO.FormatFixtures;
 
 namespace MlNetConcepts.Tests.Cli;
 
+// The tests swap the process-wide Console.Out/Error, so they must never run beside other tests.
 [TestClass]
+[DoNotParallelize]
 public sealed class InfoCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
