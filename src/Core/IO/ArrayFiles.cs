@@ -19,7 +19,7 @@ public enum ArrayFileFormat
 
 /// <summary>One array of a file: name, element type, shape and value statistics.</summary>
 /// <param name="Name">Array name (the file name for single-array formats).</param>
-/// <param name="DType">Element type as numpy names it (e.g. "float32"; "bfloat16" for BF16).</param>
+/// <param name="DType">Element type as numpy names it (e.g. "float32"; "bfloat16" for BF16; for IDX the stored type).</param>
 /// <param name="Shape">Dimensions, outermost first.</param>
 /// <param name="Statistics">NaN-aware min/mean/max and NaN count.</param>
 public sealed record ArraySummary(string Name, string DType, long[] Shape, ArrayStatistics Statistics);
@@ -88,7 +88,8 @@ public static class ArrayFiles
                 var st = SafeTensors.ReadFile(path);
                 return new(path, format, st.Tensors.Select(e => Summarize(e.Key, e.Value)).ToList(), st.Metadata);
             default:
-                return new(path, format, [Summarize(name, IdxFile.Read(path))], noMetadata);
+                var idx = IdxFile.Read(path, out var storedType);
+                return new(path, format, [Summarize(name, idx) with { DType = storedType }], noMetadata);
         }
     }
 

@@ -13,7 +13,10 @@ namespace MlNetConcepts.IO;
 public static class IdxFile
 {
     /// <summary>Reads an IDX file (plain or gzip).</summary>
-    public static NdArray Read(string path)
+    public static NdArray Read(string path) => Read(path, out _);
+
+    /// <summary>Reads an IDX file and reports the element type as stored (e.g. "int16", before widening).</summary>
+    public static NdArray Read(string path, out string storedType)
     {
         using var file = NpyFile.OpenRead(path);
         Span<byte> peek = stackalloc byte[2];
@@ -23,7 +26,9 @@ public static class IdxFile
         try
         {
             using Stream s = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
-            return Read(s, path);
+            var array = Read(s, path, out byte code);
+            storedType = TypeName(code)!;
+            return array;
         }
         catch (InvalidDataException e) { throw new ConceptDataException($"{path}: corrupt gzip stream ({e.Message}).", e); }
     }
@@ -39,12 +44,14 @@ public static class IdxFile
         => start.Length >= 4 && start[0] == 0 && start[1] == 0 && TypeName(start[2]) is not null && start[3] is >= 1 and <= 8;
 
     /// <summary>Reads an IDX array from a (decompressed) stream; the stream must end after the data.</summary>
-    public static NdArray Read(Stream s, string source)
+    public static NdArray Read(Stream s, string source) => Read(s, source, out _);
+
+    private static NdArray Read(Stream s, string source, out byte code)
     {
         Span<byte> magic = stackalloc byte[4];
         if (NpyHeader.ReadFull(s, magic) < 4 || magic[0] != 0 || magic[1] != 0)
             throw new ConceptDataException($"{source}: not an IDX file (bad magic number).");
-        byte code = magic[2];
+        code = magic[2];
         int size = code switch
         {
             0x08 or 0x09 => 1, 0x0B => 2, 0x0C or 0x0D => 4, 0x0E => 8,

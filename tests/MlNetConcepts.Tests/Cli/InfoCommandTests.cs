@@ -5,7 +5,9 @@ using static MlNetConcepts.Tests.Core.IO.FormatFixtures;
 
 namespace MlNetConcepts.Tests.Cli;
 
+// The tests swap the process-wide Console.Out/Error, so they must never run beside other tests.
 [TestClass]
+[DoNotParallelize]
 public sealed class InfoCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
@@ -91,6 +93,18 @@ public sealed class InfoCommandTests
             Assert.AreEqual(Number(e, "max"), arr["max"]!.GetValue<double>(), name);
         }
         if (format == "safetensors") Assert.AreEqual("pt", doc["metadata"]!["format"]!.GetValue<string>());
+    }
+
+    [TestMethod]
+    [DataRow("shorts-idx1", "int16")]
+    [DataRow("signed-idx1", "int8")]
+    [DataRow("images-idx3-ubyte.gz", "uint8")]
+    public void IdxReportsTheStoredType(string file, string dtype)
+    {
+        var (code, output, _) = Run("info", PathOf(file), "--json");
+        Assert.AreEqual(0, code);
+        Assert.AreEqual(dtype, Json(output)["arrays"]![0]!["dtype"]!.GetValue<string>());
+        Assert.AreEqual(Expected(file)["dtype"]!.GetValue<string>(), dtype, "numpy's dtype name for the same data");
     }
 
     [TestMethod]
