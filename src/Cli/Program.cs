@@ -18,6 +18,9 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(InfoCommand.Create());
             root.Subcommands.Add(StudyCommand.Create());
             root.Subcommands.Add(DemoCommand.Create());
+            var synth = new Command("synth", "Synthetic data with known answers.");
+            synth.Subcommands.Add(SynthMultimodalCommand.Create());
+            root.Subcommands.Add(synth);
             root.Subcommands.Add(ClusterCommand.Create());
             return root;
         }

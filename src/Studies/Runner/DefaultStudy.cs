@@ -28,7 +28,7 @@ public static class DefaultStudy
         Modality = "modality.npy",
         Pairs = "pairs.npy",
         GroundTruth = MultimodalSynthData.GroundTruthFile,
-        Saes = [new SaeSpec("batchtopk", 4, 4)],
+        Saes = [new SaeSpec("topk", 4, 4)],
         Clusters = [new ClusterSpec("kmeans", 32), new ClusterSpec("spherical", 32), new ClusterSpec("agglomerative", 32)],
         Seeds = 2,
         Tau = 0.5,

@@ -115,13 +115,14 @@ public sealed record SaeSpec(string Arch, int Expansion, int K)
     /// <summary>Batch size.</summary>
     public int Batch { get; init; } = 1024;
 
-    /// <summary>Parses <c>ARCH:EXPANSION:K</c>.</summary>
+    /// <summary>Parses <c>ARCH:EXPANSION:K</c> with an optional <c>:STEPS</c>.</summary>
     public static SaeSpec Parse(string text)
     {
         var p = text.Split(':');
-        if (p.Length != 3 || !int.TryParse(p[1], out int e) || !int.TryParse(p[2], out int k))
-            throw new ConceptDataException($"--sae '{text}': expected ARCH:EXPANSION:K, e.g. batchtopk:4:8.");
-        return new SaeSpec(p[0].Trim().ToLowerInvariant(), e, k);
+        int steps = 0;
+        if (p.Length is < 3 or > 4 || !int.TryParse(p[1], out int e) || !int.TryParse(p[2], out int k) || (p.Length == 4 && !int.TryParse(p[3], out steps)))
+            throw new ConceptDataException($"--sae '{text}': expected ARCH:EXPANSION:K[:STEPS], e.g. batchtopk:4:8.");
+        return new SaeSpec(p[0].Trim().ToLowerInvariant(), e, k) { Steps = steps };
     }
 
     /// <inheritdoc />

@@ -30,8 +30,12 @@ public sealed record MultimodalSynthOptions
     /// <summary>Probability that a bridge pair fires in an aligned pair.</summary>
     public double BridgeProbability { get; init; } = 0.1;
 
-    /// <summary>Cosine between the two directions of a bridge pair.</summary>
-    public double BridgeCosine { get; init; } = 0.8;
+    /// <summary>
+    /// Cosine between the two directions of a bridge pair: high against the ≈ 1/√d of random
+    /// directions, but below the point (about 0.62) where a single atom on their bisector would
+    /// sit at cosine ≥ 0.9 to both and hide the pair.
+    /// </summary>
+    public double BridgeCosine { get; init; } = 0.5;
 
     /// <summary>Norm of the modality offsets: image rows are shifted by +γu and text rows by −γu (the modality gap of seed 003 §5.2).</summary>
     public double ModalityOffset { get; init; } = 1.0;
