@@ -72,7 +72,8 @@ internal static class StudyCommand
         var started = DateTime.UtcNow;
         var runner = new StudyRunner(log: line => AnsiConsole.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(line)}"));
         var result = runner.Run(c, outDir);
-        result.Summary.Print();
+        // The full table is in summary.csv; the console gets the columns that answer the question.
+        result.Summary.SelectColumns("layer", "sae", "clusters", "clusters_matched", "features_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean").Print();
         AnsiConsole.MarkupLine($"Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(outDir, "report.html")))}[/]");
     }
 

@@ -86,6 +86,15 @@ public sealed partial class ReportFrame : IConceptView
         return Select(idx);
     }
 
+    /// <summary>A frame with only the named columns, in the given order (parameters kept).</summary>
+    public ReportFrame SelectColumns(params string[] names)
+    {
+        var f = new ReportFrame(Title);
+        foreach (var (k, v) in Parameters) f.Parameters[k] = v;
+        foreach (var n in names) f._columns.Add(this[n]);
+        return f;
+    }
+
     /// <summary>The rows at the given indices, in that order.</summary>
     public ReportFrame Select(int[] rows)
     {

@@ -84,4 +84,13 @@ public sealed class ReportFrameTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => f.Add("b", new[] { 1.0 }));
         StringAssert.Contains(e.Message, "has 1 rows but report 'x' has 2");
     }
+
+    [TestMethod]
+    public void SelectColumnsKeepsTheGivenOrderAndRejectsUnknownNames()
+    {
+        var f = Sample().SelectColumns("label", "neuron");
+        CollectionAssert.AreEqual(new[] { "label", "neuron" }, f.Columns.Select(c => c.Name).ToArray());
+        Assert.AreEqual("16", f.Parameters["top_n"]);
+        StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => Sample().SelectColumns("nope")).Message, "no column 'nope'");
+    }
 }
