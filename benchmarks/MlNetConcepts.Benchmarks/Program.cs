@@ -1,7 +1,7 @@
 // Comparative benchmark harness: each suite times our code and its references in one run and
 // prints GFLOP/s (or ns/element) side by side, with the machine and the kernels that ran.
 //   dotnet MlNetConcepts.Benchmarks.dll gemm   [--threads N] [--repeats R] [--rounds N] [--shapes MxNxK,...]
-//                                              [--naive-size S] [--no-native]
+//                                              [--naive-size S] [--no-native] [--extra-coretype NAME]
 //   dotnet MlNetConcepts.Benchmarks.dll vector [--length N] [--repeats R]
 //   dotnet MlNetConcepts.Benchmarks.dll all
 using MlNetConcepts.Benchmarks;
