@@ -27,10 +27,10 @@ public class ManagedGemmTests
     [DynamicData(nameof(Configurations))]
     public void PackedPathCrossesEveryCacheBlockBoundary(ManagedGemmKernel kernel, int threads)
     {
-        // k > Kc (256), m > Mc (≈256) and, separately, n > Nc (4096): every loop runs more than once.
+        // k > Kc (384), m > Mc (≈256) and, separately, n > Nc (4096): every loop runs more than once.
         var gemm = Create(kernel, threads, smallPath: false);
-        GemmOracle.Check(gemm, false, false, 261, 37, 300, 1f, 0f, 1, seed: 7, nanInC: true);
-        GemmOracle.Check(gemm, true, true, 261, 37, 300, 0.5f, -1f, 0, seed: 8);
+        GemmOracle.Check(gemm, false, false, 261, 37, 400, 1f, 0f, 1, seed: 7, nanInC: true);
+        GemmOracle.Check(gemm, true, true, 261, 37, 400, 0.5f, -1f, 0, seed: 8);
         GemmOracle.Check(gemm, false, true, 9, 4133, 5, 1f, 0.5f, 2, seed: 9);
         GemmOracle.Check(gemm, true, false, 9, 4133, 5, 1f, 0f, 0, seed: 10, nanInC: true);
     }
