@@ -58,6 +58,11 @@ internal static class GemmBenchmark
                 }
             }
             if (theirs is { } th) rows.Add(Add(label, "OpenBLAS, C program", flops, th, nativeCore));
+            // Informational: OpenBLAS with another kernel (e.g. the SkylakeX one our auto choice
+            // would pick on an AVX-512 CPU when the user has not set OPENBLAS_CORETYPE).
+            if (native is not null && args.Text("extra-coretype") is string extra
+                && NativeSgemm.Measure(native, m, n, k, repeats, threads, extra) is { } x)
+                rows.Add(Add(label, $"OpenBLAS, C program, {x.CoreName} kernel", flops, x.Timing, $"{x.CoreName}, {x.Threads} threads; for information"));
             if (ours is { } o) rows.Add(Add(label, "OpenBLAS via MlNetConcepts", flops, o, blas!.Name));
             var tm = Timing.Measure(() => managed.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n), repeats);
             rows.Add(Add(label, "managed SIMD", flops, tm, managed.Name));
@@ -91,7 +96,7 @@ internal static class GemmBenchmark
         foreach (var r in rows)
         {
             var c = rows.FirstOrDefault(x => x.Shape == r.Shape && x.Implementation.StartsWith("OpenBLAS, C", StringComparison.Ordinal));
-            string ratio = c is null || ReferenceEquals(c, r) ? "" : (r.GflopsBest / c.GflopsBest).ToString("0.00", CultureInfo.InvariantCulture);
+            string ratio = c is null || r.Implementation.StartsWith("OpenBLAS, C", StringComparison.Ordinal) ? "" : (r.GflopsBest / c.GflopsBest).ToString("0.00", CultureInfo.InvariantCulture);
             Console.WriteLine($"| {r.Shape} | {r.Implementation} | {r.GflopsBest:0.0} | {r.GflopsMedian:0.0} | {ratio} | {r.Note} |");
         }
     }

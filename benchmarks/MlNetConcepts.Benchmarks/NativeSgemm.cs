@@ -24,11 +24,12 @@ internal static class NativeSgemm
         return exe;
     }
 
-    public static Result? Measure(string exe, int m, int n, int k, int repeats, int threads)
+    /// <summary>Runs the C program; <paramref name="coreType"/> overrides the core type (for an informational comparison).</summary>
+    public static Result? Measure(string exe, int m, int n, int k, int repeats, int threads, string? coreType = null)
     {
         var env = new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) };
         // Same kernel as our binding, whoever chose it (user or our CPU detection).
-        if (OpenBlasLibrary.RequestedCoreType is string core) env[OpenBlasCoreType.Variable] = core;
+        if ((coreType ?? OpenBlasLibrary.RequestedCoreType) is string core) env[OpenBlasCoreType.Variable] = core;
         var (code, output) = Run(exe, new[] { m, n, k, repeats }.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray(), env);
         if (code != 0) { Console.WriteLine($"native: sgemm_bench exited with {code}: {output.Trim()}"); return null; }
         var values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -60,11 +60,35 @@ public static class SampleSums
         for (int i = 0; i < rows; i++) AddRow(block.Slice(i * cols, cols), sumsOfSquares, squares: true);
     }
 
-    /// <summary>Both column sums and column sums of squares in one call (one pass per row each).</summary>
+    /// <summary>Column sums and column sums of squares together, in one pass over the block.</summary>
     public static void AddColumnMoments(ReadOnlySpan<float> block, int rows, int cols, Span<double> sums, Span<double> sumsOfSquares)
     {
-        AddColumnSums(block, rows, cols, sums);
-        AddColumnSumsOfSquares(block, rows, cols, sumsOfSquares);
+        VectorOps.CheckMatrix(block.Length, rows, cols);
+        VectorOps.SameLength(cols, sums.Length, nameof(sums));
+        VectorOps.SameLength(cols, sumsOfSquares.Length, nameof(sumsOfSquares));
+        int step = Vector256<float>.Count, half = step / 2;
+        ref double s = ref MemoryMarshal.GetReference(sums);
+        ref double q = ref MemoryMarshal.GetReference(sumsOfSquares);
+        for (int i = 0; i < rows; i++)
+        {
+            var row = block.Slice(i * cols, cols);
+            ref float r = ref MemoryMarshal.GetReference(row);
+            int j = 0;
+            for (; j + step <= cols; j += step)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)j));
+                (Vector256.LoadUnsafe(ref s, (nuint)j) + lo).StoreUnsafe(ref s, (nuint)j);
+                (Vector256.LoadUnsafe(ref s, (nuint)(j + half)) + hi).StoreUnsafe(ref s, (nuint)(j + half));
+                (Vector256.LoadUnsafe(ref q, (nuint)j) + lo * lo).StoreUnsafe(ref q, (nuint)j);
+                (Vector256.LoadUnsafe(ref q, (nuint)(j + half)) + hi * hi).StoreUnsafe(ref q, (nuint)(j + half));
+            }
+            for (; j < cols; j++)
+            {
+                double v = row[j];
+                sums[j] += v;
+                sumsOfSquares[j] += v * v;
+            }
+        }
     }
 
     /// <summary>sums[i] += Σⱼ block[i, j] (per-sample totals) for a rows×cols row-major block.</summary>

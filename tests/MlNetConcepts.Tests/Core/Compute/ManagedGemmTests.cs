@@ -27,10 +27,10 @@ public class ManagedGemmTests
     [DynamicData(nameof(Configurations))]
     public void PackedPathCrossesEveryCacheBlockBoundary(ManagedGemmKernel kernel, int threads)
     {
-        // k > Kc (256), m > Mc (≈256) and, separately, n > Nc (4096): every loop runs more than once.
+        // k > Kc (384), m > Mc (≈256) and, separately, n > Nc (4096): every loop runs more than once.
         var gemm = Create(kernel, threads, smallPath: false);
-        GemmOracle.Check(gemm, false, false, 261, 37, 300, 1f, 0f, 1, seed: 7, nanInC: true);
-        GemmOracle.Check(gemm, true, true, 261, 37, 300, 0.5f, -1f, 0, seed: 8);
+        GemmOracle.Check(gemm, false, false, 261, 37, 400, 1f, 0f, 1, seed: 7, nanInC: true);
+        GemmOracle.Check(gemm, true, true, 261, 37, 400, 0.5f, -1f, 0, seed: 8);
         GemmOracle.Check(gemm, false, true, 9, 4133, 5, 1f, 0.5f, 2, seed: 9);
         GemmOracle.Check(gemm, true, false, 9, 4133, 5, 1f, 0f, 0, seed: 10, nanInC: true);
     }
@@ -39,14 +39,19 @@ public class ManagedGemmTests
     public void SmallPathMatchesOracle()
     {
         var gemm = new ManagedGemm(1);
-        Assert.IsTrue(SmallGemmApplies(17, 3, 63), "the sizes below must exercise the small path");
+        Assert.IsTrue(SmallGemm.Applies(40, 40, 17) && SmallGemm.Applies(500, 1, 300) && SmallGemm.Applies(2, 700, 300),
+            "the sizes below must exercise the small path");
         GemmOracle.CheckAll(gemm, [1, 2, 3, 17, 40]);
         // One or two rows always take the small path, whatever the other sizes.
         GemmOracle.Check(gemm, true, true, 2, 700, 300, 1f, 0f, 1, seed: 3, nanInC: true);
         GemmOracle.Check(gemm, false, false, 1, 700, 300, 1f, 1f, 0, seed: 4);
+        // So do one or two columns (matrix–vector products), with B's columns gathered or read in place.
+        foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        {
+            GemmOracle.Check(gemm, ta, tb, 500, 1, 300, 1f, 0f, 2, seed: 5, nanInC: true);
+            GemmOracle.Check(gemm, ta, tb, 300, 2, 500, -2f, 0.5f, 0, seed: 6);
+        }
     }
-
-    private static bool SmallGemmApplies(int m, int n, int k) => (long)m * n * k <= 48L * 48 * 48;
 
     [TestMethod]
     public void AutoPicksTheWidestSupportedKernel()

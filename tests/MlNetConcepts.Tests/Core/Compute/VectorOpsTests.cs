@@ -168,6 +168,14 @@ public class SampleSumsTests
                 Assert.AreEqual(s[j], sums[j], 1e-12, $"{rows}×{cols} col {j}");
                 Assert.AreEqual(q[j], squares[j], 1e-12, $"{rows}×{cols} col {j}");
             }
+            var sums2 = new double[cols]; var squares2 = new double[cols];
+            SampleSums.AddColumnSums(block, rows, cols, sums2);
+            SampleSums.AddColumnSumsOfSquares(block, rows, cols, squares2);
+            for (int j = 0; j < cols; j++)
+            {
+                Assert.AreEqual(s[j], sums2[j], 1e-12, $"{rows}×{cols} col {j} (separate sums)");
+                Assert.AreEqual(q[j], squares2[j], 1e-12, $"{rows}×{cols} col {j} (separate squares)");
+            }
             var rowSums = new double[rows];
             SampleSums.AddRowSums(block, rows, cols, rowSums);
             for (int i = 0; i < rows; i++)
