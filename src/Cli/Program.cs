@@ -16,6 +16,7 @@ namespace MlNetConcepts.Cli
             root.Options.Add(GlobalOptions.Backend);
             // One line per command family; each lives in Commands/.
             root.Subcommands.Add(InfoCommand.Create());
+            root.Subcommands.Add(EvalCommand.Create());
             return root;
         }
 
