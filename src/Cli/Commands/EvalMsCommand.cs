@@ -19,7 +19,7 @@ internal static class EvalMsCommand
         {
             var a = EvalOptions.Matrix(r, acts);
             var e = EvalOptions.Matrix(r, emb);
-            var report = MonoSemanticity.Neurons(a, e, r.GetValue(topN));
+            var report = MonoSemanticity.Neurons(a, e, r.GetValue(topN), EvalOptions.Progress("ms"));
             Finish(report, r.GetValue(output), r.GetValue(summary));
             return CliAction.Success;
         });
@@ -38,7 +38,7 @@ internal static class EvalMsCommand
         foreach (var o in new Option[] { acts, cents, emb, topN, output, summary }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
-            var report = MonoSemanticity.Clusters(EvalOptions.Matrix(r, acts), EvalOptions.Matrix(r, cents), EvalOptions.Matrix(r, emb), r.GetValue(topN));
+            var report = MonoSemanticity.Clusters(EvalOptions.Matrix(r, acts), EvalOptions.Matrix(r, cents), EvalOptions.Matrix(r, emb), r.GetValue(topN), EvalOptions.Progress("ms-clusters"));
             Finish(report, r.GetValue(output), r.GetValue(summary));
             return CliAction.Success;
         });

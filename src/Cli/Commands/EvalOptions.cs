@@ -31,6 +31,24 @@ internal static class EvalOptions
         Console.Error.WriteLine($"wrote {frame.Rows} rows to {path}");
     }
 
+    /// <summary>Progress on stderr in steps of 10% (long MonoSemanticity runs).</summary>
+    public static IProgress<double> Progress(string what)
+    {
+        int shown = 0;
+        return new SyncProgress(p =>
+        {
+            int step = (int)(p * 10);
+            if (step <= shown) return;
+            shown = step;
+            Console.Error.WriteLine($"{what}: {step * 10}%");
+        });
+    }
+
+    private sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
     /// <summary>Prints a frame as JSON or as a Markdown table on stdout.</summary>
     public static void Print(ReportFrame frame, bool json, int maxRows = 20)
     {
