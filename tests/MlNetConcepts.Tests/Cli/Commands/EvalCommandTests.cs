@@ -66,6 +66,8 @@ public sealed class EvalCommandTests
         EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), o.ToFloat64(), 1e-5, "overlap.npy");
         var lines = File.ReadAllLines(Path.Combine(dir, "matches.csv"));
         Assert.AreEqual("cluster,feature,overlap,jsd", lines[0]);
+        var all = File.ReadAllLines(Path.Combine(dir, "jsd.csv"));
+        Assert.AreEqual(61, all.Length, "all 5 x 12 pairs (J·K·N is small)");
         var jsd = EvalFixtures.Doubles("jsd");
         foreach (var l in lines.Skip(1))
         {
