@@ -84,6 +84,31 @@ internal static class EvalBenchmark
         Console.WriteLine($"| assignment {size}x{size} (cosines of random d={d} dictionaries) | ours {best:0.000} s total={total:0.000000000} | {scipy} |");
     }
 
+    /// <summary>Bridge top pairs at c = 65,536 concepts from TopK-sparse codes; prints time and peak working set.</summary>
+    public static void RunBridge(BenchArguments a)
+    {
+        Machine.PrintHeader("eval-bridge");
+        int c = a.Int("c", 65_536), pairs = a.Int("pairs", 10_000), k = a.Int("k", 32), d = a.Int("d", 768), top = a.Int("top", 1000);
+        DenseMatrix TopK(int seed)
+        {
+            var data = new float[(long)pairs * c];
+            var rng = new Random(seed);
+            for (int r = 0; r < pairs; r++)
+                for (int t = 0; t < k; t++)
+                    data[(long)r * c + (int)(Math.Pow(rng.NextDouble(), 3) * c)] = (float)rng.NextDouble();
+            return DenseMatrix.Create(data, pairs, c, $"codes{seed}");
+        }
+        var zi = TopK(7);
+        var zt = TopK(8);
+        var dict = Embeddings(c, d, seed: 9);
+        long before = Environment.WorkingSet;
+        var sw = Stopwatch.StartNew();
+        var report = Bridge.TopPairs(zi, zt, dict, top);
+        double seconds = sw.Elapsed.TotalSeconds;
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"| bridge c={c} pairs={pairs} k={k} d={d} top={top} | {seconds:0.00} s | inputs {(zi.Data.LongLength + zt.Data.LongLength + dict.Data.LongLength) * 4 / 1e9:0.00} GB (dense .npy codes) | peak working set {self.PeakWorkingSet64 / 1e9:0.00} GB (a dense c×c float64 matrix alone would be {(double)c * c * 8 / 1e9:0.0} GB) | best B {report.Doubles("bridge")[0]:0.0000} |");
+    }
+
     private static double Norm(ReadOnlySpan<float> x) => Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(x, x));
 
     /// <summary>ReLU codes with about 5% of entries active, as an SAE's.</summary>
