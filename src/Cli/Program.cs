@@ -22,6 +22,7 @@ namespace MlNetConcepts.Cli
             synth.Subcommands.Add(SynthMultimodalCommand.Create());
             root.Subcommands.Add(synth);
             root.Subcommands.Add(ClusterCommand.Create());
+            root.Subcommands.Add(EvalCommand.Create());
             return root;
         }
 

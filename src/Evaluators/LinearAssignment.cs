@@ -53,8 +53,13 @@ public static class LinearAssignment
         var remaining = new int[cols];
         var visitedRows = new List<int>(rows);
 
+        // Square problems: Jonker–Volgenant's column reduction, reduction transfer and augmenting
+        // row reduction assign most rows cheaply; the shortest-path search finishes the rest.
+        if (rows == cols) Initialise(cost, rows, u, v, colForRow, rowForCol);
+
         for (int start = 0; start < rows; start++)
         {
+            if (colForRow[start] >= 0) continue;
             Array.Fill(shortest, double.PositiveInfinity);
             Array.Clear(rowVisited);
             Array.Clear(colVisited);
@@ -67,26 +72,8 @@ public static class LinearAssignment
             {
                 rowVisited[i] = true;
                 visitedRows.Add(i);
-                int best = -1;
-                double lowest = double.PositiveInfinity;
-                int rowBase = i * cols;
                 double ui = u[i];
-                for (int r = 0; r < numRemaining; r++)
-                {
-                    int j = remaining[r];
-                    double reduced = minVal + cost[rowBase + j] - ui - v[j];
-                    if (reduced < shortest[j])
-                    {
-                        path[j] = i;
-                        shortest[j] = reduced;
-                    }
-                    // Prefer a free column on ties: the search can stop there.
-                    if (shortest[j] < lowest || (shortest[j] == lowest && rowForCol[j] < 0))
-                    {
-                        lowest = shortest[j];
-                        best = r;
-                    }
-                }
+                var (best, lowest) = ScanRow(cost, i * (long)cols, ui, minVal, remaining, numRemaining, v, shortest, path, rowForCol, i);
                 if (best < 0 || double.IsPositiveInfinity(lowest))
                     throw new InvalidOperationException("Assignment is infeasible (no finite augmenting path).");
                 minVal = lowest;
@@ -113,6 +100,131 @@ public static class LinearAssignment
             }
         }
         return colForRow;
+    }
+
+    /// <summary>
+    /// Jonker &amp; Volgenant (1987) initialisation for an n × n problem. Leaves column potentials
+    /// v and a partial matching in which every matched row's column minimises c_ij − v_j, and sets
+    /// u_i = c_{i,x_i} − v_{x_i}: dual feasible and tight on matched pairs, as the augmentation needs.
+    /// </summary>
+    private static void Initialise(double[] cost, int n, double[] u, double[] v, int[] colForRow, int[] rowForCol)
+    {
+        var matches = new int[n];
+        // Column reduction, last column first: v_j = min_i c_ij, assign when the row is free.
+        for (int j = n - 1; j >= 0; j--)
+        {
+            int imin = 0;
+            double min = cost[j];
+            for (int i = 1; i < n; i++)
+            {
+                double c = cost[(long)i * n + j];
+                if (c < min) { min = c; imin = i; }
+            }
+            v[j] = min;
+            if (++matches[imin] == 1)
+            {
+                colForRow[imin] = j;
+                rowForCol[j] = imin;
+            }
+            else if (v[j] < v[colForRow[imin]])
+            {
+                int j1 = colForRow[imin];
+                colForRow[imin] = j;
+                rowForCol[j] = imin;
+                rowForCol[j1] = -1;
+            }
+            else rowForCol[j] = -1;
+        }
+        // Reduction transfer: a row matched once moves its slack onto its column's potential.
+        for (int i = 0; i < n; i++)
+        {
+            if (matches[i] != 1) continue;
+            int j1 = colForRow[i];
+            double min = double.PositiveInfinity;
+            long rowBase = (long)i * n;
+            for (int j = 0; j < n; j++)
+                if (j != j1 && cost[rowBase + j] - v[j] < min) min = cost[rowBase + j] - v[j];
+            if (double.IsFinite(min)) v[j1] = cost[rowBase + j1] - min;
+        }
+        // Rows matched more than once in the column reduction kept only one column.
+        for (int i = 0; i < n; i++)
+            if (colForRow[i] >= 0 && rowForCol[colForRow[i]] != i) colForRow[i] = -1;
+        // Augmenting row reduction, two rounds, with a step cap (floating-point ties can cycle).
+        var free = new List<int>();
+        for (int i = 0; i < n; i++) if (colForRow[i] < 0) free.Add(i);
+        for (int round = 0; round < 2 && free.Count > 0; round++)
+        {
+            var next = new List<int>();
+            var stack = new Stack<int>(free.AsEnumerable().Reverse());
+            long steps = 0, cap = 4L * n + 16;
+            while (stack.Count > 0)
+            {
+                int i = stack.Pop();
+                if (++steps > cap) { next.Add(i); continue; }
+                long rowBase = (long)i * n;
+                double umin = cost[rowBase] - v[0], usubmin = double.PositiveInfinity;
+                int j1 = 0, j2 = -1;
+                for (int j = 1; j < n; j++)
+                {
+                    double h = cost[rowBase + j] - v[j];
+                    if (h < usubmin)
+                    {
+                        if (h >= umin) { usubmin = h; j2 = j; }
+                        else { usubmin = umin; umin = h; j2 = j1; j1 = j; }
+                    }
+                }
+                int i0 = rowForCol[j1];
+                if (umin < usubmin) v[j1] -= usubmin - umin;
+                else if (i0 >= 0 && j2 >= 0) { j1 = j2; i0 = rowForCol[j2]; }
+                if (i0 >= 0) colForRow[i0] = -1;
+                colForRow[i] = j1;
+                rowForCol[j1] = i;
+                if (i0 >= 0)
+                {
+                    if (umin < usubmin) stack.Push(i0);
+                    else next.Add(i0);
+                }
+            }
+            free = next;
+        }
+        for (int i = 0; i < n; i++)
+            if (colForRow[i] >= 0) u[i] = cost[(long)i * n + colForRow[i]] - v[colForRow[i]];
+    }
+
+    /// <summary>
+    /// One relaxation step of the search: lowers the tentative path length of every remaining
+    /// column through row <paramref name="i"/> and returns the position (in <paramref name="remaining"/>)
+    /// of the closest column, preferring a free column on ties. Pointer loop: this is the O(n²·m) hot spot.
+    /// </summary>
+    private static unsafe (int Best, double Lowest) ScanRow(double[] cost, long rowBase, double ui, double minVal,
+        int[] remaining, int numRemaining, double[] v, double[] shortest, int[] path, int[] rowForCol, int i)
+    {
+        int best = -1;
+        double lowest = double.PositiveInfinity;
+        fixed (double* c = &cost[rowBase], pv = v, ps = shortest)
+        fixed (int* rem = remaining, pp = path, rfc = rowForCol)
+        {
+            double offset = minVal - ui;
+            for (int r = 0; r < numRemaining; r++)
+            {
+                int j = rem[r];
+                double reduced = offset + c[j] - pv[j];
+                double sj = ps[j];
+                if (reduced < sj)
+                {
+                    pp[j] = i;
+                    ps[j] = reduced;
+                    sj = reduced;
+                }
+                // Prefer a free column on ties: the search can stop there.
+                if (sj < lowest || (sj == lowest && rfc[j] < 0))
+                {
+                    lowest = sj;
+                    best = r;
+                }
+            }
+        }
+        return (best, lowest);
     }
 
     /// <summary>Total cost of an assignment (rows with -1 skipped).</summary>

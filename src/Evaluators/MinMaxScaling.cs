@@ -20,6 +20,28 @@ public sealed class MinMaxScaling
     /// <summary>True when the column is constant (max = min), so ã is undefined.</summary>
     public bool IsConstant(int column) => Max[column] == Min[column];
 
+    /// <summary>Starts an empty range for <paramref name="columns"/> columns, to be widened block by block with <see cref="Update"/>.</summary>
+    public static MinMaxScaling Empty(int columns)
+    {
+        var min = new float[columns];
+        var max = new float[columns];
+        Array.Fill(min, float.PositiveInfinity);
+        Array.Fill(max, float.NegativeInfinity);
+        return new MinMaxScaling(min, max);
+    }
+
+    /// <summary>Widens the ranges with a block of rows (rows × columns, row-major).</summary>
+    public void Update(ReadOnlySpan<float> block, int rows)
+    {
+        int cols = Min.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = block.Slice(r * cols, cols);
+            System.Numerics.Tensors.TensorPrimitives.Min(Min, row, Min);
+            System.Numerics.Tensors.TensorPrimitives.Max(Max, row, Max);
+        }
+    }
+
     /// <summary>Finds the range of every column in one pass.</summary>
     public static MinMaxScaling Fit(DenseMatrix a)
     {
@@ -41,6 +63,24 @@ public sealed class MinMaxScaling
     {
         double range = (double)Max[column] - Min[column];
         return range == 0 ? 0 : (value - (double)Min[column]) / range;
+    }
+
+    /// <summary>Scales a block of rows (rows × columns) into <paramref name="destination"/>.</summary>
+    public void ScaleBlock(ReadOnlySpan<float> block, int rows, Span<float> destination)
+    {
+        int cols = Min.Length;
+        var inv = new double[cols];
+        for (int c = 0; c < cols; c++)
+        {
+            double range = (double)Max[c] - Min[c];
+            inv[c] = range == 0 ? 0 : 1 / range;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            var src = block.Slice(r * cols, cols);
+            var dst = destination.Slice(r * cols, cols);
+            for (int c = 0; c < cols; c++) dst[c] = (float)((src[c] - (double)Min[c]) * inv[c]);
+        }
     }
 
     /// <summary>Scales rows [first, first+rows) of <paramref name="a"/> into <paramref name="destination"/> (rows × cols, float32).</summary>

@@ -69,9 +69,15 @@ public static class MonoSemanticity
             .WithParameter("weights", "min-max scaled activations");
     }
 
-    /// <summary>MS of every neuron of a view's float vector column against another column's embeddings.</summary>
+    /// <summary>
+    /// MS of every neuron of a view's float vector column against another column's embeddings.
+    /// Without <paramref name="topN"/> the view is streamed in two passes (<see cref="MonoSemanticityStreaming"/>);
+    /// the top-N variant reads both columns into memory.
+    /// </summary>
     public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null)
-        => Neurons(DenseMatrix.FromView(view, activationsColumn), DenseMatrix.FromView(view, embeddingsColumn), topN);
+        => topN is null
+            ? MonoSemanticityStreaming.Neurons(view, activationsColumn, embeddingsColumn)
+            : Neurons(DenseMatrix.FromView(view, activationsColumn), DenseMatrix.FromView(view, embeddingsColumn), topN);
 
     /// <summary>
     /// MS of every cluster: weights d̃_nj = (1 + cos(a_n, μ_j))/2 (seed 000 eqs. 4–5).

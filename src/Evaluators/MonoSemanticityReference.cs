@@ -6,44 +6,57 @@ namespace MlNetConcepts.Evaluators;
 /// </summary>
 public static class MonoSemanticityReference
 {
-    /// <summary>Pairwise MS of each column of <paramref name="weights"/> (N × K, float64) given embeddings (N × e).</summary>
+    /// <summary>
+    /// Pairwise MS of each column of <paramref name="weights"/> (N × K, float64) given embeddings
+    /// (N × e). Like the authors' loop: for each sample n, the cosines to all m &gt; n, then every
+    /// neuron's share of those pairs; O(N²·(e + K)) time, O(N·K) memory.
+    /// </summary>
     public static double[] FromWeights(double[,] weights, DenseMatrix embeddings, bool[]? undefined = null)
     {
-        int n = weights.GetLength(0), k = weights.GetLength(1);
-        var cos = new double[n, n];
+        int n = weights.GetLength(0), k = weights.GetLength(1), e = embeddings.Cols;
+        var byNeuron = new double[k][];
+        for (int c = 0; c < k; c++)
+        {
+            byNeuron[c] = new double[n];
+            for (int r = 0; r < n; r++) byNeuron[c][r] = weights[r, c];
+        }
+        var norms = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            double s = 0;
+            foreach (var v in embeddings.Row(r)) s += (double)v * v;
+            norms[r] = Math.Sqrt(s);
+        }
+        var num = new double[k];
+        var den = new double[k];
+        var cos = new double[n];
         for (int a = 0; a < n; a++)
         {
+            var ra = embeddings.Row(a);
             for (int b = a + 1; b < n; b++)
             {
-                double dot = 0, na = 0, nb = 0;
-                var ra = embeddings.Row(a);
                 var rb = embeddings.Row(b);
-                for (int i = 0; i < ra.Length; i++)
+                double dot = 0;
+                for (int i = 0; i < e; i++) dot += (double)ra[i] * rb[i];
+                cos[b] = dot / (norms[a] * norms[b]);
+            }
+            for (int c = 0; c < k; c++)
+            {
+                var w = byNeuron[c];
+                double wa = w[a];
+                if (wa == 0) continue;
+                double sNum = 0, sDen = 0;
+                for (int b = a + 1; b < n; b++)
                 {
-                    dot += (double)ra[i] * rb[i];
-                    na += (double)ra[i] * ra[i];
-                    nb += (double)rb[i] * rb[i];
+                    sNum += w[b] * cos[b];
+                    sDen += w[b];
                 }
-                cos[a, b] = dot / Math.Sqrt(na * nb);
+                num[c] += wa * sNum;
+                den[c] += wa * sDen;
             }
         }
         var ms = new double[k];
-        for (int c = 0; c < k; c++)
-        {
-            double num = 0, den = 0;
-            for (int a = 0; a < n; a++)
-            {
-                double wa = weights[a, c];
-                if (wa == 0) continue;
-                for (int b = a + 1; b < n; b++)
-                {
-                    double r = wa * weights[b, c];
-                    num += r * cos[a, b];
-                    den += r;
-                }
-            }
-            ms[c] = (undefined?[c] ?? false) || den == 0 ? double.NaN : num / den;
-        }
+        for (int c = 0; c < k; c++) ms[c] = (undefined?[c] ?? false) || den[c] == 0 ? double.NaN : num[c] / den[c];
         return ms;
     }
 

@@ -27,7 +27,14 @@ public static class MonoSemanticitySummary
         return frame;
     }
 
-    /// <summary>The distribution of live scores over [0, 1] (MS of non-negative weights can dip below 0; those clamp into the first bin).</summary>
+    /// <summary>
+    /// The distribution of live scores in equal bins over [0, 1], or over [−1, 1] when some score
+    /// is negative (MS is a weighted mean of cosines, so it can dip below 0).
+    /// </summary>
     public static ReportFrame Distribution(ReportFrame scores, int bins = 10)
-        => Histogram.Of(scores.Doubles("ms"), bins, 0, 1, title: $"{scores.Title} distribution");
+    {
+        var ms = scores.Doubles("ms");
+        double lo = ms.Any(v => v < 0) ? -1 : 0;
+        return Histogram.Of(ms, lo < 0 ? 2 * bins : bins, lo, 1, title: $"{scores.Title} distribution");
+    }
 }

@@ -24,14 +24,39 @@ public sealed class LinearAssignmentTests
     public void MatchesExhaustiveSearchOnSmallRandomMatrices()
     {
         var rng = new Random(3);
-        for (int trial = 0; trial < 60; trial++)
+        for (int trial = 0; trial < 300; trial++)
         {
-            int rows = rng.Next(1, 6), cols = rng.Next(1, 6);
+            int rows = rng.Next(1, 7), cols = trial % 2 == 0 ? rows : rng.Next(1, 7); // half square (Jonker–Volgenant start)
             var cost = new double[rows * cols];
-            for (int i = 0; i < cost.Length; i++) cost[i] = trial % 3 == 0 ? rng.Next(0, 3) : rng.NextDouble();
+            for (int i = 0; i < cost.Length; i++) cost[i] = trial % 3 == 0 ? rng.Next(0, 3) : rng.NextDouble() * 10 - 5;
             var assignment = LinearAssignment.Solve(cost, rows, cols);
             AssertValid(assignment, rows, cols);
             Assert.AreEqual(BruteForce(cost, rows, cols), LinearAssignment.Total(cost, cols, assignment), 1e-12, $"trial {trial} ({rows}x{cols})");
+        }
+    }
+
+    [TestMethod]
+    public void LargerSquareProblemsMatchTheUninitialisedSearch()
+    {
+        // The square path starts from the Jonker–Volgenant reduction; rectangular problems use
+        // the plain search. Padding a square matrix with one huge column keeps the optimum but
+        // takes the plain path, so the two must agree.
+        var rng = new Random(12);
+        foreach (int n in new[] { 7, 31, 120 })
+        {
+            var cost = new double[n * n];
+            for (int i = 0; i < cost.Length; i++) cost[i] = n == 31 ? rng.Next(0, 5) : rng.NextDouble();
+            var padded = new double[n * (n + 1)];
+            for (int i = 0; i < n; i++)
+            {
+                Array.Copy(cost, i * n, padded, i * (n + 1), n);
+                padded[i * (n + 1) + n] = 1e6;
+            }
+            var square = LinearAssignment.Solve(cost, n, n);
+            var plain = LinearAssignment.Solve(padded, n, n + 1);
+            AssertValid(square, n, n);
+            Assert.IsFalse(plain.Contains(n));
+            Assert.AreEqual(LinearAssignment.Total(padded, n + 1, plain), LinearAssignment.Total(cost, n, square), 1e-9, $"n={n}");
         }
     }
 

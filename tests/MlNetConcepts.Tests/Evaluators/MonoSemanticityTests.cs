@@ -112,3 +112,33 @@ public sealed class MonoSemanticityTests
         StringAssert.Contains(ex.Message, "--top-n must be at least 1");
     }
 }
+
+[TestClass]
+public sealed class MonoSemanticityStreamingTests
+{
+    [TestMethod]
+    public void StreamingOverAViewMatchesNumpy()
+    {
+        var a = EvalFixtures.Matrix("A");
+        var e = EvalFixtures.Matrix("EMB");
+        var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", a.Data, a.Cols).AddVector("Embedding", e.Data, e.Cols).Build();
+        var r = MonoSemanticity.Neurons(view, "Codes", "Embedding");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Doubles("ms"), 1e-5, "ms streamed");
+        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Int32s("support"));
+        var top = MonoSemanticity.Neurons(view, "Codes", "Embedding", topN: 10);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), top.Doubles("ms"), 1e-5, "ms top from view");
+    }
+
+    [TestMethod]
+    public void StreamingRejectsNaNAndZeroEmbeddingsByColumn()
+    {
+        var a = new float[] { 1, 2, 3, float.NaN };
+        var e = new float[] { 1, 0, 0, 1, 1, 1, 0, 1 };
+        var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", a, 1).AddVector("Embedding", e, 2).Build();
+        var ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(view, "Codes", "Embedding"));
+        StringAssert.Contains(ex.Message, "Column 'Codes': value NaN at row 3");
+        var zero = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", new float[] { 1, 2 }, 1).AddVector("Embedding", new float[] { 1, 0, 0, 0 }, 2).Build();
+        ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(zero, "Codes", "Embedding"));
+        StringAssert.Contains(ex.Message, "Column 'Embedding': row 1 is all zeros");
+    }
+}

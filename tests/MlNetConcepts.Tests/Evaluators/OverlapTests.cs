@@ -12,7 +12,7 @@ public sealed class OverlapTests
     {
         var o = Fixture();
         EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), o.Values, 1e-5, "overlap");
-        // Constant, one-sample-free zero column: column 0 (constant) and 2 (all zeros) are NaN.
+        // Column 0 (constant) and column 2 (all zeros) have no min–max scaling: NaN.
         Assert.IsTrue(double.IsNaN(o[0, 0]) && double.IsNaN(o[3, 2]));
     }
 

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using MlNetConcepts.Evaluators;
+
+namespace MlNetConcepts.Cli;
+
+/// <summary><c>mlnc eval uniqueness</c>: Jaccard overlap of the neurons' top sample sets.</summary>
+internal static class EvalUniquenessCommand
+{
+    public static Command Create()
+    {
+        var codes = EvalOptions.RequiredPath("--codes", "N × K codes (.npy).");
+        var top = new Option<int>("--top") { Description = "Samples per neuron's top set.", DefaultValueFactory = _ => 16 };
+        var json = EvalOptions.Json();
+        var output = EvalOptions.OptionalPath("--out", "Write the per-neuron report (CSV/JSON).");
+        var cmd = new Command("uniqueness", "Jaccard of top-N sample sets between neurons: pairs with J > 0 and J > 0.5.");
+        foreach (var o in new Option[] { codes, top, json, output }) cmd.Options.Add(o);
+        CliAction.Set(cmd, r =>
+        {
+            var report = Uniqueness.Report(EvalOptions.Matrix(r, codes), r.GetValue(top));
+            if (r.GetValue(output) is string path) EvalOptions.Save(report, path);
+            if (r.GetValue(json))
+            {
+                var summary = new Reports.ReportFrame("uniqueness");
+                foreach (var (k, v) in report.Parameters) summary.Parameters[k] = v;
+                Console.Out.WriteLine(summary.ToJson());
+            }
+            else
+            {
+                Console.Out.WriteLine($"neurons with samples: {report.Parameters["neurons_with_samples"]} of {report.Rows}");
+                Console.Out.WriteLine($"pairs with Jaccard > 0: {report.Parameters["pairs_jaccard_positive"]}");
+                Console.Out.WriteLine($"pairs with Jaccard > 0.5: {report.Parameters["pairs_jaccard_over_half"]}");
+            }
+            return CliAction.Success;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,132 @@
+using MlNetConcepts.Cli;
+using MlNetConcepts.IO;
+using MlNetConcepts.Tests.Evaluators;
+
+namespace MlNetConcepts.Tests.Cli.Commands;
+
+[TestClass]
+[DoNotParallelize] // redirects Console
+public sealed class EvalCommandTests
+{
+    private static string F(string name) => EvalFixtures.PathOf(name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var oldOut = Console.Out; var oldErr = Console.Error;
+        var o = new StringWriter(); var e = new StringWriter();
+        Console.SetOut(o); Console.SetError(e);
+        try { return (MlncApp.Run(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    private static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "mlnc-eval-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    private static double ParseCell(string s) => s == "NaN" ? double.NaN : double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
+    [TestMethod]
+    public void MsWritesTheStatedColumnsAndNumpyValues()
+    {
+        var dir = TempDir();
+        var (code, output, _) = Run("eval", "ms", "--activations", F("A"), "--embeddings", F("EMB"), "--out", Path.Combine(dir, "ms.csv"), "--summary");
+        Assert.AreEqual(0, code);
+        StringAssert.Contains(output, "| units | dead | mean |");
+        var lines = File.ReadAllLines(Path.Combine(dir, "ms.csv"));
+        Assert.AreEqual("neuron,ms,support,dead", lines[0]);
+        var expected = EvalFixtures.Doubles("ms_neurons");
+        var got = lines.Skip(1).Select(l => ParseCell(l.Split(',')[1])).ToArray();
+        EvalFixtures.AssertClose(expected, got, 1e-5, "ms from CLI");
+        Assert.AreEqual("2,NaN,0,true", lines[3]);
+    }
+
+    [TestMethod]
+    public void MsClustersTopNWritesClusterColumns()
+    {
+        var dir = TempDir();
+        var (code, _, _) = Run("eval", "ms-clusters", "--activations", F("X"), "--centroids", F("C"), "--embeddings", F("EMB"), "--top-n", "10", "--out", Path.Combine(dir, "c.csv"));
+        Assert.AreEqual(0, code);
+        var lines = File.ReadAllLines(Path.Combine(dir, "c.csv"));
+        Assert.AreEqual("cluster,ms,support", lines[0]);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters_top"), lines.Skip(1).Select(l => ParseCell(l.Split(',')[1])).ToArray(), 1e-5, "ms clusters top");
+    }
+
+    [TestMethod]
+    public void OverlapWritesMatrixAndMatchesWithJsd()
+    {
+        var dir = TempDir();
+        var (code, _, _) = Run("eval", "overlap", "--codes", F("A"), "--activations", F("X"), "--centroids", F("C"), "--tau", "0.8", "--jsd", "--out", dir);
+        Assert.AreEqual(0, code);
+        var o = NpyFile.Read(Path.Combine(dir, "overlap.npy"));
+        Assert.AreEqual(NdType.Float32, o.Type);
+        CollectionAssert.AreEqual(new long[] { 5, 12 }, o.Shape);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), o.ToFloat64(), 1e-5, "overlap.npy");
+        var lines = File.ReadAllLines(Path.Combine(dir, "matches.csv"));
+        Assert.AreEqual("cluster,feature,overlap,jsd", lines[0]);
+        var all = File.ReadAllLines(Path.Combine(dir, "jsd.csv"));
+        Assert.AreEqual(61, all.Length, "all 5 x 12 pairs (J·K·N is small)");
+        var jsd = EvalFixtures.Doubles("jsd");
+        foreach (var l in lines.Skip(1))
+        {
+            var p = l.Split(',');
+            Assert.AreEqual(jsd[int.Parse(p[0]) * 12 + int.Parse(p[1])], ParseCell(p[3]), 1e-6);
+        }
+    }
+
+    [TestMethod]
+    public void StabilityPrintsJsonWithTopM()
+    {
+        var (code, output, _) = Run("eval", "stability", "--dict-a", F("DA"), "--dict-b", F("DB"), "--codes-a", F("ZA"), "--codes-b", F("ZB"), "--top", "8", "--json");
+        Assert.AreEqual(0, code);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        var p = root["parameters"]!;
+        Assert.AreEqual(EvalFixtures.Doubles("stab_rect_mean")[0], double.Parse((string)p["stability"]!, System.Globalization.CultureInfo.InvariantCulture), 1e-6);
+        Assert.AreEqual(EvalFixtures.Doubles("stab_top_mean")[0], double.Parse((string)p["stability_top_m"]!, System.Globalization.CultureInfo.InvariantCulture), 1e-6);
+    }
+
+    [TestMethod]
+    public void ModalityBridgeEnergyUniquenessRun()
+    {
+        var dir = TempDir();
+        Assert.AreEqual(0, Run("eval", "modality", "--codes", F("A"), "--modality", F("modality"), "--inputs", F("X"), "--dictionary", F("DK"), "--out", Path.Combine(dir, "m.csv")).Code);
+        Assert.AreEqual("concept,image_mean,text_mean,modality_score,energy,accuracy", File.ReadLines(Path.Combine(dir, "m.csv")).First());
+        Assert.AreEqual(0, Run("eval", "bridge", "--image-codes", F("ZI"), "--text-codes", F("ZT"), "--dictionary", F("DBR"), "--top", "25", "--out", Path.Combine(dir, "b.csv")).Code);
+        var b = File.ReadAllLines(Path.Combine(dir, "b.csv"));
+        Assert.AreEqual("i,j,bridge,coactivation,cosine", b[0]);
+        Assert.AreEqual(26, b.Length);
+        var top = EvalFixtures.Doubles("bridge_top");
+        Assert.AreEqual(top[2], ParseCell(b[1].Split(',')[2]), 1e-5);
+        Assert.AreEqual(0, Run("eval", "energy", "--codes", F("A"), "--out", Path.Combine(dir, "e.csv")).Code);
+        Assert.AreEqual("concept,energy,share,rank", File.ReadLines(Path.Combine(dir, "e.csv")).First());
+        var (code, output, _) = Run("eval", "uniqueness", "--codes", F("U"), "--json");
+        Assert.AreEqual(0, code);
+        var p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
+        Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[0].ToString(), (string)p["pairs_jaccard_positive"]!);
+    }
+
+    [TestMethod]
+    public void BadInputExitsWithCodeTwoAndOneLine()
+    {
+        var dir = TempDir();
+        var nan = Path.Combine(dir, "nan.npy");
+        NpyFile.WriteMatrix(nan, [1f, float.NaN, 2f, 3f], 2, 2);
+        var (code, _, err) = Run("eval", "energy", "--codes", nan, "--out", Path.Combine(dir, "e.csv"));
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "nan.npy: value NaN at row 0, column 1 is not finite");
+        (code, _, err) = Run("eval", "ms", "--activations", F("A"), "--embeddings", F("ZI"));
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "has 60 rows but");
+        var bad = Path.Combine(dir, "m.npy");
+        NpyFile.WriteVector(bad, Enumerable.Range(0, 60).Select(i => i % 3).ToArray());
+        (code, _, err) = Run("eval", "modality", "--codes", F("A"), "--modality", bad, "--out", Path.Combine(dir, "m.csv"));
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "row 2 has modality 2");
+        (code, _, err) = Run("eval", "bridge", "--image-codes", F("ZI"), "--text-codes", F("ZT"), "--dictionary", F("DK"), "--out", Path.Combine(dir, "b.csv"));
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "has 12 concepts (rows) but the codes have 30 columns");
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "b.csv")));
+    }
+}
