@@ -63,6 +63,9 @@ public sealed class ActivationExtractor : IDisposable
     public IReadOnlyList<string> TensorNames => _model.Tensors;
     /// <summary>The model input being fed.</summary>
     public OnnxTensorInfo Input => _input;
+    /// <summary>The session's description of output <paramref name="tensor"/> (a resolved name).</summary>
+    public OnnxTensorInfo OutputInfo(string tensor) => _model.Session.Outputs.First(o => o.Name == tensor);
+
     /// <summary>The model's fixed batch size, or 0 when the batch dimension is dynamic.</summary>
     public int FixedBatch { get; }
 
