@@ -70,6 +70,8 @@ internal static class ExtractCommand
                 lastReport = clock.ElapsedMilliseconds;
                 Console.Error.WriteLine($"[extract] {done}/{total} samples, {done / Math.Max(1e-3, clock.Elapsed.TotalSeconds):F1}/s");
             });
+            double wall = clock.Elapsed.TotalSeconds, inOrt = extractor.RuntimeTime.TotalSeconds;
+            Console.Error.WriteLine($"[extract] {source.Count} samples in {wall:F2} s ({source.Count / Math.Max(1e-9, wall):F1}/s); ONNX Runtime alone {inOrt:F2} s ({source.Count / Math.Max(1e-9, inOrt):F1}/s)");
             for (int i = 0; i < result.Files.Count; i++)
                 Console.WriteLine($"{result.Files[i]}\t{result.Rows[i]} x {result.Widths[i]}\t{extractor.TensorNames[i]}");
             foreach (var c in result.RowsCsv) Console.WriteLine(c);

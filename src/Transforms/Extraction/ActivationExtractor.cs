@@ -63,6 +63,12 @@ public sealed class ActivationExtractor : IDisposable
     public IReadOnlyList<string> TensorNames => _model.Tensors;
     /// <summary>The model input being fed.</summary>
     public OnnxTensorInfo Input => _input;
+    /// <summary>
+    /// Time spent inside ONNX Runtime's <c>Run</c> so far (the rest of a run's wall time is
+    /// decoding, preprocessing, token selection and writing: the pipeline's overhead).
+    /// </summary>
+    public TimeSpan RuntimeTime { get; private set; }
+
     /// <summary>The session's description of output <paramref name="tensor"/> (a resolved name).</summary>
     public OnnxTensorInfo OutputInfo(string tensor) => _model.Session.Outputs.First(o => o.Name == tensor);
 
@@ -82,7 +88,9 @@ public sealed class ActivationExtractor : IDisposable
             int count = Math.Min(batch, input.Count - start);
             var x = input.Batch(start, count, _input);
             if (FixedBatch > 0 && count < FixedBatch) x = PadBatch(x, FixedBatch);
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             var outs = _model.Session.Run([x], _model.Tensors);
+            RuntimeTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
             var blocks = new ActivationBlock[outs.Length];
             for (int t = 0; t < outs.Length; t++) blocks[t] = Rows(Options.Tensors[t], outs[t], start, count, input);
             sink(blocks);
@@ -120,7 +128,7 @@ public sealed class ActivationExtractor : IDisposable
             default: throw new ConceptDataException($"{Options.ModelPath}: tensor '{name}' has rank {s.Length} (shape [{string.Join(",", s)}]); rows are made from rank 2 [batch,width], 3 [batch,tokens,width] or 4 [batch,channels,h,w].");
         }
         int perSample = tokens == 0 ? width : tokens * width;
-        var values = new List<float>();
+        var values = new List<float>(Options.Tokens.OneRowPerSample || tokens == 0 ? count * width : v.Length);
         var ids = new List<long>();
         var toks = new List<int>();
         var row = new float[width];
@@ -149,6 +157,14 @@ public sealed class ActivationExtractor : IDisposable
                 else
                 {
                     if (t >= tokens) throw new ConceptDataException($"{Options.ModelPath}: tensor '{name}' has {tokens} tokens; token {t} does not exist.");
+                    if (!channelsFirst)
+                    {
+                        // Token-major layout: the row is contiguous, copy it as a span.
+                        values.AddRange(v.AsSpan(offset + t * width, width));
+                        ids.Add(sample);
+                        toks.Add(t);
+                        continue;
+                    }
                     for (int d = 0; d < width; d++) row[d] = Token(v, offset, tokens, width, t, d, channelsFirst);
                 }
                 values.AddRange(row);
