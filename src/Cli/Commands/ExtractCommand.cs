@@ -35,8 +35,9 @@ internal static class ExtractCommand
         var seed = new Option<int>("--seed") { Description = "Seed for --tokens random:N.", DefaultValueFactory = _ => 0 };
         var ort = new Option<string?>("--ort-library") { Description = $"ONNX Runtime library file or folder (default: ${OrtLibraryLocator.EnvironmentVariable}, then .native/onnxruntime)." };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Checkpoint after every batch; if the output folder holds a checkpoint of the same extraction, continue from it." };
         var cmd = new Command("extract", "Extract activations of an ONNX model (one .npy per tensor and rows.csv).");
-        foreach (var o in new Option[] { model, images, idx, input, texts, vocab, merges, context, tensors, tokens, preset, mean, std, limit, batch, seed, ort, output })
+        foreach (var o in new Option[] { model, images, idx, input, texts, vocab, merges, context, tensors, tokens, preset, mean, std, limit, batch, seed, ort, output, resume })
             cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
@@ -68,8 +69,8 @@ internal static class ExtractCommand
             {
                 if (clock.ElapsedMilliseconds - lastReport < 2000 && done < total) return;
                 lastReport = clock.ElapsedMilliseconds;
-                Console.Error.WriteLine($"[extract] {done}/{total} samples, {done / Math.Max(1e-3, clock.Elapsed.TotalSeconds):F1}/s");
-            });
+                Console.Error.WriteLine($"[extract] {done}/{total} samples");
+            }, r.GetValue(resume));
             double wall = clock.Elapsed.TotalSeconds, inOrt = extractor.RuntimeTime.TotalSeconds;
             Console.Error.WriteLine($"[extract] {source.Count} samples in {wall:F2} s ({source.Count / Math.Max(1e-9, wall):F1}/s); ONNX Runtime alone {inOrt:F2} s ({source.Count / Math.Max(1e-9, inOrt):F1}/s)");
             for (int i = 0; i < result.Files.Count; i++)

@@ -80,10 +80,14 @@ public sealed class ActivationExtractor : IDisposable
     /// rows of each batch (one block per requested tensor, in request order) and
     /// <paramref name="progress"/> with the samples done so far.
     /// </summary>
-    public void Run(ExtractionInput input, Action<IReadOnlyList<ActivationBlock>> sink, Action<int, int>? progress = null)
+    /// <param name="input">The samples.</param>
+    /// <param name="sink">Receives each batch's rows.</param>
+    /// <param name="progress">Receives (samples done, total).</param>
+    /// <param name="firstSample">Sample to start from (resuming a checkpointed run); sample ids stay absolute.</param>
+    public void Run(ExtractionInput input, Action<IReadOnlyList<ActivationBlock>> sink, Action<int, int>? progress = null, int firstSample = 0)
     {
         int batch = FixedBatch > 0 ? FixedBatch : Options.BatchSize;
-        for (int start = 0; start < input.Count; start += batch)
+        for (int start = firstSample; start < input.Count; start += batch)
         {
             int count = Math.Min(batch, input.Count - start);
             var x = input.Batch(start, count, _input);

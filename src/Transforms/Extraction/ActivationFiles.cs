@@ -31,15 +31,50 @@ public static class ActivationFiles
     }
 
     /// <summary>Runs <paramref name="extractor"/> over <paramref name="input"/> and writes the files into <paramref name="outDir"/>.</summary>
-    public static ExtractionResult Write(ActivationExtractor extractor, ExtractionInput input, string outDir, Action<int, int>? progress = null)
+    /// <param name="extractor">The opened model.</param>
+    /// <param name="input">The samples.</param>
+    /// <param name="outDir">Output folder.</param>
+    /// <param name="progress">Receives (samples done, total).</param>
+    /// <param name="checkpoint">
+    /// Keep a checkpoint after every batch: a failed or interrupted run leaves hidden partial
+    /// files and <c>.extract-checkpoint.json</c>, and the next run with the same settings
+    /// continues after the last completed batch. Without it a failure leaves nothing behind.
+    /// </param>
+    public static ExtractionResult Write(ActivationExtractor extractor, ExtractionInput input, string outDir, Action<int, int>? progress = null, bool checkpoint = false)
     {
         var names = extractor.Options.Tensors;
         var fileNames = names.Select(FileName).ToArray();
         var dup = fileNames.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1);
         if (dup != null) throw new ConceptDataException($"two requested tensors would both be written to {dup.Key}; request each tensor once.");
+        var state = new ExtractionCheckpoint
+        {
+            Model = Path.GetFullPath(extractor.Options.ModelPath), Tensors = names.ToArray(), Tokens = extractor.Options.Tokens.ToString(),
+            Seed = extractor.Options.Seed, Count = input.Count, Modality = input.Modality, SamplesDone = 0,
+            Widths = new int[names.Count], Rows = new long[names.Count],
+        };
+        string Partial(int t) => Path.Combine(outDir, $".{fileNames[t]}.partial");
+        string RowsPartial(int t) => Path.Combine(outDir, $".{fileNames[t]}.rows.partial");
         var files = new NpyStreamingFile?[names.Count];
+        var rowFiles = new FileStream?[names.Count];
         var sampleIds = names.Select(_ => new List<long>()).ToArray();
         var tokenIdx = names.Select(_ => new List<int>()).ToArray();
+        int first = 0;
+        bool success = false;
+        if (checkpoint && ExtractionCheckpoint.Load(outDir) is { } old)
+        {
+            if (!old.SameRun(state))
+                throw new ConceptDataException($"{ExtractionCheckpoint.PathIn(outDir)}: a checkpoint of a different extraction (model, tensors, tokens, seed or inputs differ); delete it or choose another output folder.");
+            if (old.SamplesDone > 0)
+            {
+                for (int t = 0; t < names.Count; t++)
+                {
+                    files[t] = new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), old.Widths[t], Partial(t), old.Rows[t]) { KeepOnFailure = true };
+                    rowFiles[t] = ReopenRows(RowsPartial(t), old.Rows[t], sampleIds[t], tokenIdx[t]);
+                }
+                first = old.SamplesDone;
+                state = old;
+            }
+        }
         try
         {
             extractor.Run(input, blocks =>
@@ -47,13 +82,36 @@ public static class ActivationFiles
                 for (int t = 0; t < blocks.Count; t++)
                 {
                     var b = blocks[t];
-                    files[t] ??= new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), b.Width);
+                    if (files[t] == null)
+                    {
+                        files[t] = checkpoint
+                            ? new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), b.Width, Partial(t)) { KeepOnFailure = true }
+                            : new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), b.Width);
+                        if (checkpoint) rowFiles[t] = new FileStream(RowsPartial(t), FileMode.Create, FileAccess.ReadWrite);
+                    }
                     if (files[t]!.Width != b.Width) throw new ConceptDataException($"tensor '{b.Tensor}' changed width from {files[t]!.Width} to {b.Width} between batches.");
                     files[t]!.Append(b.Values);
                     sampleIds[t].AddRange(b.SampleIds);
                     tokenIdx[t].AddRange(b.TokenIndices);
+                    if (rowFiles[t] is { } rf)
+                        for (int r = 0; r < b.SampleIds.Length; r++)
+                        {
+                            rf.Write(BitConverter.GetBytes(b.SampleIds[r]));
+                            rf.Write(BitConverter.GetBytes(b.TokenIndices[r]));
+                        }
                 }
-            }, progress);
+                if (checkpoint)
+                {
+                    for (int t = 0; t < files.Length; t++) { files[t]!.Flush(); rowFiles[t]!.Flush(); }
+                    state = state with
+                    {
+                        SamplesDone = (int)blocks[0].SampleIds.DefaultIfEmpty(-1).Max() + 1 is var done && done > 0 ? done : state.SamplesDone,
+                        Widths = files.Select(f => f!.Width).ToArray(),
+                        Rows = files.Select(f => f!.Rows).ToArray(),
+                    };
+                    state.Save(outDir);
+                }
+            }, progress, first);
             var csvs = new List<string>();
             for (int t = 0; t < names.Count; t++)
             {
@@ -66,12 +124,35 @@ public static class ActivationFiles
                 }
             }
             foreach (var f in files) f!.Commit();
+            success = true;
             return new ExtractionResult(files.Select(f => f!.Path_).ToArray(), files.Select(f => f!.Rows).ToArray(), files.Select(f => f!.Width).ToArray(), csvs);
         }
         finally
         {
             foreach (var f in files) f?.Dispose();
+            foreach (var f in rowFiles) f?.Dispose();
+            if (checkpoint && success)
+            {
+                for (int t = 0; t < names.Count; t++) File.Delete(RowsPartial(t));
+                File.Delete(ExtractionCheckpoint.PathIn(outDir));
+            }
         }
+    }
+
+    /// <summary>Reopens a row-id partial file, keeping its first <paramref name="rows"/> (sample, token) records.</summary>
+    private static FileStream ReopenRows(string path, long rows, List<long> samples, List<int> tokens)
+    {
+        var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        if (fs.Length < rows * 12) { fs.Dispose(); throw new ConceptDataException($"{path}: shorter than the checkpoint says; delete the checkpoint and start again."); }
+        fs.SetLength(rows * 12);
+        var buf = new byte[rows * 12];
+        fs.ReadExactly(buf);
+        for (long r = 0; r < rows; r++)
+        {
+            samples.Add(BitConverter.ToInt64(buf, (int)(r * 12)));
+            tokens.Add(BitConverter.ToInt32(buf, (int)(r * 12 + 8)));
+        }
+        return fs;
     }
 
     private static void WriteRows(Stream s, List<long> samples, List<int> tokens, ExtractionInput input)

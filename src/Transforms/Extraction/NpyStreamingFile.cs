@@ -17,15 +17,38 @@ internal sealed class NpyStreamingFile : IDisposable
     private readonly string _tmp;
     private bool _committed;
 
-    public NpyStreamingFile(string path, int width)
+    /// <summary>
+    /// Starts (or, with <paramref name="resumeRows"/> &gt; 0, continues) the file. With a
+    /// <paramref name="partialPath"/> the temporary file has that stable name and survives a
+    /// failed run (see <see cref="KeepOnFailure"/>), so a later run can resume it.
+    /// </summary>
+    public NpyStreamingFile(string path, int width, string? partialPath = null, long resumeRows = 0)
     {
         Path_ = Path.GetFullPath(path);
         Width = width;
         Directory.CreateDirectory(Path.GetDirectoryName(Path_)!);
-        _tmp = Path.Combine(Path.GetDirectoryName(Path_)!, $".{Path.GetFileName(Path_)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        _stream = new FileStream(_tmp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
-        _stream.Write(new byte[HeaderBytes]);
+        _tmp = partialPath ?? Path.Combine(Path.GetDirectoryName(Path_)!, $".{Path.GetFileName(Path_)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        if (resumeRows > 0)
+        {
+            _stream = new FileStream(_tmp, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+            long length = HeaderBytes + resumeRows * width * sizeof(float);
+            if (_stream.Length < length) { _stream.Dispose(); throw new ConceptDataException($"{_tmp}: the checkpoint promises {resumeRows} rows but the partial file is shorter; delete the checkpoint and start again."); }
+            _stream.SetLength(length); // drop rows written after the last checkpoint
+            _stream.Position = length;
+            Rows = resumeRows;
+        }
+        else
+        {
+            _stream = new FileStream(_tmp, partialPath != null ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+            _stream.Write(new byte[HeaderBytes]);
+        }
     }
+
+    /// <summary>Keep the temporary file when disposed without commit (checkpointed runs).</summary>
+    public bool KeepOnFailure { get; init; }
+
+    /// <summary>Pushes buffered rows to the operating system (before a checkpoint records them).</summary>
+    public void Flush() => _stream.Flush();
 
     public string Path_ { get; }
     public int Width { get; }
@@ -63,7 +86,7 @@ internal sealed class NpyStreamingFile : IDisposable
     public void Dispose()
     {
         _stream.Dispose();
-        if (!_committed)
+        if (!_committed && !KeepOnFailure)
         {
             try { File.Delete(_tmp); } catch (IOException) { /* best effort */ }
         }

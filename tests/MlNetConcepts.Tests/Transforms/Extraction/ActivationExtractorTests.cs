@@ -136,3 +136,60 @@ public sealed class ActivationExtractorTests
         StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => TokenSelection.Parse("first")).Message, "cls, all, mean");
     }
 }
+
+[TestClass]
+public sealed class ExtractionResumeTests
+{
+    [TestMethod]
+    public void AFailedCheckpointedRunResumesAfterTheLastGoodBatch()
+    {
+        var src = OrtFixtures.TempDir();
+        foreach (var f in ImageFile.ListFolder(OrtFixtures.Path("vit_images"))) File.Copy(f, Path.Combine(src, Path.GetFileName(f)));
+        var good = File.ReadAllBytes(Path.Combine(src, "img2.png"));
+        File.WriteAllBytes(Path.Combine(src, "img2.png"), good[..(good.Length / 2)]);
+        var pre = ImagePreprocessor.None(3) with { Mean = [0.5f], Std = [0.5f] };
+        var options = new ActivationExtractorOptions
+        {
+            ModelPath = OrtFixtures.Path("vit.onnx"), Tensors = ["block:2", "logits"], Tokens = new TokenSelection(TokenMode.Random, 4),
+            BatchSize = 1, Seed = 3, Session = new OnnxSessionOptions { IntraOpThreads = 1 },
+        };
+        var dir = OrtFixtures.TempDir();
+        using var ex = new ActivationExtractor(options);
+        Assert.ThrowsExactly<ConceptDataException>(() => ActivationFiles.Write(ex, new ImageInput(ImageFile.ListFolder(src), pre), dir, checkpoint: true));
+        Assert.IsFalse(Directory.GetFiles(dir, "*.npy").Any(), "no finished-looking .npy after a failure");
+        Assert.IsTrue(File.Exists(Path.Combine(dir, ".extract-checkpoint.json")));
+
+        File.WriteAllBytes(Path.Combine(src, "img2.png"), good);
+        var starts = new List<int>();
+        var resumed = ActivationFiles.Write(ex, new ImageInput(ImageFile.ListFolder(src), pre), dir, (done, _) => starts.Add(done), checkpoint: true);
+        CollectionAssert.AreEqual(new[] { 3 }, starts, "only the third sample was computed again");
+        Assert.IsFalse(File.Exists(Path.Combine(dir, ".extract-checkpoint.json")));
+        Assert.AreEqual(0, Directory.GetFiles(dir, ".*").Length, "partial files are gone");
+
+        var fresh = ActivationFiles.Write(ex, new ImageInput(ImageFile.ListFolder(src), pre), OrtFixtures.TempDir());
+        for (int t = 0; t < 2; t++)
+            CollectionAssert.AreEqual(NpyFile.Read(fresh.Files[t]).ToFloat32(), NpyFile.Read(resumed.Files[t]).ToFloat32());
+        CollectionAssert.AreEqual(File.ReadAllLines(Path.Combine(Path.GetDirectoryName(fresh.Files[0])!, "rows.csv")), File.ReadAllLines(Path.Combine(dir, "rows.csv")));
+        // And the values are still torch's: the random tokens of block 2 index into the oracle.
+        var want = OrtFixtures.Npy("vit_images_block2.npy").ToFloat32();
+        var rows = File.ReadAllLines(Path.Combine(dir, "rows.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        var got = NpyFile.Read(resumed.Files[0]).ToFloat32();
+        Assert.AreEqual(12, rows.Length);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int s = int.Parse(rows[r][1]), tok = int.Parse(rows[r][2]);
+            for (int d = 0; d < 32; d++) Assert.AreEqual(want[(s * 17 + tok) * 32 + d], got[r * 32 + d], 1e-4);
+        }
+    }
+
+    [TestMethod]
+    public void ACheckpointOfAnotherRunIsRefused()
+    {
+        var dir = OrtFixtures.TempDir();
+        File.WriteAllText(Path.Combine(dir, ".extract-checkpoint.json"),
+            """{"Model":"/x.onnx","Tensors":["a"],"Tokens":"cls","Seed":0,"Count":2,"Modality":"tensor","SamplesDone":1,"Widths":[1],"Rows":[1]}""");
+        using var ex = new ActivationExtractor(new() { ModelPath = OrtFixtures.Path("vit.onnx"), Tensors = ["logits"], Session = new OnnxSessionOptions { IntraOpThreads = 1 } });
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => ActivationFiles.Write(ex, new TensorInput(OrtFixtures.Npy("vit_input.npy"), "x.npy"), dir, checkpoint: true));
+        StringAssert.Contains(e.Message, "a checkpoint of a different extraction");
+    }
+}
