@@ -44,7 +44,13 @@ ORT_DIR="$ROOT/.native/onnxruntime"
 install_onnxruntime() {
   local lib="$ORT_DIR/libonnxruntime.so.1"
   if [ -f "$lib" ] && [ "$(cat "$ORT_DIR/VERSION" 2>/dev/null)" = "$ORT_VERSION" ]; then return 0; fi
-  command -v npm >/dev/null || { echo "[setup] npm is required to fetch onnxruntime-node@$ORT_VERSION (apt-get install npm)"; exit 1; }
+  if ! command -v npm >/dev/null; then
+    echo "[setup] installing npm (needed to fetch onnxruntime-node@$ORT_VERSION)"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
   echo "[setup] fetching onnxruntime-node@$ORT_VERSION (native ONNX Runtime library)"
   mkdir -p "$ORT_DIR"
   local tmp

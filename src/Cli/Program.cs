@@ -23,6 +23,8 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(synth);
             root.Subcommands.Add(ClusterCommand.Create());
             root.Subcommands.Add(EvalCommand.Create());
+            root.Subcommands.Add(ExtractCommand.Create());
+            root.Subcommands.Add(ModelCommand.Create());
             return root;
         }
 

@@ -164,8 +164,8 @@ B = 256
 steps = args.epochs * (len(xtr) // B)
 opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.05)
 sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-3, total_steps=steps, pct_start=0.1)
-xtr_t = (torch.from_numpy(xtr).float().unsqueeze(1) / 255.0 - MEAN) / STD
-xte_t = (torch.from_numpy(xte).float().unsqueeze(1) / 255.0 - MEAN) / STD
+xtr_t = (torch.from_numpy(xtr.copy()).float().unsqueeze(1) / 255.0 - MEAN) / STD
+xte_t = (torch.from_numpy(xte.copy()).float().unsqueeze(1) / 255.0 - MEAN) / STD
 prompts = torch.tensor([encode(["a", "photo", "of", "a", c]) for c in CLASSES])
 
 
@@ -200,7 +200,7 @@ for epoch in range(args.epochs):
         logits = logit_scale.exp().clamp(max=100) * ie @ te.T
         loss = 0.5 * (torch.sum(-target * F.log_softmax(logits, 1), 1).mean() + torch.sum(-target * F.log_softmax(logits.T, 1), 1).mean())
         opt.zero_grad(); loss.backward(); opt.step(); sched.step(); step += 1
-        if step % 50 == 0:
+        if step % 10 == 0:
             print(f"epoch {epoch} step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s", flush=True)
     print(f"epoch {epoch}: zero-shot on 2000 test images {zero_shot(2000):.3f} ({time.time() - t0:.0f}s)", flush=True)
 acc = zero_shot()

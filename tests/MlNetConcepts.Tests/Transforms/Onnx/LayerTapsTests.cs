@@ -62,3 +62,25 @@ public sealed class LayerTapsTests
         StringAssert.Contains(e.Message, "half.onnx");
     }
 }
+
+[TestClass]
+public sealed class ExternalDataTests
+{
+    [TestMethod]
+    public void TappedModelWithExternalWeightsEqualsTorch()
+    {
+        using var m = new TappedModel(OrtFixtures.Path("vit_external/vit_ext.onnx"), ["block:1"], new OnnxSessionOptions { IntraOpThreads = 1 });
+        var x = OrtFixtures.Npy("vit_input.npy");
+        var y = m.Session.Run([OnnxInput.Float("pixel_values", x.ToFloat32(), x.Shape)], m.Tensors)[0];
+        Assert.IsTrue(OrtFixtures.MaxAbsDiff(y.ToFloat32(), OrtFixtures.Npy("vit_block1.npy").ToFloat32()) < 1e-4);
+    }
+
+    [TestMethod]
+    public void BytesWithoutTheExternalDataFolderFailWithOrtsMessage()
+    {
+        // Proves the session config entry is what makes the tapped model above load.
+        var bytes = File.ReadAllBytes(OrtFixtures.Path("vit_external/vit_ext.onnx"));
+        var e = Assert.ThrowsExactly<OnnxRuntimeException>(() => new OnnxSession(bytes, "vit_ext.onnx", new OnnxSessionOptions { IntraOpThreads = 1 }));
+        StringAssert.Contains(e.Message, "vit_ext.onnx");
+    }
+}
