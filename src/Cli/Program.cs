@@ -16,6 +16,8 @@ namespace MlNetConcepts.Cli
             root.Options.Add(GlobalOptions.Backend);
             // One line per command family; each lives in Commands/.
             root.Subcommands.Add(InfoCommand.Create());
+            root.Subcommands.Add(SaeCommand.Create());
+            root.Subcommands.Add(SynthCommand.Create());
             return root;
         }
 
