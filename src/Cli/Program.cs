@@ -25,6 +25,8 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(EvalCommand.Create());
             root.Subcommands.Add(ExtractCommand.Create());
             root.Subcommands.Add(ModelCommand.Create());
+            root.Subcommands.Add(SaeCommand.Create());
+            root.Subcommands.Add(SynthCommand.Create());
             return root;
         }
 

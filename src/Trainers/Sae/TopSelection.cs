@@ -7,8 +7,51 @@ namespace MlNetConcepts.Trainers.Sae;
 /// </summary>
 internal static class TopSelection
 {
+    /// <summary>Rows with k up to this use the insertion path (a sorted list of k), larger k quickselect.</summary>
+    internal const int SmallK = 32;
+
     /// <summary>Keeps the k largest positive values of each row.</summary>
     public static void TopKPerRow(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
+    {
+        if (k <= SmallK) TopKPerRowSmall(pre, rows, n, k, codes, parallel);
+        else TopKPerRowSelect(pre, rows, n, k, codes, parallel);
+    }
+
+    /// <summary>
+    /// Small k: one pass per row keeping a descending list of the best k (a value enters only when
+    /// strictly larger than the current k-th, so on ties the earlier position stays), O(n + inserts·k).
+    /// </summary>
+    internal static void TopKPerRowSmall(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
+    {
+        var counts = new int[rows];
+        var best = new int[rows * k];
+        Parallel.For(0, rows, parallel, () => new float[k], (r, _, vals) =>
+        {
+            var row = pre.AsSpan(r * n, n);
+            var idx = best.AsSpan(r * k, k);
+            int count = 0;
+            float floor = 0f; // a candidate must beat this: 0 until the list is full, then the k-th value
+            for (int i = 0; i < row.Length; i++)
+            {
+                float v = row[i];
+                if (v <= floor) continue;
+                int at = count < k ? count++ : k - 1;
+                while (at > 0 && vals[at - 1] < v) { vals[at] = vals[at - 1]; idx[at] = idx[at - 1]; at--; }
+                vals[at] = v; idx[at] = i;
+                if (count == k) floor = vals[k - 1];
+            }
+            idx[..count].Sort();
+            counts[r] = count;
+            return vals;
+        }, _ => { });
+        codes.Build(counts, (r, idx, val) =>
+        {
+            for (int e = 0; e < idx.Length; e++) { idx[e] = best[r * k + e]; val[e] = pre[r * n + idx[e]]; }
+        }, parallel);
+    }
+
+    /// <summary>General k: a quickselect cut per row.</summary>
+    internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
     {
         var counts = new int[rows];
         var cut = new float[rows];

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlNetConcepts.IO;
+
+namespace MlNetConcepts.Trainers.Sae;
+
+/// <summary>
+/// Export to and import from a SAELens folder: <c>cfg.json</c> + <c>sae_weights.safetensors</c> with
+/// <c>W_enc</c> [d_in, d_sae], <c>b_enc</c> [d_sae], <c>W_dec</c> [d_sae, d_in], <c>b_dec</c> [d_in] and, for
+/// threshold variants, <c>threshold</c> [d_sae]. SAELens computes pre = (x − b_dec)·W_enc + b_enc and
+/// f = ReLU(pre) ("standard"), TopK(pre) then ReLU ("topk"), or ReLU(pre)·[pre &gt; threshold]
+/// ("jumprelu"); BatchTopK and Matryoshka are exported as jumprelu with their inference threshold,
+/// which is exactly how they encode. Import also reads sparsify folders (<c>sae.safetensors</c> with
+/// <c>encoder.weight</c> [d_sae, d_in], <c>encoder.bias</c>, <c>W_dec</c>, <c>b_dec</c>; cfg with <c>k</c>) and infers
+/// each matrix's orientation from the bias lengths.
+/// </summary>
+public static class SaeLensFormat
+{
+    /// <summary>The weights file name SAELens uses.</summary>
+    public const string WeightsFile = "sae_weights.safetensors";
+    /// <summary>The config file name.</summary>
+    public const string ConfigFile = "cfg.json";
+
+    /// <summary>Writes <paramref name="sae"/> into folder <paramref name="directory"/> (created when missing; files written atomically).</summary>
+    public static void Export(SaeTransformer sae, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        int d = sae.Inputs, n = sae.Latents;
+        var w = sae.Weights;
+        var wEnc = new float[(long)d * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) wEnc[(long)j * n + i] = w.EncoderWeight[(long)i * d + j];
+        var tensors = new List<KeyValuePair<string, NdArray>>
+        {
+            new("W_enc", NdArray.FromFloats(wEnc, d, n)),
+            new("b_enc", NdArray.FromFloats(w.EncoderBias, n)),
+            new("W_dec", NdArray.FromFloats(w.DecoderWeight, n, d)),
+            new("b_dec", NdArray.FromFloats(w.DecoderBias, d)),
+        };
+        var threshold = sae.Variant.ExportThreshold(w);
+        string arch = sae.Variant.SaeLensArchitecture;
+        if (threshold is not null) { tensors.Add(new("threshold", NdArray.FromFloats(threshold, n))); arch = "jumprelu"; }
+        var cfg = new JsonObject
+        {
+            ["architecture"] = arch,
+            ["d_in"] = d,
+            ["d_sae"] = n,
+            ["dtype"] = "float32",
+            ["device"] = "cpu",
+            ["apply_b_dec_to_input"] = true,
+            ["normalize_activations"] = "none",
+            ["model_name"] = "",
+            ["hook_name"] = "",
+            ["mlnc_architecture"] = sae.Architecture,
+        };
+        if (arch == "topk") cfg["k"] = sae.Options.K;
+        SafeTensors.WriteFile(Path.Combine(directory, WeightsFile), tensors);
+        AtomicFile.WriteText(Path.Combine(directory, ConfigFile), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>Reads a SAELens or sparsify folder as a transformer on the given columns.</summary>
+    public static SaeTransformer Import(string directory, string inputColumn = "Features", string outputColumn = "Concepts")
+    {
+        if (!Directory.Exists(directory)) throw new ConceptDataException($"{directory}: SAE folder not found.");
+        string cfgPath = Path.Combine(directory, ConfigFile);
+        JsonObject cfg;
+        try { cfg = File.Exists(cfgPath) ? JsonNode.Parse(File.ReadAllText(cfgPath)) as JsonObject ?? new JsonObject() : new JsonObject(); }
+        catch (JsonException e) { throw new ConceptDataException($"{cfgPath}: not valid JSON ({e.Message}).", e); }
+        string weightsPath = new[] { WeightsFile, "sae.safetensors" }.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists)
+            ?? throw new ConceptDataException($"{directory}: neither {WeightsFile} (SAELens) nor sae.safetensors (sparsify) is there.");
+        var content = SafeTensors.ReadFile(weightsPath);
+        NdArray Get(params string[] names) => names.Select(nm => content.Tensors.TryGetValue(nm, out var t) ? t : null).FirstOrDefault(t => t is not null)
+            ?? throw new ConceptDataException($"{weightsPath}: no tensor named {string.Join(" or ", names)}.");
+        var bEnc = Get("b_enc", "encoder.bias").ToFloat32();
+        var bDec = Get("b_dec").ToFloat32();
+        int n = bEnc.Length, d = bDec.Length;
+        bool sparsifyNames = !content.Tensors.ContainsKey("W_enc");
+        var wEnc = Oriented(Get("W_enc", "encoder.weight"), d, n, preferLatentRows: sparsifyNames, weightsPath, "encoder");
+        var wDec = Oriented(Get("W_dec", "decoder.weight"), d, n, preferLatentRows: true, weightsPath, "decoder");
+
+        string? arch = cfg["architecture"]?.GetValue<string>();
+        int k = cfg["k"]?.GetValue<int>() ?? (cfg["activation_fn_kwargs"] as JsonObject)?["k"]?.GetValue<int>() ?? 0;
+        string ours = arch switch
+        {
+            "standard" or "relu" => "relu",
+            "topk" => "topk",
+            "jumprelu" => "jumprelu",
+            null when k > 0 => "topk",
+            null => "relu",
+            _ => throw new ConceptDataException($"{cfgPath}: SAELens architecture '{arch}' is not supported (standard, topk, jumprelu are)."),
+        };
+        if (ours == "topk" && k < 1) throw new ConceptDataException($"{cfgPath}: a topk SAE needs 'k' in its config.");
+        string norm = cfg["normalize_activations"]?.GetValue<string>() ?? "none";
+        if (norm != "none") throw new ConceptDataException($"{cfgPath}: normalize_activations '{norm}' is not supported; only 'none' is.");
+
+        var w = new SaeWeights(d, n, ours == "jumprelu" ? n : 0);
+        wEnc.CopyTo(w.EncoderWeight, 0);
+        bEnc.CopyTo(w.EncoderBias, 0);
+        wDec.CopyTo(w.DecoderWeight, 0);
+        bDec.CopyTo(w.DecoderBias, 0);
+        if (cfg["apply_b_dec_to_input"]?.GetValue<bool>() == false)
+            // pre = x·W_enc + b_enc = (x − b_dec)·W_enc + (b_enc + b_dec·W_enc): fold so our encoder can subtract b_dec.
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += (double)bDec[j] * wEnc[(long)i * d + j];
+                w.EncoderBias[i] += (float)s;
+            }
+        if (ours == "jumprelu")
+        {
+            var t = Get("threshold").ToFloat32();
+            if (t.Length != n) throw new ConceptDataException($"{weightsPath}: threshold has {t.Length} values, expected {n}.");
+            for (int i = 0; i < n; i++) w.Threshold[i] = MathF.Log(Math.Max(t[i], 0f));
+        }
+        return new SaeTransformer(ours, w, new SaeOptions { Architecture = ours, K = Math.Max(1, k), Latents = n, InputColumn = inputColumn, OutputColumn = outputColumn });
+    }
+
+    /// <summary>A matrix as n×d latent rows, whichever way it is stored.</summary>
+    private static float[] Oriented(NdArray t, int d, int n, bool preferLatentRows, string source, string what)
+    {
+        if (t.Rank != 2) throw new ConceptDataException($"{source}: {what} matrix has shape {t.ShapeText}, expected 2 dimensions.");
+        long r = t.Shape[0], c = t.Shape[1];
+        var data = t.ToFloat32();
+        bool latentRows = r == n && c == d && (preferLatentRows || !(r == d && c == n));
+        bool inputRows = r == d && c == n;
+        if (latentRows) return data;
+        if (!inputRows) throw new ConceptDataException($"{source}: {what} matrix has shape {t.ShapeText}, but the biases give d_in = {d}, d_sae = {n}.");
+        var result = new float[(long)n * d];
+        for (int j = 0; j < d; j++) for (int i = 0; i < n; i++) result[(long)i * d + j] = data[(long)j * n + i];
+        return result;
+    }
+}

@@ -1,0 +1,94 @@
+using System.IO.Compression;
+using System.Text.Json;
+using MlNetConcepts.Cli;
+using MlNetConcepts.IO;
+using MlNetConcepts.Models;
+using MlNetConcepts.Trainers.Sae;
+
+namespace MlNetConcepts.Tests.Cli.Commands;
+
+[TestClass]
+public sealed class SaeCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (o, e) = (Console.Out, Console.Error);
+        var so = new StringWriter(); var se = new StringWriter();
+        Console.SetOut(so); Console.SetError(se);
+        try { return (MlncApp.Run(args), so.ToString(), se.ToString()); }
+        finally { Console.SetOut(o); Console.SetError(e); }
+    }
+
+    [TestMethod]
+    public void SynthTrainEncodeEvalRoundTrip()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var r = Run("synth", "superposition", "--out", dir, "--samples", "3000", "--features", "32", "--dims", "8", "--active", "3");
+            Assert.AreEqual(0, r.Code, r.Err);
+            var x = NpyFile.ReadMatrix(Path.Combine(dir, "activations.npy"), out int rows, out int d);
+            Assert.AreEqual((3000, 8), (rows, d));
+            var f = NpyFile.ReadMatrix(Path.Combine(dir, "features.npy"), out int m, out _);
+            Assert.AreEqual(32, m);
+
+            string sae = Path.Combine(dir, "sae");
+            r = Run("sae", "train", "--activations", Path.Combine(dir, "activations.npy"), "--arch", "matryoshka", "--expansion", "4",
+                "--k", "3", "--steps", "60", "--batch", "128", "--lr", "5e-3", "--out", sae);
+            Assert.AreEqual(0, r.Code, r.Err);
+            StringAssert.Contains(r.Out, "held-out rows");
+            StringAssert.Contains(r.Err, "step 60/60");
+            Assert.IsTrue(File.Exists(Path.Combine(sae, "sae.mlnc")));
+            var cfg = JsonDocument.Parse(File.ReadAllText(Path.Combine(sae, "saelens", "cfg.json"))).RootElement;
+            Assert.AreEqual("jumprelu", cfg.GetProperty("architecture").GetString());
+            Assert.AreEqual(32, cfg.GetProperty("d_sae").GetInt32());
+
+            string z = Path.Combine(dir, "z.npy");
+            Assert.AreEqual(0, Run("sae", "encode", "--sae", sae, "--activations", Path.Combine(dir, "activations.npy"), "--out", z).Code);
+            var codes = NpyFile.ReadMatrix(z, out int zr, out int zc);
+            Assert.AreEqual((3000, 32), (zr, zc));
+            var model = ModelArchive.Load<SaeTransformer>(Path.Combine(sae, "sae.mlnc"));
+            CollectionAssert.AreEqual(model.Encode(x, rows).ToDense(32), codes);
+
+            string zs = Path.Combine(dir, "z.npz");
+            Assert.AreEqual(0, Run("sae", "encode", "--sae", sae, "--activations", Path.Combine(dir, "activations.npy"), "--out", zs, "--sparse").Code);
+            using (var zip = ZipFile.OpenRead(zs))
+            {
+                NdArray Entry(string name) { using var s = zip.GetEntry(name + ".npy")!.Open(); using var ms = new MemoryStream(); s.CopyTo(ms); ms.Position = 0; return NpyFile.Read(ms, name); }
+                var indptr = Entry("indptr").ToInt64(); var indices = Entry("indices").ToInt32(); var values = Entry("values").ToFloat32();
+                Assert.AreEqual(3001, indptr.Length);
+                var dense = new float[3000 * 32];
+                for (int rr = 0; rr < 3000; rr++) for (long e = indptr[rr]; e < indptr[rr + 1]; e++) dense[rr * 32 + indices[e]] = values[e];
+                CollectionAssert.AreEqual(codes, dense);
+            }
+
+            r = Run("sae", "eval", "--sae", sae, "--activations", Path.Combine(dir, "activations.npy"), "--json");
+            Assert.AreEqual(0, r.Code, r.Err);
+            var json = JsonDocument.Parse(r.Out).RootElement;
+            var expected = SaeMetrics.Compute(model, [x]);
+            Assert.AreEqual(expected.R2, json.GetProperty("r2").GetDouble(), 1e-9);
+            Assert.AreEqual(expected.L0, json.GetProperty("l0").GetDouble(), 1e-9);
+            Assert.AreEqual(expected.MeanCosine, json.GetProperty("mean_cosine").GetDouble(), 1e-9);
+
+            // The SAELens folder is accepted too, and gives the same codes (jumprelu with the stored θ).
+            Assert.AreEqual(0, Run("sae", "encode", "--sae", Path.Combine(sae, "saelens"), "--activations", Path.Combine(dir, "activations.npy"), "--out", z).Code);
+            var viaLens = NpyFile.ReadMatrix(z, out _, out _);
+            for (int q = 0; q < codes.Length; q++) Assert.AreEqual(codes[q], viaLens[q], 1e-5);
+
+            // Bad input: wrong width, NaN row, k too large.
+            NpyFile.WriteMatrix(Path.Combine(dir, "wide.npy"), new float[5 * 9], 5, 9);
+            r = Run("sae", "encode", "--sae", sae, "--activations", Path.Combine(dir, "wide.npy"), "--out", z);
+            Assert.AreEqual(2, r.Code);
+            StringAssert.Contains(r.Err, "width 9");
+            var bad = new float[5 * 8]; bad[3 * 8 + 4] = float.NaN;
+            NpyFile.WriteMatrix(Path.Combine(dir, "nan.npy"), bad, 5, 8);
+            r = Run("sae", "eval", "--sae", sae, "--activations", Path.Combine(dir, "nan.npy"));
+            Assert.AreEqual(2, r.Code);
+            StringAssert.Contains(r.Err, "row 3");
+            r = Run("sae", "train", "--activations", Path.Combine(dir, "activations.npy"), "--arch", "topk", "--expansion", "2", "--k", "16", "--steps", "5", "--out", Path.Combine(dir, "k"));
+            Assert.AreEqual(2, r.Code);
+            StringAssert.Contains(r.Err, "k = 16");
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+}
