@@ -18,15 +18,14 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(InfoCommand.Create());
             root.Subcommands.Add(StudyCommand.Create());
             root.Subcommands.Add(DemoCommand.Create());
-            var synth = new Command("synth", "Synthetic data with known answers.");
-            synth.Subcommands.Add(SynthMultimodalCommand.Create());
-            root.Subcommands.Add(synth);
             root.Subcommands.Add(ClusterCommand.Create());
             root.Subcommands.Add(EvalCommand.Create());
             root.Subcommands.Add(ExtractCommand.Create());
             root.Subcommands.Add(ModelCommand.Create());
             root.Subcommands.Add(SaeCommand.Create());
-            root.Subcommands.Add(SynthCommand.Create());
+            var synth = SynthCommand.Create();
+            synth.Subcommands.Add(SynthMultimodalCommand.Create());
+            root.Subcommands.Add(synth);
             return root;
         }
 
