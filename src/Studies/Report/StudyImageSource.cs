@@ -24,14 +24,14 @@ internal sealed class StudyImageSource
         _channels = images.Rank == 4 ? (int)images.Shape[3] : 1;
     }
 
-    /// <summary>The source for a config, or null when the rows reference no images.</summary>
-    public static StudyImageSource? Open(StudyConfig config)
+    /// <summary>The source for a layer's images, or null when its rows reference none.</summary>
+    public static StudyImageSource? Open(StudyImages? spec)
     {
-        if (config.Images?.Idx is not string idx) return null;
+        if (spec?.Idx is not string idx) return null;
         var images = IdxFile.Read(idx);
         if (images.Rank is not (3 or 4) || images.Type != NdType.UInt8 || (images.Rank == 4 && images.Shape[3] is not (1 or 3)))
             throw new ConceptDataException($"{idx}: expected uint8 images (count × height × width[× channels]), got {NdArray.NumpyName(images.Type)} {images.ShapeText}.");
-        var index = config.Images.Index is null ? null : NpyFile.Read(config.Images.Index).ToInt32();
+        var index = spec.Index is null ? null : NpyFile.Read(spec.Index).ToInt32();
         return new StudyImageSource(images, index);
     }
 

@@ -19,9 +19,8 @@ public static class StudyReportWriter
     /// <summary>Writes the report and returns the relative paths it links to.</summary>
     public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config)
     {
-        var images = StudyImageSource.Open(config);
         var html = new HtmlReport("Concept robustness study: SAEs and clustering side by side");
-        html.Paragraph($"{result.Layers.Count} layer(s), {result.Rows} rows each. SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
+        html.Paragraph($"{result.Layers.Count} layer(s). SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
                        $"Clusterers: {string.Join(", ", config.Clusters.Select(c => c.ToString()))}. τ = {F(config.Tau)}, top-N = {config.TopN}, seeds = {config.Seeds}.");
         html.Raw($"<p class=\"note\">Resolved config: {html.Link("config.json", "config.json")} · summary: {html.Link("summary.csv", "summary.csv")} · {html.Link("summary.json", "summary.json")}</p>");
         html.Paragraph("Hypothesis (seed 000): concepts found by both methods are intrinsic to the model; concepts found by one method only may be artifacts of that method.", note: true);
@@ -46,7 +45,12 @@ public static class StudyReportWriter
         if (msMeans.Any(s => s.Item2.Any(double.IsFinite))) html.Raw(SvgChart.Bars("Mean MonoSemanticity per layer", layerNames, msMeans));
         html.Table(summary, 50, "summary.csv", "summary.json");
 
-        foreach (var layer in result.Layers) WriteLayer(html, layer, images, config);
+        foreach (var layer in result.Layers)
+        {
+            var spec = config.Layers.FirstOrDefault(l => l.Name == layer.Layer);
+            var images = spec is null ? null : StudyImageSource.Open(config.MetadataFor(spec).Images);
+            WriteLayer(html, layer, images, config);
+        }
         html.Save(Path.Combine(outputDirectory, "report.html"));
         return html.Links;
     }

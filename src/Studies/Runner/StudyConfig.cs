@@ -81,19 +81,27 @@ public sealed record StudyConfig
         return c.ResolvePaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
+    /// <summary>The metadata files that apply to a layer.</summary>
+    public LayerMetadata MetadataFor(StudyLayer layer) => new(
+        layer.Embeddings ?? Embeddings, layer.Modality ?? Modality, layer.Pairs ?? Pairs, layer.Labels ?? Labels, layer.Images ?? Images);
+
     /// <summary>The config with every relative path made absolute against <paramref name="baseDir"/>.</summary>
     public StudyConfig ResolvePaths(string baseDir)
     {
         string? R(string? p) => p is null ? null : Path.GetFullPath(p, baseDir);
+        StudyImages? Img(StudyImages? i) => i is null ? null : i with { Idx = R(i.Idx), Directory = R(i.Directory), Index = R(i.Index) };
         return this with
         {
-            Layers = Layers.Select(l => l with { Path = R(l.Path)! }).ToList(),
+            Layers = Layers.Select(l => l with
+            {
+                Path = R(l.Path)!, Embeddings = R(l.Embeddings), Modality = R(l.Modality), Pairs = R(l.Pairs), Labels = R(l.Labels), Images = Img(l.Images),
+            }).ToList(),
             Embeddings = R(Embeddings),
             Modality = R(Modality),
             Pairs = R(Pairs),
             Labels = R(Labels),
             GroundTruth = R(GroundTruth),
-            Images = Images is null ? null : Images with { Idx = R(Images.Idx), Directory = R(Images.Directory), Index = R(Images.Index) },
+            Images = Img(Images),
         };
     }
 
@@ -101,10 +109,33 @@ public sealed record StudyConfig
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
 
-/// <summary>A layer's activation file.</summary>
+/// <summary>
+/// A layer's activation file, with optional per-layer metadata that replaces the study-wide one
+/// (e.g. a joint-embedding layer holding images and captions beside image-only block layers).
+/// </summary>
 /// <param name="Name">Layer name used in outputs (letters, digits, '-', '_', '.').</param>
 /// <param name="Path">A 2-D float <c>.npy</c> (rows × width).</param>
-public sealed record StudyLayer(string Name, string Path);
+public sealed record StudyLayer(string Name, string Path)
+{
+    /// <summary>Embeddings for this layer's rows (instead of the study's).</summary>
+    public string? Embeddings { get; init; }
+    /// <summary>Modality for this layer's rows.</summary>
+    public string? Modality { get; init; }
+    /// <summary>Pair ids for this layer's rows.</summary>
+    public string? Pairs { get; init; }
+    /// <summary>Labels for this layer's rows.</summary>
+    public string? Labels { get; init; }
+    /// <summary>Images behind this layer's rows.</summary>
+    public StudyImages? Images { get; init; }
+}
+
+/// <summary>The metadata that applies to one layer's rows (its own, else the study's).</summary>
+/// <param name="Embeddings">Auxiliary embeddings file.</param>
+/// <param name="Modality">Modality file.</param>
+/// <param name="Pairs">Pair-id file.</param>
+/// <param name="Labels">Label file.</param>
+/// <param name="Images">Images behind the rows.</param>
+public sealed record LayerMetadata(string? Embeddings, string? Modality, string? Pairs, string? Labels, StudyImages? Images);
 
 /// <summary>An SAE to train: variant, expansion (width = expansion × input width), k (active latents).</summary>
 public sealed record SaeSpec(string Arch, int Expansion, int K)

@@ -15,13 +15,13 @@ internal sealed class StudyInputs
     /// <summary>Class label per row, or null.</summary>
     public int[]? Labels { get; init; }
 
-    /// <summary>Reads the metadata files named in a validated config.</summary>
-    public static StudyInputs Read(StudyConfig c) => new()
+    /// <summary>Reads the metadata files that apply to a layer (validated beforehand).</summary>
+    public static StudyInputs Read(LayerMetadata m) => new()
     {
-        Embeddings = c.Embeddings is null ? null : DenseMatrix.ReadNpy(c.Embeddings),
-        Modality = c.Modality is null ? null : NpyFile.Read(c.Modality).ToInt32(),
-        Pairs = c.Pairs is null ? null : NpyFile.Read(c.Pairs).ToInt32(),
-        Labels = c.Labels is null ? null : NpyFile.Read(c.Labels).ToInt32(),
+        Embeddings = m.Embeddings is null ? null : DenseMatrix.ReadNpy(m.Embeddings),
+        Modality = m.Modality is null ? null : NpyFile.Read(m.Modality).ToInt32(),
+        Pairs = m.Pairs is null ? null : NpyFile.Read(m.Pairs).ToInt32(),
+        Labels = m.Labels is null ? null : NpyFile.Read(m.Labels).ToInt32(),
     };
 
     /// <summary>

@@ -45,9 +45,8 @@ public sealed class StudyRunner
         AtomicFile.WriteText(Path.Combine(outputDirectory, "config.json"), config.ToJson());
 
         var cache = new StudyCache(Path.Combine(outputDirectory, "cache"));
-        var inputs = StudyInputs.Read(config);
         var stages = new StudyStages(config, cache, _context, _log);
-        var analysis = new LayerAnalysis(config, inputs);
+        var inputsByMetadata = new Dictionary<LayerMetadata, StudyInputs>();
         var layers = new List<LayerResult>();
         foreach (var layer in config.Layers)
         {
@@ -62,7 +61,9 @@ public sealed class StudyRunner
             var dir = cache.GetOrCompute("analysis", analysisKey, tmp =>
             {
                 _log($"[{layer.Name}] evaluating");
-                var result = analysis.Analyse(layer.Name, x, rows, width, saes, clusters, truth);
+                var metadata = config.MetadataFor(layer);
+                if (!inputsByMetadata.TryGetValue(metadata, out var inputs)) inputsByMetadata[metadata] = inputs = StudyInputs.Read(metadata);
+                var result = new LayerAnalysis(config, inputs).Analyse(layer.Name, x, rows, width, saes, clusters, truth);
                 AtomicFile.WriteText(Path.Combine(tmp, "layer.json"), JsonSerializer.Serialize(result, ResultJson));
             });
             var layerResult = JsonSerializer.Deserialize<LayerResult>(File.ReadAllText(Path.Combine(dir, "layer.json")), ResultJson)!;

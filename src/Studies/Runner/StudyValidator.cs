@@ -29,8 +29,7 @@ public static partial class StudyValidator
     {
         if (c.Layers.Count == 0) throw new ConceptDataException("study: no layers given (use --layer NAME=X.npy or \"layers\" in the config).");
         var widths = new Dictionary<string, int>(StringComparer.Ordinal);
-        long rows = -1;
-        string? first = null;
+        var rowsOf = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var layer in c.Layers)
         {
             if (!LayerName().IsMatch(layer.Name) || layer.Name is "." or "..")
@@ -41,28 +40,16 @@ public static partial class StudyValidator
             if (type is not (NdType.Float32 or NdType.Float64 or NdType.Float16))
                 throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' must hold floats, not {NdArray.NumpyName(type)}.");
             if (shape[0] < 2) throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' has {shape[0]} rows; a study needs data.");
-            if (rows >= 0 && shape[0] != rows)
-                throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' has {shape[0]} rows but layer '{first}' has {rows}; rows must be aligned.");
-            rows = shape[0];
-            first ??= layer.Name;
             widths[layer.Name] = checked((int)shape[1]);
+            rowsOf[layer.Name] = shape[0];
+            CheckMetadata(c.MetadataFor(layer), layer.Name, shape[0]);
         }
-
-        CheckRows(c.Embeddings, "embeddings", rows, twoD: true);
-        var modality = CheckRows(c.Modality, "modality", rows, twoD: false);
-        if (modality is not null && NpyFile.Read(c.Modality!).ToInt64().FirstOrDefault(v => v is not (0 or 1), -1) is long bad and not -1)
-            throw new ConceptDataException($"{c.Modality}: modality values must be 0 (image) or 1 (text); found {bad}.");
-        CheckRows(c.Pairs, "pairs", rows, twoD: false);
-        CheckRows(c.Labels, "labels", rows, twoD: false);
-        if (c.Pairs is not null && c.Modality is null)
-            throw new ConceptDataException("study: --pairs needs --modality (a pair joins an image row and a text row).");
-        if (c.Images is { } img)
-        {
-            if (img.Idx is null == (img.Directory is null)) throw new ConceptDataException("study: images need exactly one of 'idx' or 'directory'.");
-            if (img.Idx is not null && !File.Exists(img.Idx)) throw new ConceptDataException($"{img.Idx}: image file not found.");
-            if (img.Directory is not null && !Directory.Exists(img.Directory)) throw new ConceptDataException($"{img.Directory}: image folder not found.");
-            CheckRows(img.Index, "image index", rows, twoD: false);
-        }
+        // Layers without metadata of their own describe the same rows: their counts must agree.
+        var plain = c.Layers.Where(l => l.Embeddings is null && l.Modality is null && l.Pairs is null && l.Labels is null && l.Images is null).ToList();
+        foreach (var l in plain.Skip(1))
+            if (rowsOf[l.Name] != rowsOf[plain[0].Name])
+                throw new ConceptDataException($"{l.Path}: layer '{l.Name}' has {rowsOf[l.Name]} rows but layer '{plain[0].Name}' has {rowsOf[plain[0].Name]}; rows must be aligned (or give the layer its own metadata).");
+        long rows = rowsOf[c.Layers[0].Name];
         if (c.GroundTruth is not null && !File.Exists(c.GroundTruth)) throw new ConceptDataException($"{c.GroundTruth}: ground-truth file not found.");
 
         if (c.Saes.Count == 0 && c.Clusters.Count == 0) throw new ConceptDataException("study: nothing to run (no --sae and no --clusters).");
@@ -90,14 +77,33 @@ public static partial class StudyValidator
         return new Facts(rows, widths);
     }
 
-    private static long[]? CheckRows(string? path, string what, long rows, bool twoD)
+    private static void CheckMetadata(LayerMetadata m, string layer, long rows)
+    {
+        CheckRows(m.Embeddings, "embeddings", layer, rows, twoD: true);
+        if (CheckRows(m.Modality, "modality", layer, rows, twoD: false) is not null
+            && NpyFile.Read(m.Modality!).ToInt64().FirstOrDefault(v => v is not (0 or 1), -1) is long bad and not -1)
+            throw new ConceptDataException($"{m.Modality}: modality values must be 0 (image) or 1 (text); found {bad}.");
+        CheckRows(m.Pairs, "pairs", layer, rows, twoD: false);
+        CheckRows(m.Labels, "labels", layer, rows, twoD: false);
+        if (m.Pairs is not null && m.Modality is null)
+            throw new ConceptDataException($"study: layer '{layer}' has pairs but no modality (a pair joins an image row and a text row).");
+        if (m.Images is { } img)
+        {
+            if (img.Idx is null == (img.Directory is null)) throw new ConceptDataException($"study: images of layer '{layer}' need exactly one of 'idx' or 'directory'.");
+            if (img.Idx is not null && !File.Exists(img.Idx)) throw new ConceptDataException($"{img.Idx}: image file not found.");
+            if (img.Directory is not null && !Directory.Exists(img.Directory)) throw new ConceptDataException($"{img.Directory}: image folder not found.");
+            CheckRows(img.Index, "image index", layer, rows, twoD: false);
+        }
+    }
+
+    private static long[]? CheckRows(string? path, string what, string layer, long rows, bool twoD)
     {
         if (path is null) return null;
         var (_, shape) = NpyFile.ReadShape(path);
         if (twoD ? shape.Length != 2 : shape.Length != 1 && !(shape.Length == 2 && shape[1] == 1))
             throw new ConceptDataException($"{path}: {what} must be {(twoD ? "a 2-D array" : "a 1-D array")}, but its shape is ({string.Join(", ", shape)}).");
         if (shape[0] != rows)
-            throw new ConceptDataException($"{path}: {what} has {shape[0]} rows but the layers have {rows}; rows must be aligned.");
+            throw new ConceptDataException($"{path}: {what} has {shape[0]} rows but layer '{layer}' has {rows}; rows must be aligned.");
         return shape;
     }
 }

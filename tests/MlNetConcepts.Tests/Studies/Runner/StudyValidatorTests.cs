@@ -34,8 +34,23 @@ public sealed class StudyValidatorTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"mlnc-short-{Environment.ProcessId}.npy");
         NpyFile.WriteMatrix(path, new float[10 * 48], 10, 48);
-        AssertRejected(Config() with { Layers = [.. Config().Layers, new StudyLayer("short", path)] }, "has 10 rows but layer 'layer0' has");
+        AssertRejected(Config() with { Layers = [.. Config().Layers, new StudyLayer("short", path)] }, "embeddings has 12000 rows but layer 'short' has 10");
         File.Delete(path);
+    }
+
+    [TestMethod]
+    public void LayersWithoutMetadataMustShareTheirRowsUnlessTheyBringTheirOwn()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mlnc-short2-{Environment.ProcessId}.npy");
+        var modality = Path.Combine(Path.GetTempPath(), $"mlnc-short2-modality-{Environment.ProcessId}.npy");
+        NpyFile.WriteMatrix(path, new float[10 * 48], 10, 48);
+        NpyFile.WriteVector(modality, new int[10]);
+        var bare = Config() with { Embeddings = null, Modality = null, Pairs = null, GroundTruth = null, Layers = [Config().Layers[0], new StudyLayer("short", path)] };
+        AssertRejected(bare, "layer 'short' has 10 rows but layer 'layer0' has 12000; rows must be aligned");
+        var facts = StudyValidator.Validate(bare with { Layers = [Config().Layers[0], new StudyLayer("short", path) { Modality = modality }] });
+        Assert.AreEqual(2, facts.Widths.Count, "a layer with its own metadata may have its own rows");
+        File.Delete(path);
+        File.Delete(modality);
     }
 
     [TestMethod]
