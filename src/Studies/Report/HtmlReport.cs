@@ -22,7 +22,7 @@ public sealed class HtmlReport(string title)
         table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem}th,td{border:1px solid #ccc;padding:.2rem .5rem}
         th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
         .note{color:#555;font-size:.9rem}.grid{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
-        figure{margin:.5rem 0}figcaption{font-size:.8rem;color:#555}code{background:#f5f5f5;padding:0 .2rem}
+        .scroll{overflow-x:auto}figure{margin:.5rem 0}figcaption{font-size:.8rem;color:#555}code{background:#f5f5f5;padding:0 .2rem}
         """;
 
     /// <summary>Relative paths of the files the page links to (so callers and tests can check they exist).</summary>
@@ -56,7 +56,7 @@ public sealed class HtmlReport(string title)
     public HtmlReport Table(ReportFrame frame, int maxRows = 25, string? csvPath = null, string? jsonPath = null)
     {
         if (!string.IsNullOrEmpty(frame.Title)) _body.Append($"<h3>{Escape(frame.Title)}</h3>\n");
-        _body.Append("<table><thead><tr>");
+        _body.Append("<div class=\"scroll\"><table><thead><tr>");
         foreach (var c in frame.Columns) _body.Append($"<th>{Escape(c.Name)}</th>");
         _body.Append("</tr></thead><tbody>\n");
         for (int r = 0; r < Math.Min(maxRows, frame.Rows); r++)
@@ -65,7 +65,7 @@ public sealed class HtmlReport(string title)
             foreach (var c in frame.Columns) _body.Append(c.IsNumeric ? "<td class=\"num\">" : "<td>").Append(Escape(c.Display(r))).Append("</td>");
             _body.Append("</tr>\n");
         }
-        _body.Append("</tbody></table>\n");
+        _body.Append("</tbody></table></div>\n");
         var files = new List<string>();
         if (frame.Rows > maxRows) files.Add($"{maxRows} of {frame.Rows} rows shown");
         if (csvPath is not null) files.Add(Link(csvPath, "CSV"));
