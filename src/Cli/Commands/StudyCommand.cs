@@ -71,7 +71,12 @@ internal static class StudyCommand
     {
         var started = DateTime.UtcNow;
         var runner = new StudyRunner(log: line => AnsiConsole.MarkupLine($"[grey]{DateTime.UtcNow - started:mm\\:ss}[/] {Markup.Escape(line)}"));
-        var result = runner.Run(c, outDir);
+        PrintSummary(runner.Run(c, outDir), outDir);
+    }
+
+    /// <summary>Prints the columns of the summary that answer the study's question, and where the report is.</summary>
+    public static void PrintSummary(StudyResult result, string outDir)
+    {
         // The full table is in summary.csv; the console gets the columns that answer the question.
         result.Summary.SelectColumns("layer", "sae", "clusters", "clusters_matched", "features_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean").Print();
         AnsiConsole.MarkupLine($"Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(outDir, "report.html")))}[/]");

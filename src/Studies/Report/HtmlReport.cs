@@ -34,7 +34,9 @@ public sealed class HtmlReport(string title)
     /// <summary>A section heading.</summary>
     public HtmlReport Heading(string text, int level = 2)
     {
-        _body.Append($"<h{level}>{Escape(text)}</h{level}>\n");
+        // An id per heading lets readers link to a layer (e.g. report.html#layer-block3).
+        var id = new string(text.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        _body.Append($"<h{level} id=\"{Escape(id)}\">{Escape(text)}</h{level}>\n");
         return this;
     }
 

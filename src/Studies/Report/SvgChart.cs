@@ -95,7 +95,7 @@ public static class SvgChart
     {
         int rows = values.GetLength(0), cols = values.GetLength(1);
         int cell = Math.Clamp(480 / Math.Max(1, Math.Max(rows, cols)), 6, 28);
-        int left = 90, top = 60, w = left + cols * cell + 20, h = top + rows * cell + 20;
+        int left = 90, top = 96, w = left + cols * cell + 20, h = top + rows * cell + 20;
         var sb = new StringBuilder();
         sb.Append($"<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\"><title>{E(title)}</title>");
         sb.Append($"<text x=\"{left}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{E(title)}</text>");
