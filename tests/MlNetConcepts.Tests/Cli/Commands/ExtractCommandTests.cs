@@ -59,6 +59,32 @@ public sealed class ExtractCommandTests
     }
 
     [TestMethod]
+    public void SkipBadReportsCorruptImagesAndExtractsTheRest()
+    {
+        var src = OrtFixtures.TempDir();
+        foreach (var f in Directory.GetFiles(OrtFixtures.Path("vit_images"))) File.Copy(f, Path.Combine(src, Path.GetFileName(f)));
+        File.WriteAllBytes(Path.Combine(src, "img1.png"), File.ReadAllBytes(Path.Combine(src, "img1.png"))[..100]);
+        var dir = OrtFixtures.TempDir();
+        var (failCode, _, failErr) = Run("extract", "--model", OrtFixtures.Path("vit.onnx"), "--images", src, "--tensor", "block:2", "--threads", "1", "--out", dir);
+        Assert.AreEqual(2, failCode);
+        StringAssert.Contains(failErr, "img1.png");
+        var (code, _, err) = Run("extract", "--model", OrtFixtures.Path("vit.onnx"), "--images", src, "--tensor", "block:2", "--mean", "0.5", "--std", "0.5",
+            "--skip-bad", "--threads", "1", "--out", dir);
+        Assert.AreEqual(0, code, err);
+        StringAssert.Contains(err, "skipped");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "skipped.txt")), "img1.png");
+        var got = NpyFile.Read(Path.Combine(dir, "block_2.npy")).ToFloat32();
+        var want = OrtFixtures.Npy("vit_images_block2.npy").ToFloat32(); // [3,17,32]; images 0 and 2 survive, CLS rows
+        Assert.AreEqual(64, got.Length);
+        for (int d = 0; d < 32; d++)
+        {
+            Assert.AreEqual(want[d], got[d], 1e-4);
+            Assert.AreEqual(want[2 * 17 * 32 + d], got[32 + d], 1e-4);
+        }
+        StringAssert.EndsWith(File.ReadAllLines(Path.Combine(dir, "rows.csv"))[2], "img2.png");
+    }
+
+    [TestMethod]
     public void ModelLayersListsBlocksWithShapes()
     {
         var (code, output, err) = Run("model", "layers", OrtFixtures.Path("vit.onnx"), "--blocks", "--shapes");
