@@ -35,9 +35,10 @@ internal static class ExtractCommand
         var seed = new Option<int>("--seed") { Description = "Seed for --tokens random:N.", DefaultValueFactory = _ => 0 };
         var ort = new Option<string?>("--ort-library") { Description = $"ONNX Runtime library file or folder (default: ${OrtLibraryLocator.EnvironmentVariable}, then .native/onnxruntime)." };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var skipBad = new Option<bool>("--skip-bad") { Description = "With --images: skip files that cannot be decoded, list them on stderr and in skipped.txt, instead of failing." };
         var resume = new Option<bool>("--resume") { Description = "Checkpoint after every batch; if the output folder holds a checkpoint of the same extraction, continue from it." };
         var cmd = new Command("extract", "Extract activations of an ONNX model (one .npy per tensor and rows.csv).");
-        foreach (var o in new Option[] { model, images, idx, input, texts, vocab, merges, context, tensors, tokens, preset, mean, std, limit, batch, seed, ort, output, resume })
+        foreach (var o in new Option[] { model, images, idx, input, texts, vocab, merges, context, tensors, tokens, preset, mean, std, limit, batch, seed, ort, output, resume, skipBad })
             cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
@@ -62,7 +63,7 @@ internal static class ExtractCommand
                 options = options with { InputName = inputName };
             }
             using var extractor = new ActivationExtractor(options);
-            var source = MakeInput(r, extractor, images, idx, input, texts, vocab, merges, context, preset, mean, std, limit);
+            var source = MakeInput(r, extractor, images, idx, input, texts, vocab, merges, context, preset, mean, std, limit, skipBad);
             var clock = Stopwatch.StartNew();
             long lastReport = 0;
             var result = ActivationFiles.Write(extractor, source, r.GetValue(output)!, (done, total) =>
@@ -82,7 +83,7 @@ internal static class ExtractCommand
     }
 
     private static ExtractionInput MakeInput(ParseResult r, ActivationExtractor ex, Option<string?> images, Option<string?> idx, Option<string?> input,
-        Option<string?> texts, Option<string?> vocab, Option<string?> merges, Option<int> context, Option<string> preset, Option<string?> mean, Option<string?> std, Option<int?> limit)
+        Option<string?> texts, Option<string?> vocab, Option<string?> merges, Option<int> context, Option<string> preset, Option<string?> mean, Option<string?> std, Option<int?> limit, Option<bool> skipBad)
     {
         int? n = r.GetValue(limit);
         if (r.GetValue(input) is string spec)
@@ -121,6 +122,16 @@ internal static class ExtractCommand
         if (r.GetValue(idx) is string idxFile) return new ImageInput(IdxImages.ReadImages(idxFile, n), pre, idxFile);
         var files = ImageFile.ListFolder(r.GetValue(images)!);
         if (n is int lim) files = files.Take(lim).ToList();
+        if (r.GetValue(skipBad))
+        {
+            files = ImageFile.Readable(files, out var rejected);
+            if (rejected.Count > 0)
+            {
+                foreach (var (f, why) in rejected) Console.Error.WriteLine($"[extract] skipped {why}");
+                AtomicFile.WriteText(Path.Combine(r.GetValue<string>("--out")!, "skipped.txt"), string.Join("\n", rejected.Select(x => $"{x.File}\t{x.Reason}")) + "\n");
+            }
+            if (files.Count == 0) throw new ConceptDataException($"{r.GetValue(images)}: no image could be decoded.");
+        }
         return new ImageInput(files, pre);
     }
 

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using MlNetConcepts.Data;
+using MlNetConcepts.Models;
 using MlNetConcepts.Pipeline;
+using MlNetConcepts.Transforms.Onnx;
 using MlNetConcepts.Transforms.Images;
 using MlNetConcepts.Transforms.Text;
 
@@ -12,8 +15,11 @@ namespace MlNetConcepts.Transforms.Extraction;
 /// therefore give one row per sample (cls, mean, end) or the tensor must have no token axis;
 /// for all or random tokens use <see cref="ActivationFiles"/>, which writes rows per token.
 /// </summary>
-public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisposable
+public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisposable, ISavableComponent
 {
+    /// <summary>Component kind in model archives.</summary>
+    public const string Kind = "ActivationExtractor";
+
     private readonly ActivationExtractor _extractor;
     private readonly string _inputColumn;
     private readonly ImagePreprocessor? _images;
@@ -75,16 +81,85 @@ public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisp
 
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _extractor.Dispose();
-}
 
-/// <summary>Catalog verbs of the activation extractor (ML.NET style: <c>context.Transforms.ExtractActivations(...)</c>).</summary>
-public static class ActivationExtractorCatalog
-{
-    /// <summary>Extracts activations of images whose paths are in <paramref name="imagePathColumn"/>.</summary>
-    public static ActivationExtractorTransformer ExtractImageActivations(this TransformsCatalog catalog, ActivationExtractorOptions options, string imagePathColumn, ImagePreprocessor preprocessor, IReadOnlyList<string>? outputColumns = null)
-        => new(options with { Seed = catalog.Context.DeriveSeed(17) }, imagePathColumn, preprocessor, null, outputColumns);
+    /// <inheritdoc />
+    public string ComponentKind => Kind;
 
-    /// <summary>Extracts activations of the texts in <paramref name="textColumn"/>.</summary>
-    public static ActivationExtractorTransformer ExtractTextActivations(this TransformsCatalog catalog, ActivationExtractorOptions options, string textColumn, ITextTokenizer tokenizer, IReadOnlyList<string>? outputColumns = null)
-        => new(options with { Seed = catalog.Context.DeriveSeed(17) }, textColumn, null, tokenizer, outputColumns);
+    /// <summary>
+    /// Saves the settings (version 1). The ONNX model and tokenizer files are referenced by full
+    /// path, not copied: models can be gigabytes, and the archive stays small.
+    /// </summary>
+    public void Save(ModelSaveContext context)
+    {
+        var o = _extractor.Options;
+        var j = context.Options;
+        j["model"] = Path.GetFullPath(o.ModelPath);
+        j["tensors"] = Strings(o.Tensors);
+        j["tokens"] = o.Tokens.ToString();
+        j["seed"] = o.Seed;
+        j["batchSize"] = o.BatchSize;
+        j["intraOpThreads"] = o.Session.IntraOpThreads;
+        j["inputColumn"] = _inputColumn;
+        j["outputColumns"] = Strings(_added.Select(a => a.Name));
+        if (_images is { } p)
+        {
+            j["input"] = "image";
+            j["channels"] = p.Channels;
+            j["resizeShorterSide"] = p.ResizeShorterSide;
+            j["cropSize"] = p.CropSize;
+            j["filter"] = p.Filter.ToString();
+            context.AddTensor("mean", p.Mean, p.Mean.Length);
+            context.AddTensor("std", p.Std, p.Std.Length);
+        }
+        else
+        {
+            j["input"] = "text";
+            j["contextLength"] = _tokenizer!.ContextLength;
+            switch (_tokenizer)
+            {
+                case ClipBpeTokenizer c: j["tokenizer"] = "clip-bpe"; j["vocab"] = c.VocabPath; j["merges"] = c.MergesPath; j["padId"] = c.PadId; break;
+                case WordTokenizer w: j["tokenizer"] = "word"; j["vocab"] = w.VocabPath; break;
+                default: throw new ConceptDataException($"tokenizer {_tokenizer.GetType().Name} cannot be saved (ClipBpeTokenizer and WordTokenizer can).");
+            }
+        }
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+
+    /// <summary>Loads a transformer saved by <see cref="Save"/>.</summary>
+    public static ActivationExtractorTransformer Load(ModelLoadContext c)
+    {
+        string[] Array(string key) => (c.Options[key] as JsonArray ?? throw new ConceptDataException($"{c.Source}: option '{key}' is missing.")).Select(n => n!.GetValue<string>()).ToArray();
+        var options = new ActivationExtractorOptions
+        {
+            ModelPath = c.Option<string>("model"),
+            Tensors = Array("tensors"),
+            Tokens = TokenSelection.Parse(c.Option<string>("tokens")),
+            Seed = c.Option<int>("seed"),
+            BatchSize = c.Option<int>("batchSize"),
+            Session = new OnnxSessionOptions { IntraOpThreads = c.Option<int>("intraOpThreads") },
+        };
+        var outputs = Array("outputColumns");
+        var input = c.Option<string>("inputColumn");
+        if (c.Option<string>("input") == "image")
+        {
+            var pre = new ImagePreprocessor
+            {
+                Channels = c.Option<int>("channels"),
+                ResizeShorterSide = c.Option<int>("resizeShorterSide"),
+                CropSize = c.Option<int>("cropSize"),
+                Filter = Enum.Parse<ResizeFilter>(c.Option<string>("filter")),
+                Mean = c.Tensor("mean").ToFloat32(),
+                Std = c.Tensor("std").ToFloat32(),
+            };
+            return new ActivationExtractorTransformer(options, input, pre, null, outputs);
+        }
+        ITextTokenizer tok = c.Option<string>("tokenizer") switch
+        {
+            "clip-bpe" => new ClipBpeTokenizer(c.Option<string>("vocab"), c.Option<string>("merges"), c.Option<int>("contextLength"), c.Option<long>("padId")),
+            "word" => new WordTokenizer(c.Option<string>("vocab"), c.Option<int>("contextLength")),
+            var k => throw new ConceptDataException($"{c.Source}: unknown tokenizer kind '{k}'."),
+        };
+        return new ActivationExtractorTransformer(options, input, null, tok, outputs);
+    }
 }

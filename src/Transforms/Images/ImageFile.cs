@@ -32,4 +32,25 @@ public static class ImageFile
         if (files.Count == 0) throw new ConceptDataException($"{folder}: no images (.png, .jpg, .jpeg, .pgm, .ppm) found.");
         return files;
     }
+
+    /// <summary>
+    /// The skip-and-report path: decodes every file once and returns those that decode, listing
+    /// the others with the reason in <paramref name="rejected"/> (instead of failing the run).
+    /// </summary>
+    public static IReadOnlyList<string> Readable(IReadOnlyList<string> files, out IReadOnlyList<(string File, string Reason)> rejected)
+    {
+        var ok = new List<string>(files.Count);
+        var bad = new List<(string, string)>();
+        foreach (var f in files)
+        {
+            try
+            {
+                Read(f);
+                ok.Add(f);
+            }
+            catch (ConceptDataException e) { bad.Add((f, e.Message)); }
+        }
+        rejected = bad;
+        return ok;
+    }
 }

@@ -13,7 +13,7 @@ public sealed unsafe class OnnxSession : IDisposable
 {
     private readonly OrtApi _api;
     private readonly OrtHandle _session;
-    private readonly OrtHandle _memoryInfo;
+    private readonly OrtHandle? _memoryInfo;
 
     /// <summary>Opens the model file at <paramref name="path"/>.</summary>
     public OnnxSession(string path, OnnxSessionOptions? options = null)
@@ -46,11 +46,21 @@ public sealed unsafe class OnnxSession : IDisposable
             fixed (byte* p = model) _api.Check(_api.CreateSessionFromArray(env, p, (nuint)model.Length, opts.DangerousGetHandle(), &session), what);
         }
         _session = new OrtHandle(session, _api.ReleaseSession);
-        IntPtr mem;
-        _api.Check(_api.CreateCpuMemoryInfo(0, 0, &mem), "creating CPU memory info");
-        _memoryInfo = new OrtHandle(mem, _api.ReleaseMemoryInfo);
-        Inputs = ReadInfos(input: true);
-        Outputs = ReadInfos(input: false);
+        try
+        {
+            IntPtr mem;
+            _api.Check(_api.CreateCpuMemoryInfo(0, 0, &mem), "creating CPU memory info");
+            _memoryInfo = new OrtHandle(mem, _api.ReleaseMemoryInfo);
+            Inputs = ReadInfos(input: true);
+            Outputs = ReadInfos(input: false);
+        }
+        catch
+        {
+            // The constructor will not return an object to dispose: release now, not at finalisation.
+            _memoryInfo?.Dispose();
+            _session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model file (or the name given for in-memory models).</summary>
@@ -186,7 +196,7 @@ public sealed unsafe class OnnxSession : IDisposable
                 var shape = input.Shape;
                 IntPtr v;
                 fixed (long* sp = shape)
-                    _api.Check(_api.CreateTensorWithDataAsOrtValue(_memoryInfo.DangerousGetHandle(), (void*)pins[i].AddrOfPinnedObject(),
+                    _api.Check(_api.CreateTensorWithDataAsOrtValue(_memoryInfo!.DangerousGetHandle(), (void*)pins[i].AddrOfPinnedObject(),
                         (nuint)(input.Data.LongLength * input.ElementSize), sp, (nuint)shape.Length, (int)input.ElementType, &v), $"{Source}: input '{input.Name}'");
                 values[i] = v;
                 inNames[i] = Marshal.StringToCoTaskMemUTF8(input.Name);
@@ -260,6 +270,6 @@ public sealed unsafe class OnnxSession : IDisposable
     public void Dispose()
     {
         _session.Dispose();
-        _memoryInfo.Dispose();
+        _memoryInfo?.Dispose();
     }
 }

@@ -34,6 +34,9 @@ public sealed record OnnxSessionOptions
     /// </summary>
     public string? ExternalDataFolder { get; init; }
 
-    /// <summary>Path of the ONNX Runtime library (file or folder); null: <see cref="OrtLibraryLocator"/> searches.</summary>
+    /// <summary>
+    /// Path of the ONNX Runtime library (file or folder); null: <see cref="OrtLibraryLocator"/>
+    /// searches. A process loads one ONNX Runtime: the first session's choice holds for all later ones.
+    /// </summary>
     public string? LibraryPath { get; init; }
 }

@@ -43,6 +43,8 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
     public ClipBpeTokenizer(string vocabJson, string mergesTxt, int contextLength = 77, long padId = 0)
     {
         _source = vocabJson;
+        VocabPath = Path.GetFullPath(vocabJson);
+        MergesPath = Path.GetFullPath(mergesTxt);
         if (contextLength < 2) throw new ConceptDataException($"context length must be ≥ 2, got {contextLength}.");
         ContextLength = contextLength;
         PadId = padId;
@@ -73,6 +75,10 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
 
     /// <inheritdoc />
     public int ContextLength { get; }
+    /// <summary>Full path of vocab.json.</summary>
+    public string VocabPath { get; }
+    /// <summary>Full path of merges.txt.</summary>
+    public string MergesPath { get; }
     /// <summary>Id of the start token.</summary>
     public long StartId { get; }
     /// <summary>Id of the end token.</summary>

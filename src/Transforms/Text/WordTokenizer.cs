@@ -21,6 +21,7 @@ public sealed partial class WordTokenizer : ITextTokenizer
     public WordTokenizer(string vocabPath, int contextLength, string padToken = "<pad>", string startToken = "<start>", string endToken = "<end>", string unknownToken = "<unk>")
     {
         _source = vocabPath;
+        VocabPath = Path.GetFullPath(vocabPath);
         if (!File.Exists(vocabPath)) throw new ConceptDataException($"{vocabPath}: vocabulary file not found.");
         var lines = File.ReadAllLines(vocabPath);
         if (lines.Length > 0 && lines[^1].Length == 0) lines = lines[..^1];
@@ -39,6 +40,8 @@ public sealed partial class WordTokenizer : ITextTokenizer
 
     /// <inheritdoc />
     public int ContextLength { get; }
+    /// <summary>Full path of the vocabulary file.</summary>
+    public string VocabPath { get; }
     /// <summary>Padding id.</summary>
     public long PadId { get; }
     /// <summary>Start id.</summary>

@@ -115,4 +115,22 @@ public sealed class OnnxSessionTests
         var found = OrtLibraryLocator.Locate();
         Assert.AreEqual(found, OrtLibraryLocator.Locate(Path.GetDirectoryName(found)));
     }
+
+    [TestMethod]
+    [DoNotParallelize]
+    public void EnvironmentVariableNamesTheLibraryOrItsFolder()
+    {
+        var found = OrtLibraryLocator.Locate();
+        var saved = Environment.GetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable, Path.GetDirectoryName(found));
+            Assert.AreEqual(found, OrtLibraryLocator.Locate());
+            Environment.SetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable, "/no/such/runtimes/linux-x64/native");
+            var e = Assert.ThrowsExactly<ConceptDataException>(() => OrtLibraryLocator.Locate());
+            StringAssert.Contains(e.Message, "/no/such/runtimes/linux-x64/native (MLNC_ORT_LIBRARY)");
+            StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => OrtLibraryLocator.Locate("/tmp/explicit-missing.so")).Message, "the given path");
+        }
+        finally { Environment.SetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable, saved); }
+    }
 }
