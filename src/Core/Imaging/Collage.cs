@@ -14,7 +14,7 @@ public static class Collage
     /// <param name="columns">Cells per row (0: ⌈√count⌉).</param>
     /// <param name="gap">Pixels between cells and around the grid.</param>
     /// <param name="frames">Optional frame colour per image (null entries: no frame).</param>
-    public static RasterImage Build(IReadOnlyList<RasterImage> images, int cell = 64, int columns = 0, int gap = 4,
+    public static PixelImage Build(IReadOnlyList<PixelImage> images, int cell = 64, int columns = 0, int gap = 4,
         IReadOnlyList<(byte R, byte G, byte B)?>? frames = null)
     {
         if (images.Count == 0) throw new ConceptDataException("A collage needs at least one image.");
@@ -22,7 +22,7 @@ public static class Collage
         int cols = columns > 0 ? columns : (int)Math.Ceiling(Math.Sqrt(images.Count));
         int rows = (images.Count + cols - 1) / cols;
         int width = cols * cell + (cols + 1) * gap, height = rows * cell + (rows + 1) * gap;
-        var canvas = RasterImage.Filled(width, height, 3, 255, 255, 255);
+        var canvas = PixelImage.Filled(width, height, 3, 255, 255, 255);
         for (int i = 0; i < images.Count; i++)
         {
             int x0 = gap + (i % cols) * (cell + gap), y0 = gap + (i / cols) * (cell + gap);
@@ -32,7 +32,7 @@ public static class Collage
         return canvas;
     }
 
-    private static void Blit(RasterImage src, RasterImage dst, int x0, int y0, int cell)
+    private static void Blit(PixelImage src, PixelImage dst, int x0, int y0, int cell)
     {
         // Fit the longer side to the cell and centre the other.
         double scale = (double)cell / Math.Max(src.Width, src.Height);
@@ -51,7 +51,7 @@ public static class Collage
         }
     }
 
-    private static void Frame(RasterImage dst, int x0, int y0, int cell, (byte R, byte G, byte B) c)
+    private static void Frame(PixelImage dst, int x0, int y0, int cell, (byte R, byte G, byte B) c)
     {
         for (int t = 0; t < 2; t++)
         {
@@ -63,7 +63,7 @@ public static class Collage
         }
     }
 
-    private static void Set(RasterImage img, int x, int y, (byte R, byte G, byte B) c)
+    private static void Set(PixelImage img, int x, int y, (byte R, byte G, byte B) c)
     {
         if ((uint)x >= (uint)img.Width || (uint)y >= (uint)img.Height) return;
         int o = (y * img.Width + x) * 3;

@@ -15,7 +15,7 @@ public static class PngWriter
     private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
 
     /// <summary>Encodes an image as PNG bytes.</summary>
-    public static byte[] Encode(RasterImage image)
+    public static byte[] Encode(PixelImage image)
     {
         using var ms = new MemoryStream();
         Write(ms, image);
@@ -23,10 +23,10 @@ public static class PngWriter
     }
 
     /// <summary>Writes a PNG file atomically.</summary>
-    public static void Save(string path, RasterImage image) => AtomicFile.Write(path, s => Write(s, image));
+    public static void Save(string path, PixelImage image) => AtomicFile.Write(path, s => Write(s, image));
 
     /// <summary>Writes PNG bytes to a stream.</summary>
-    public static void Write(Stream stream, RasterImage image)
+    public static void Write(Stream stream, PixelImage image)
     {
         stream.Write(Signature);
         var ihdr = new byte[13];
@@ -40,7 +40,7 @@ public static class PngWriter
         WriteChunk(stream, "IEND", []);
     }
 
-    private static byte[] Compress(RasterImage image)
+    private static byte[] Compress(PixelImage image)
     {
         int stride = image.Width * image.Channels;
         using var ms = new MemoryStream();
@@ -70,30 +70,5 @@ public static class PngWriter
         Span<byte> tail = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(tail, crc);
         s.Write(tail);
-    }
-}
-
-/// <summary>CRC-32 (polynomial 0xEDB88320, reflected), as PNG and zip use it.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = BuildTable();
-
-    private static uint[] BuildTable()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
-    }
-
-    /// <summary>Continues a running CRC (start with 0xFFFFFFFF, finish by XOR with 0xFFFFFFFF).</summary>
-    public static uint Update(uint crc, ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
     }
 }

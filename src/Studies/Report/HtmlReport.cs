@@ -86,7 +86,7 @@ public sealed class HtmlReport(string title)
     }
 
     /// <summary>An image embedded as a PNG data URI, with a caption.</summary>
-    public HtmlReport Image(RasterImage image, string caption)
+    public HtmlReport Image(PixelImage image, string caption)
     {
         var b64 = Convert.ToBase64String(PngWriter.Encode(image));
         _body.Append($"<figure><img alt=\"{Escape(caption)}\" src=\"data:image/png;base64,{b64}\"><figcaption>{Escape(caption)}</figcaption></figure>\n");

@@ -36,13 +36,13 @@ internal sealed class StudyImageSource
     }
 
     /// <summary>The image of a row, or null when the row has none.</summary>
-    public RasterImage? ForRow(int row)
+    public PixelImage? ForRow(int row)
     {
         int i = _index is null ? row : _index[row];
         if (i < 0 || i >= _images.Shape[0]) return null;
         int size = _height * _width * _channels;
         var px = new byte[size];
         Array.Copy((byte[])_images.Data, (long)i * size, px, 0, size);
-        return new RasterImage(_width, _height, _channels, px);
+        return new PixelImage(_width, _height, _channels, px);
     }
 }

@@ -102,7 +102,7 @@ public static class StudyReportWriter
                 html.BeginGrid();
                 for (int p = 0; p < c.CoreRows.Count; p++)
                 {
-                    var pics = c.CoreRows[p].Select(images.ForRow).OfType<RasterImage>().ToList();
+                    var pics = c.CoreRows[p].Select(images.ForRow).OfType<PixelImage>().ToList();
                     if (pics.Count == 0) continue;
                     var m = c.Matches[p];
                     html.Image(Collage.Build(pics, cell: 48, columns: 4, gap: 2), $"cluster {m.Cluster} × feature {m.Feature} (O = {F(m.Overlap)})");

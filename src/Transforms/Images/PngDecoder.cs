@@ -30,7 +30,7 @@ public static class PngDecoder
             if (len > int.MaxValue || pos + 12 + (long)len > data.Length) throw Bad(source, "truncated (chunk runs past the end)");
             var typeAndBody = data.AsSpan(pos + 4, 4 + (int)len);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos + 8 + (int)len));
-            if (Crc32.Compute(typeAndBody) != crc) throw Bad(source, $"corrupt (CRC mismatch in chunk '{System.Text.Encoding.ASCII.GetString(typeAndBody[..4])}')");
+            if (MlNetConcepts.Imaging.Crc32.Compute(typeAndBody) != crc) throw Bad(source, $"corrupt (CRC mismatch in chunk '{System.Text.Encoding.ASCII.GetString(typeAndBody[..4])}')");
             string type = System.Text.Encoding.ASCII.GetString(typeAndBody[..4]);
             var body = typeAndBody[4..];
             switch (type)

@@ -13,7 +13,7 @@ public sealed class PngWriterTests
     {
         // "123456789" → 0xCBF43926 is the published check value of CRC-32/ISO-HDLC; every PNG ends with IEND's CRC AE 42 60 82.
         Assert.AreEqual(0xCBF43926u, Crc32.Update(0xFFFFFFFFu, Encoding.ASCII.GetBytes("123456789")) ^ 0xFFFFFFFFu);
-        var png = PngWriter.Encode(RasterImage.Filled(2, 2, 1, 0, 0, 0));
+        var png = PngWriter.Encode(PixelImage.Filled(2, 2, 1, 0, 0, 0));
         CollectionAssert.AreEqual(new byte[] { 0xAE, 0x42, 0x60, 0x82 }, png[^4..]);
     }
 
@@ -27,7 +27,7 @@ public sealed class PngWriterTests
         int w = 7, h = 5;
         var px = new byte[w * h * channels];
         rng.NextBytes(px);
-        var png = PngWriter.Encode(new RasterImage(w, h, channels, px));
+        var png = PngWriter.Encode(new PixelImage(w, h, channels, px));
 
         CollectionAssert.AreEqual(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }, png[..8]);
         var chunks = ReadChunks(png);
@@ -59,7 +59,7 @@ public sealed class PngWriterTests
     [TestMethod]
     public void CollagePlacesCellsOnAGrid()
     {
-        var black = RasterImage.Filled(2, 2, 1, 0, 0, 0);
+        var black = PixelImage.Filled(2, 2, 1, 0, 0, 0);
         var collage = Collage.Build([black, black, black], cell: 4, columns: 2, gap: 1);
         Assert.AreEqual(2 * 4 + 3 * 1, collage.Width);
         Assert.AreEqual(2 * 4 + 3 * 1, collage.Height);

@@ -4,10 +4,10 @@ namespace MlNetConcepts.Imaging;
 /// An 8-bit image in memory: <see cref="Channels"/> = 1 (gray), 3 (RGB) or 4 (RGBA), pixels
 /// row-major and interleaved. The common currency of the PNG writer and collages.
 /// </summary>
-public sealed class RasterImage
+public sealed class PixelImage
 {
     /// <summary>Wraps a pixel buffer of width × height × channels bytes.</summary>
-    public RasterImage(int width, int height, int channels, byte[] pixels)
+    public PixelImage(int width, int height, int channels, byte[] pixels)
     {
         if (width < 1 || height < 1) throw new ConceptDataException($"An image needs a positive size, got {width}×{height}.");
         if (channels is not (1 or 3 or 4)) throw new ConceptDataException($"An image has 1, 3 or 4 channels, got {channels}.");
@@ -20,9 +20,9 @@ public sealed class RasterImage
     }
 
     /// <summary>A blank image filled with one colour (gray images use the red component).</summary>
-    public static RasterImage Filled(int width, int height, int channels, byte r, byte g, byte b)
+    public static PixelImage Filled(int width, int height, int channels, byte r, byte g, byte b)
     {
-        var img = new RasterImage(width, height, channels, new byte[width * height * channels]);
+        var img = new PixelImage(width, height, channels, new byte[width * height * channels]);
         for (int i = 0; i < width * height; i++)
         {
             int o = i * channels;
@@ -37,13 +37,13 @@ public sealed class RasterImage
     /// A gray image from float values, mapped linearly so <paramref name="low"/> is black and
     /// <paramref name="high"/> white (values outside are clipped).
     /// </summary>
-    public static RasterImage FromGray(ReadOnlySpan<float> values, int width, int height, float low = 0f, float high = 255f)
+    public static PixelImage FromGray(ReadOnlySpan<float> values, int width, int height, float low = 0f, float high = 255f)
     {
         if (values.Length != width * height) throw new ConceptDataException($"A {width}×{height} gray image needs {width * height} values, got {values.Length}.");
         var px = new byte[width * height];
         float scale = high > low ? 255f / (high - low) : 0f;
         for (int i = 0; i < px.Length; i++) px[i] = (byte)Math.Clamp(MathF.Round((values[i] - low) * scale), 0f, 255f);
-        return new RasterImage(width, height, 1, px);
+        return new PixelImage(width, height, 1, px);
     }
 
     /// <summary>Pixels per row.</summary>
@@ -63,7 +63,7 @@ public sealed class RasterImage
     }
 
     /// <summary>An RGB copy (gray expanded, alpha dropped).</summary>
-    public RasterImage ToRgb()
+    public PixelImage ToRgb()
     {
         if (Channels == 3) return this;
         var px = new byte[Width * Height * 3];
@@ -72,6 +72,6 @@ public sealed class RasterImage
             var (r, g, b) = GetRgb(i % Width, i / Width);
             px[i * 3] = r; px[i * 3 + 1] = g; px[i * 3 + 2] = b;
         }
-        return new RasterImage(Width, Height, 3, px);
+        return new PixelImage(Width, Height, 3, px);
     }
 }
