@@ -11,8 +11,11 @@ internal static class Machine
     {
         try
         {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            if (line is not null) return line[(line.IndexOf(':') + 1)..].Trim();
+            var lines = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0).ToList();
+            string? Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal) && l[name.Length..].TrimStart().StartsWith(':'))
+                is string l ? l[(l.IndexOf(':') + 1)..].Trim() : null;
+            // Virtual machines often show a bare "AMD EPYC": family and model tell the generation.
+            if (Field("model name") is string model) return $"{model} (family {Field("cpu family")}, model {Field("model")})";
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

@@ -30,7 +30,7 @@ public static class SystemInfo
                 CoreTypeSource.User => $"{OpenBlasLibrary.RequestedCoreType} (user: {OpenBlasCoreType.Variable})",
                 CoreTypeSource.Auto => $"{OpenBlasLibrary.RequestedCoreType} (auto: chosen from CPU features)",
                 _ => "detected by OpenBLAS",
-            }));
+            } + KernelMismatch()));
             list.Add(new("openblas self-check", OpenBlasGemm.SelfCheckError ?? "passed"));
             list.Add(new("openblas library", $"{OpenBlasLibrary.LibraryPath} ({OpenBlasLibrary.Config})"));
         }
@@ -43,6 +43,14 @@ public static class SystemInfo
         list.Add(new("runtime", RuntimeInformation.FrameworkDescription));
         return list;
     }
+
+    // A requested core type OpenBLAS does not know (a typo, or a name from a newer release) is
+    // ignored by the library, which then detects the CPU itself: say so next to the request.
+    private static string KernelMismatch() =>
+        OpenBlasLibrary.RequestedCoreType is string requested && OpenBlasLibrary.CoreName is string actual
+        && !string.Equals(requested, actual, StringComparison.OrdinalIgnoreCase)
+            ? $"; OpenBLAS did not accept it and runs {actual}"
+            : "";
 
     /// <summary>The SIMD features the kernels care about, e.g. "AVX2 FMA AVX-512F Vector512".</summary>
     public static string CpuFeatures()

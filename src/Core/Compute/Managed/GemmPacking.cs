@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetConcepts.Compute;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[i0..i0+rows, p0..p0+depth] (op(A) is A or Aᵀ of a row-major A with stride lda)
     /// into <paramref name="dst"/>: strip s holds rows s·mr.. as depth groups of mr values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int rows, int p0, int depth, int mr, float* dst)
     {
         for (int s = 0; s * mr < rows; s++)
@@ -52,6 +55,7 @@ internal static unsafe class GemmPacking
     /// op(B)[p0..p0+depth, j0..j0+cols] into <paramref name="dst"/>: strip s holds columns s·nr..
     /// as depth groups of nr values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, int ldb, int p0, int depth, int j0, int cols, int nr,
         int firstStrip, int endStrip, float* dst)
     {

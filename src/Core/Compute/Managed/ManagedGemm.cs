@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace MlNetConcepts.Compute;
@@ -138,6 +139,7 @@ public sealed unsafe class ManagedGemm : IGemmBackend
     }
 
     /// <summary>Packs one mc-row block of op(A) and multiplies it by one chunk of the packed B panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call (see the micro-kernels)
     private void Task(Call call, int pc, int kb, int jc, int nb, int strips, float beta, float* packedB,
         int task, int nChunks, float* work)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetConcepts.Compute;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal static unsafe class MicroKernelScalar
     public const int Nr = 4;
 
     /// <summary>C[4×4] ← α·(packed A strip)·(packed B strip) + β·C, β = 0 ignoring C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         float* acc = stackalloc float[Mr * Nr];

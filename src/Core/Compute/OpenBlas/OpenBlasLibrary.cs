@@ -84,8 +84,25 @@ public static unsafe class OpenBlasLibrary
         // Only write the variable when we chose it: a user's value is already in the C environment.
         if (source == CoreTypeSource.Auto && coreType is not null) NativeEnvironment.TrySet(OpenBlasCoreType.Variable, coreType);
 
+        var (handle, path, error) = LoadFirst(Candidates());
+        if (handle == 0) return new State(0, null, error, null, null, coreType, source, null, null);
+        NativeLibrary.TryGetExport(handle, "cblas_sgemm", out nint sgemm);
+        NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out nint setThreads);
+        return new State(handle, path, null, CallString(handle, "openblas_get_corename"), CallString(handle, "openblas_get_config"),
+            coreType, source,
+            (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm,
+            (delegate* unmanaged<int, void>)setThreads);
+    }
+
+    /// <summary>
+    /// Loads the first candidate that is an OpenBLAS library (exports <c>cblas_sgemm</c> and
+    /// <c>openblas_set_num_threads</c>). On failure the error names every path tried, why each
+    /// was rejected, and how to install the library.
+    /// </summary>
+    internal static (nint Handle, string? Path, string? Error) LoadFirst(IEnumerable<string> candidates)
+    {
         var tried = new List<string>();
-        foreach (var candidate in Candidates())
+        foreach (var candidate in candidates)
         {
             string path = candidate;
             if (System.IO.Path.IsPathRooted(candidate))
@@ -95,20 +112,15 @@ public static unsafe class OpenBlasLibrary
                 path = new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
             }
             if (!NativeLibrary.TryLoad(path, out nint handle)) { tried.Add($"{path} (failed to load)"); continue; }
-            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out nint sgemm)
-                || !NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out nint setThreads))
+            if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _)
+                || !NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out _))
             {
                 tried.Add($"{path} (no cblas_sgemm/openblas_set_num_threads: not OpenBLAS)");
                 continue;
             }
-            string? coreName = CallString(handle, "openblas_get_corename");
-            string? config = CallString(handle, "openblas_get_config");
-            return new State(handle, path, null, coreName, config, coreType, source,
-                (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm,
-                (delegate* unmanaged<int, void>)setThreads);
+            return (handle, path, null);
         }
-        return new State(0, null, $"OpenBLAS (libopenblas.so.0) could not be loaded; {InstallHint}. Tried: {string.Join("; ", tried)}.",
-            null, null, coreType, source, null, null);
+        return (0, null, $"OpenBLAS (libopenblas.so.0) could not be loaded; {InstallHint}. Tried: {string.Join("; ", tried)}.");
     }
 
     private static string? CallString(nint handle, string export)

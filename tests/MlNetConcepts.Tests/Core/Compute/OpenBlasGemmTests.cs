@@ -102,3 +102,48 @@ public class OpenBlasCoreTypeTests
         finally { Marshal.FreeCoTaskMem(name); }
     }
 }
+
+[TestClass]
+public class OpenBlasLoadingTests
+{
+    [TestMethod]
+    public void FailureNamesEveryPathWhyItWasRejectedAndHowToInstall()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Linux paths.");
+        string notALibrary = Path.Combine(Path.GetTempPath(), $"mlnc-not-a-library-{Guid.NewGuid():N}.so");
+        File.WriteAllText(notALibrary, "not an ELF file");
+        try
+        {
+            var candidates = new List<string> { "/nonexistent/dir/libopenblas.so.0", notALibrary };
+            // A real shared library that is not OpenBLAS (libc) must be rejected by its exports.
+            string? libc = new[] { "/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6" }
+                .FirstOrDefault(File.Exists);
+            if (libc is not null) candidates.Add(libc);
+
+            var (handle, path, error) = OpenBlasLibrary.LoadFirst(candidates);
+            Assert.AreEqual((nint)0, handle);
+            Assert.IsNull(path);
+            Assert.IsNotNull(error);
+            StringAssert.Contains(error, "apt-get install libopenblas0-pthread");
+            StringAssert.Contains(error, "/nonexistent/dir/libopenblas.so.0 (absent)");
+            StringAssert.Contains(error, $"{notALibrary} (failed to load)");
+            if (libc is not null) StringAssert.Contains(error, "(no cblas_sgemm/openblas_set_num_threads: not OpenBLAS)");
+        }
+        finally
+        {
+            File.Delete(notALibrary);
+        }
+    }
+
+    [TestMethod]
+    public void TheDebianAlternativesLinkIsFollowedToTheRealFile()
+    {
+        const string Link = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0";
+        if (!File.Exists(Link)) Assert.Inconclusive($"{Link} is absent.");
+        var (handle, path, error) = OpenBlasLibrary.LoadFirst([Link]);
+        Assert.IsNull(error);
+        Assert.AreNotEqual((nint)0, handle);
+        Assert.AreEqual(new FileInfo(Link).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Link, path);
+        Assert.IsFalse(new FileInfo(path!).Attributes.HasFlag(FileAttributes.ReparsePoint), $"{path} is still a link");
+    }
+}
