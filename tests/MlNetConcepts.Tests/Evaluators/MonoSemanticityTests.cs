@@ -55,6 +55,29 @@ public sealed class MonoSemanticityTests
     }
 
     [TestMethod]
+    public void ManySmallBlocksGiveTheSameScoresAsOneBlock()
+    {
+        // 300 samples in blocks of 7 (a ragged last block): block sums must add up exactly.
+        var a = EvalFixtures.Random(300, 20, 1, "a", -1, 1);
+        for (int i = 0; i < a.Data.Length; i++) a.Data[i] = Math.Max(a.Data[i], 0);
+        var e = EvalFixtures.Random(300, 16, 2, "e");
+        var c = EvalFixtures.Random(6, 20, 3, "c");
+        var brute = MonoSemanticityReference.Neurons(a, e);
+        var bruteClusters = MonoSemanticityReference.Clusters(a, c, e);
+        var overlapOne = Overlap.Compute(a, a, c).Values;
+        MonoSemanticity.BlockRowsOverride = 7;
+        try
+        {
+            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Doubles("ms"), Tol, "neurons, 7-row blocks");
+            EvalFixtures.AssertClose(bruteClusters, MonoSemanticity.Clusters(a, c, e).Doubles("ms"), Tol, "clusters, 7-row blocks");
+            var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("A", a.Data, a.Cols).AddVector("E", e.Data, e.Cols).Build();
+            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(view, "A", "E").Doubles("ms"), Tol, "streamed, 7-row blocks");
+            EvalFixtures.AssertClose(overlapOne, Overlap.Compute(a, a, c).Values, 1e-6, "overlap, 7-row blocks");
+        }
+        finally { MonoSemanticity.BlockRowsOverride = null; }
+    }
+
+    [TestMethod]
     public void RawDenseNeuronsScoreNearMeanPairwiseCosine()
     {
         // A closed form: uniform weights give exactly the mean pairwise cosine.
