@@ -78,6 +78,35 @@ public sealed class MonoSemanticityTests
     }
 
     [TestMethod]
+    public void SparsePathAndGemmPathBothMatchTheBruteForceReference()
+    {
+        // SAE-like codes: about 6% nonzero, so the default picks the sparse path; force each path too.
+        var rng = new Random(21);
+        var data = new float[400 * 30];
+        for (int i = 0; i < data.Length; i++) data[i] = rng.NextDouble() < 0.06 ? (float)rng.NextDouble() * 3 : 0f;
+        var a = DenseMatrix.Create(data, 400, 30, "codes");
+        var e = EvalFixtures.Random(400, 12, 22, "e");
+        var brute = MonoSemanticityReference.Neurons(a, e);
+        EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Doubles("ms"), Tol, "default (sparse) path");
+        try
+        {
+            MonoSemanticity.BlockRowsOverride = 50;
+            foreach (double forced in new[] { 0.0, 2.0 })
+            {
+                PairMeanAccumulator.SparseDensityOverride = forced;
+                var r = MonoSemanticity.Neurons(a, e);
+                EvalFixtures.AssertClose(brute, r.Doubles("ms"), Tol, forced == 0 ? "GEMM path" : "sparse path");
+                EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB")).Doubles("ms"), Tol, $"fixture, forced {forced}");
+            }
+        }
+        finally
+        {
+            PairMeanAccumulator.SparseDensityOverride = null;
+            MonoSemanticity.BlockRowsOverride = null;
+        }
+    }
+
+    [TestMethod]
     public void RawDenseNeuronsScoreNearMeanPairwiseCosine()
     {
         // A closed form: uniform weights give exactly the mean pairwise cosine.
