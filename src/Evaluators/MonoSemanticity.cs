@@ -138,5 +138,9 @@ public static class MonoSemanticity
     }
 
     /// <summary>Samples per block so that a block of weights stays near 16 M floats.</summary>
-    internal static int BlockRows(int width) => Math.Clamp((1 << 24) / Math.Max(1, width), 64, 4096);
+    internal static int BlockRows(int width) => BlockRowsOverride ?? Math.Clamp((1 << 24) / Math.Max(1, width), 64, 4096);
+
+    /// <summary>Tests set this (on their own thread) to force many small blocks.</summary>
+    [ThreadStatic]
+    internal static int? BlockRowsOverride;
 }

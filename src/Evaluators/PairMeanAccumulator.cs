@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MlNetConcepts.Compute;
 
 namespace MlNetConcepts.Evaluators;
@@ -32,11 +33,22 @@ internal sealed class PairMeanAccumulator
     /// <summary>Samples with a positive weight, per column.</summary>
     public int[] Support { get; }
 
-    /// <summary>Adds a block: weights (rows × K) and unit embeddings (rows × e).</summary>
+    /// <summary>Below this fraction of nonzero weights in a block, the sparse path replaces the GEMM.</summary>
+    public const double SparseDensity = 0.125;
+
+    /// <summary>Tests set this (on their own thread) to force a path: 0 = always GEMM, 2 = always sparse.</summary>
+    [ThreadStatic]
+    internal static double? SparseDensityOverride;
+
+    /// <summary>
+    /// Adds a block: weights (rows × K) and unit embeddings (rows × e). Dense blocks go through one
+    /// GEMM; sparse ones (SAE codes after min–max with min 0) add w·ê only for nonzero weights,
+    /// O(nnz·e) instead of O(rows·K·e). Both sum the block in float32 and add it in float64.
+    /// </summary>
     public void AddBlock(ReadOnlySpan<float> weights, ReadOnlySpan<float> unitEmbeddings, int rows)
     {
-        Gemm.Sgemm(true, false, _k, _e, rows, 1f, weights, _k, unitEmbeddings, _e, 0f, _blockProduct, _e);
-        for (int i = 0; i < _v.Length; i++) _v[i] += _blockProduct[i];
+        long nonzero = 0;
+        var counts = new int[_k];
         for (int r = 0; r < rows; r++)
         {
             var w = weights.Slice(r * _k, _k);
@@ -47,8 +59,51 @@ internal sealed class PairMeanAccumulator
                 S1[c] += x;
                 S2[c] += x * x;
                 if (x > 0) Support[c]++;
+                counts[c]++;
+                nonzero++;
             }
         }
+        if (nonzero < (SparseDensityOverride ?? SparseDensity) * rows * _k) AddSparse(weights, unitEmbeddings, rows, counts, nonzero);
+        else
+        {
+            Gemm.Sgemm(true, false, _k, _e, rows, 1f, weights, _k, unitEmbeddings, _e, 0f, _blockProduct, _e);
+            for (int i = 0; i < _v.Length; i++) _v[i] += _blockProduct[i];
+        }
+    }
+
+    // Column lists of the block's nonzero weights (a counting sort), then per column a float32
+    // sum of w·ê over its samples, added to V in float64. Columns are split across threads.
+    private void AddSparse(ReadOnlySpan<float> weights, ReadOnlySpan<float> unitEmbeddings, int rows, int[] counts, long nonzero)
+    {
+        var start = new int[_k + 1];
+        for (int c = 0; c < _k; c++) start[c + 1] = start[c] + counts[c];
+        var fill = (int[])start.Clone();
+        var sampleOf = new int[nonzero];
+        var weightOf = new float[nonzero];
+        for (int r = 0; r < rows; r++)
+        {
+            var w = weights.Slice(r * _k, _k);
+            for (int c = 0; c < _k; c++)
+            {
+                if (w[c] == 0) continue;
+                int at = fill[c]++;
+                sampleOf[at] = r;
+                weightOf[at] = w[c];
+            }
+        }
+        var unit = unitEmbeddings[..(rows * _e)].ToArray();
+        int e = _e;
+        var v = _v;
+        System.Threading.Tasks.Parallel.For(0, _k, () => new float[e], (c, _, sum) =>
+        {
+            if (start[c] == start[c + 1]) return sum;
+            Array.Clear(sum);
+            for (int at = start[c]; at < start[c + 1]; at++)
+                TensorPrimitives.MultiplyAdd(unit.AsSpan(sampleOf[at] * e, e), weightOf[at], sum, sum);
+            var row = v.AsSpan(c * e, e);
+            for (int i = 0; i < e; i++) row[i] += sum[i];
+            return sum;
+        }, _ => { });
     }
 
     /// <summary>Adds one weighted sample to one column without GEMM (used by the top-N variants).</summary>

@@ -55,6 +55,58 @@ public sealed class MonoSemanticityTests
     }
 
     [TestMethod]
+    public void ManySmallBlocksGiveTheSameScoresAsOneBlock()
+    {
+        // 300 samples in blocks of 7 (a ragged last block): block sums must add up exactly.
+        var a = EvalFixtures.Random(300, 20, 1, "a", -1, 1);
+        for (int i = 0; i < a.Data.Length; i++) a.Data[i] = Math.Max(a.Data[i], 0);
+        var e = EvalFixtures.Random(300, 16, 2, "e");
+        var c = EvalFixtures.Random(6, 20, 3, "c");
+        var brute = MonoSemanticityReference.Neurons(a, e);
+        var bruteClusters = MonoSemanticityReference.Clusters(a, c, e);
+        var overlapOne = Overlap.Compute(a, a, c).Values;
+        MonoSemanticity.BlockRowsOverride = 7;
+        try
+        {
+            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Doubles("ms"), Tol, "neurons, 7-row blocks");
+            EvalFixtures.AssertClose(bruteClusters, MonoSemanticity.Clusters(a, c, e).Doubles("ms"), Tol, "clusters, 7-row blocks");
+            var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("A", a.Data, a.Cols).AddVector("E", e.Data, e.Cols).Build();
+            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(view, "A", "E").Doubles("ms"), Tol, "streamed, 7-row blocks");
+            EvalFixtures.AssertClose(overlapOne, Overlap.Compute(a, a, c).Values, 1e-6, "overlap, 7-row blocks");
+        }
+        finally { MonoSemanticity.BlockRowsOverride = null; }
+    }
+
+    [TestMethod]
+    public void SparsePathAndGemmPathBothMatchTheBruteForceReference()
+    {
+        // SAE-like codes: about 6% nonzero, so the default picks the sparse path; force each path too.
+        var rng = new Random(21);
+        var data = new float[400 * 30];
+        for (int i = 0; i < data.Length; i++) data[i] = rng.NextDouble() < 0.06 ? (float)rng.NextDouble() * 3 : 0f;
+        var a = DenseMatrix.Create(data, 400, 30, "codes");
+        var e = EvalFixtures.Random(400, 12, 22, "e");
+        var brute = MonoSemanticityReference.Neurons(a, e);
+        EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Doubles("ms"), Tol, "default (sparse) path");
+        try
+        {
+            MonoSemanticity.BlockRowsOverride = 50;
+            foreach (double forced in new[] { 0.0, 2.0 })
+            {
+                PairMeanAccumulator.SparseDensityOverride = forced;
+                var r = MonoSemanticity.Neurons(a, e);
+                EvalFixtures.AssertClose(brute, r.Doubles("ms"), Tol, forced == 0 ? "GEMM path" : "sparse path");
+                EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB")).Doubles("ms"), Tol, $"fixture, forced {forced}");
+            }
+        }
+        finally
+        {
+            PairMeanAccumulator.SparseDensityOverride = null;
+            MonoSemanticity.BlockRowsOverride = null;
+        }
+    }
+
+    [TestMethod]
     public void RawDenseNeuronsScoreNearMeanPairwiseCosine()
     {
         // A closed form: uniform weights give exactly the mean pairwise cosine.
