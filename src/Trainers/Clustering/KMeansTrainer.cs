@@ -39,7 +39,7 @@ public sealed class KMeansTrainer : IConceptEstimator<ClusteringTransformer>
     /// <inheritdoc />
     public ViewSchema GetOutputSchema(ViewSchema inputSchema)
     {
-        var col = inputSchema.RequireVector(_options.FeatureColumnName);
+        inputSchema.RequireVector(_options.FeatureColumnName);
         return inputSchema.With(ClusteringTransformer.OutputColumns(_options.NumberOfClusters).ToArray());
     }
 
