@@ -58,7 +58,7 @@ internal static class ClusterCommand
                     result = new KMeansTrainer(new KMeansOptions
                     {
                         NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
-                        MaximumIterations = r.GetValue(maxIter), Tolerance = r.GetValue(tol), Seed = s,
+                        MaximumIterations = r.GetValue(maxIter), Tolerance = r.GetValue(tol), Seed = s, Progress = Console.Error.WriteLine,
                     }).FitMatrix(x, n, d, source);
                     break;
                 case "minibatch":
@@ -66,6 +66,7 @@ internal static class ClusterCommand
                     {
                         NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
                         MaximumEpochs = r.GetValue(maxIter), Tolerance = r.GetValue(tol), BatchSize = r.GetValue(batch), Seed = s,
+                        Progress = Console.Error.WriteLine,
                     }).FitStream(InMemoryView.FromMatrix("Features", x, d));
                     break;
                 case "agglomerative":
@@ -73,6 +74,7 @@ internal static class ClusterCommand
                     {
                         NumberOfClusters = cut is null ? kk : null, DistanceThreshold = cut, Metric = geometry,
                         Linkage = ParseLinkage(link), MaximumRows = r.GetValue(maxRows),
+                        Progress = Console.Error.WriteLine,
                     }).FitMatrix(x, n, d, source);
                     break;
                 default:

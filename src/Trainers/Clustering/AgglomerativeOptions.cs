@@ -23,4 +23,7 @@ public sealed class AgglomerativeOptions
 
     /// <summary>Largest number of rows accepted (the distance matrix needs 2·N² bytes); above it the fit fails with a clear error.</summary>
     public int MaximumRows { get; set; } = DefaultMaximumRows;
+
+    /// <summary>Receives one line per restart, epoch or phase (e.g. the CLI prints them on stderr); null for silence.</summary>
+    public Action<string>? Progress { get; set; }
 }

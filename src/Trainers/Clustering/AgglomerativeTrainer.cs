@@ -60,7 +60,9 @@ public sealed class AgglomerativeTrainer : IConceptEstimator<ClusteringTransform
         {
             var kind = _options.Linkage == Linkage.Ward ? PairwiseDistances.Kind.SquaredEuclidean
                 : cosine ? PairwiseDistances.Kind.Cosine : PairwiseDistances.Kind.Euclidean;
+            _options.Progress?.Invoke($"agglomerative: {(long)n * (n - 1) / 2} pairwise distances ({(long)n * (n - 1) * 2 / 1_000_000} MB)");
             var dist = PairwiseDistances.Condensed(data, n, d, kind);
+            _options.Progress?.Invoke($"agglomerative: {_options.Linkage} linkage, {n - 1} merges");
             tree = Dendrogram.FromSlotMerges(n, NearestNeighborChain.Run(dist, n, _options.Linkage));
         }
         LastDendrogram = tree;

@@ -29,4 +29,7 @@ public sealed class KMeansOptions
 
     /// <summary>Optional fixed initial centres (k × d, row-major); then one run from them, without seeding.</summary>
     public float[]? InitialCentroids { get; set; }
+
+    /// <summary>Receives one line per restart, epoch or phase (e.g. the CLI prints them on stderr); null for silence.</summary>
+    public Action<string>? Progress { get; set; }
 }

@@ -39,7 +39,7 @@ public sealed class KMeansTrainer : IConceptEstimator<ClusteringTransformer>
     /// <inheritdoc />
     public ViewSchema GetOutputSchema(ViewSchema inputSchema)
     {
-        var col = inputSchema.RequireVector(_options.FeatureColumnName);
+        inputSchema.RequireVector(_options.FeatureColumnName);
         return inputSchema.With(ClusteringTransformer.OutputColumns(_options.NumberOfClusters).ToArray());
     }
 
@@ -68,6 +68,7 @@ public sealed class KMeansTrainer : IConceptEstimator<ClusteringTransformer>
             var rng = new Random(unchecked(_seed * 7919 + r));
             var seeds = KMeansPlusPlus.Seed(data, norms, n, d, k, rng);
             var run = Lloyd.Run(data, norms, n, d, seeds, k, _options.MaximumIterations, tol, spherical);
+            _options.Progress?.Invoke($"{Method}: restart {r + 1}/{_options.NumberOfInitializations}: inertia {run.Inertia:G8} after {run.Iterations} iterations{(run.Converged ? "" : " (iteration cap reached)")}");
             if (best is null || run.Inertia < best.Inertia) best = run;
         }
         return best!;

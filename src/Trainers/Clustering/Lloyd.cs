@@ -93,14 +93,7 @@ internal static class Lloyd
     public static float[] Update(ReadOnlySpan<float> x, int n, int d, int k, int[] labels, ReadOnlySpan<float> minDist,
         float[] oldCentres, bool spherical)
     {
-        var sums = new double[k * d];
-        var counts = new long[k];
-        for (int i = 0; i < n; i++)
-        {
-            int j = labels[i];
-            counts[j]++;
-            SampleSums.AddColumnSums(x.Slice(i * d, d), 1, d, sums.AsSpan(j * d, d));
-        }
+        var (sums, counts) = ClusterSums(x, n, d, k, labels);
         var empty = new List<int>();
         for (int j = 0; j < k; j++) if (counts[j] == 0) empty.Add(j);
         if (empty.Count > 0)
@@ -135,6 +128,38 @@ internal static class Lloyd
             for (int t = 0; t < d; t++) c[t] = (float)(sums[j * d + t] * scale);
         }
         return centres;
+    }
+
+    /// <summary>
+    /// Per-cluster sums of the rows (double) and counts. Rows are grouped by label with a counting
+    /// sort and each cluster is summed in row order on its own thread, so the result does not
+    /// depend on the number of threads.
+    /// </summary>
+    internal static (double[] Sums, long[] Counts) ClusterSums(ReadOnlySpan<float> x, int n, int d, int k, int[] labels)
+    {
+        var counts = new long[k];
+        foreach (int l in labels.AsSpan(0, n)) counts[l]++;
+        var offsets = new int[k + 1];
+        for (int j = 0; j < k; j++) offsets[j + 1] = offsets[j] + (int)counts[j];
+        var next = offsets[..k];
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[next[labels[i]]++] = i;
+        var sums = new double[k * d];
+        unsafe
+        {
+            fixed (float* px = x)
+            {
+                var data = (IntPtr)px;
+                Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads }, j =>
+                {
+                    var rows = new ReadOnlySpan<float>((float*)data, n * d);
+                    var s = sums.AsSpan(j * d, d);
+                    for (int p = offsets[j]; p < offsets[j + 1]; p++)
+                        SampleSums.AddColumnSums(rows.Slice(order[p] * d, d), 1, d, s);
+                });
+            }
+        }
+        return (sums, counts);
     }
 
     /// <summary>Σ_n ‖x_n − μ_label(n)‖², exactly (double, direct subtraction).</summary>

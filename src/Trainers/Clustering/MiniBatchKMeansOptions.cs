@@ -29,4 +29,7 @@ public sealed class MiniBatchKMeansOptions
 
     /// <summary>Seed; null takes one derived from the context's seed.</summary>
     public int? Seed { get; set; }
+
+    /// <summary>Receives one line per restart, epoch or phase (e.g. the CLI prints them on stderr); null for silence.</summary>
+    public Action<string>? Progress { get; set; }
 }

@@ -68,6 +68,7 @@ public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransfo
                     epochCost += Step(batch, cursor.BatchRows, d, centres, k, counts, spherical);
                 }
             epochs = e + 1;
+            _options.Progress?.Invoke($"minibatch: epoch {epochs}/{_options.MaximumEpochs}: summed squared distance {epochCost:G8}");
             if (previous - epochCost <= _options.Tolerance * previous) { converged = true; break; }
             previous = epochCost;
         }

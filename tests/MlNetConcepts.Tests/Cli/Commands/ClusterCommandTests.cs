@@ -33,6 +33,8 @@ public sealed class ClusterCommandTests
             {
                 var (code, err) = Run("cluster", "--activations", x, "--method", method, "--k", "5", "--labels", y, "--seed", "3", "--out", dir);
                 Assert.AreEqual(0, code, err);
+                if (method == "kmeans") StringAssert.Contains(err, "kmeans: restart 3/3");
+                if (method == "minibatch") StringAssert.Contains(err, "minibatch: epoch 1/");
                 var centroids = NpyFile.Read(Path.Combine(dir, "centroids.npy"));
                 CollectionAssert.AreEqual(new long[] { 5, d }, centroids.Shape.ToArray());
                 var labels = NpyFile.Read(Path.Combine(dir, "labels.npy")).ToInt32();

@@ -145,4 +145,23 @@ public sealed class KMeansTrainerTests
         Assert.AreEqual(n, labels.Length);
         Assert.IsGreaterThanOrEqualTo(0.99, ClusterQuality.AdjustedRandIndex(ClusterFixtures.Ints("blobs_y.npy"), labels));
     }
+
+    [TestMethod]
+    public void ParallelClusterSumsEqualAPlainLoop()
+    {
+        var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
+        var rng = new Random(8);
+        int k = 7;
+        var labels = Enumerable.Range(0, n).Select(_ => rng.Next(k)).ToArray();
+        var (sums, counts) = Lloyd.ClusterSums(x, n, d, k, labels);
+        var plain = new double[k * d];
+        var plainCounts = new long[k];
+        for (int i = 0; i < n; i++)
+        {
+            plainCounts[labels[i]]++;
+            for (int t = 0; t < d; t++) plain[labels[i] * d + t] += x[i * d + t];
+        }
+        CollectionAssert.AreEqual(plainCounts, counts);
+        for (int i = 0; i < plain.Length; i++) Assert.AreEqual(plain[i], sums[i], 1e-9 * (1 + Math.Abs(plain[i])));
+    }
 }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MlNetConcepts.Compute;
+using MlNetConcepts.IO;
+using MlNetConcepts.Trainers.Clustering;
+
+namespace MlNetConcepts.Benchmarks;
+
+/// <summary>
+/// k-means beside scikit-learn in one run: the same float32 data (default 100,000 × 768 standard
+/// Gaussian noise, on which Lloyd does not converge early, so all iterations run; or planted blobs
+/// with <c>--blobs</c>) and the same initial centres for both; Lloyd iterations (tol = 0, default 50)
+/// timed per iteration, and greedy k-means++ seeding timed on its own.
+///   kmeans [--rows N] [--dim D] [--ks 100,1000] [--iters 50] [--threads T] [--blobs] [--no-python] [--no-seeding]
+/// </summary>
+internal static class KMeansBenchmark
+{
+    public static void Run(BenchArguments args)
+    {
+        int rows = args.Int("rows", 100_000), dim = args.Int("dim", 768), iters = args.Int("iters", 50);
+        if (args.Text("threads") is string t) ComputeSettings.Threads = int.Parse(t, CultureInfo.InvariantCulture);
+        var ks = (args.Text("ks") ?? "100,1000").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        bool seeding = !args.Flag("no-seeding");
+        Machine.PrintHeader("kmeans");
+        bool blobs = args.Flag("blobs");
+        Console.WriteLine($"data: {rows} × {dim} float32 {(blobs ? "planted blobs" : "Gaussian noise")}; Lloyd {iters} iterations (tol 0) from shared initial centres; threads {ComputeSettings.Threads}");
+
+        string dir = Directory.CreateTempSubdirectory("mlnc-kmeans-bench-").FullName;
+        try
+        {
+            var x = Blobs(rows, dim, centres: blobs ? 256 : 0, seed: 1);
+            string dataPath = Path.Combine(dir, "data.npy");
+            NpyFile.WriteMatrix(dataPath, x, rows, dim);
+            var inits = new Dictionary<int, float[]>();
+            foreach (int k in ks)
+            {
+                inits[k] = InitialCentres(x, rows, dim, k, seed: k);
+                NpyFile.WriteMatrix(Path.Combine(dir, $"init_{k}.npy"), inits[k], k, dim);
+            }
+            var norms = SquaredDistances.RowNorms(x, rows, dim);
+            // Warm-up: JIT and the GEMM backend's first call, on a small problem.
+            Lloyd.Run(x.AsSpan(0, 2000 * dim), norms.AsSpan(0, 2000), 2000, dim, inits[ks[0]], ks[0], 2, 0, false);
+
+            var ours = new Dictionary<int, (double Lloyd, int Iter, double Inertia, double? Seed)>();
+            foreach (int k in ks)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var r = Lloyd.Run(x, norms, rows, dim, inits[k], k, iters, 0, false);
+                double lloyd = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                double? seedSeconds = null;
+                if (seeding)
+                {
+                    t0 = Stopwatch.GetTimestamp();
+                    KMeansPlusPlus.Seed(x, norms, rows, dim, k, new Random(0));
+                    seedSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                }
+                ours[k] = (lloyd, r.Iterations, r.Inertia, seedSeconds);
+                Console.WriteLine($"ours k={k}: Lloyd {lloyd:F2} s for {r.Iterations} iterations ({lloyd / r.Iterations * 1000:F1} ms/iter), inertia {r.Inertia:G8}" +
+                                  (seedSeconds is double s1 ? $", k-means++ {s1:F2} s" : ""));
+            }
+
+            var sk = args.Flag("no-python") ? [] : Python(dataPath, dir, ks, iters, seeding);
+            Console.WriteLine();
+            Console.WriteLine("| k | ours ms/iter | scikit-learn ms/iter | sklearn/ours | inertia rel. diff | ours k-means++ s | sklearn k-means++ s |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (int k in ks)
+            {
+                var o = ours[k];
+                double oursIter = o.Lloyd / o.Iter * 1000;
+                if (sk.TryGetValue(k, out var s))
+                {
+                    double skIter = s["lloyd_seconds"]!.GetValue<double>() / s["n_iter"]!.GetValue<int>() * 1000;
+                    double rel = Math.Abs(o.Inertia - s["inertia"]!.GetValue<double>()) / s["inertia"]!.GetValue<double>();
+                    string skSeed = s["seeding_seconds"] is JsonNode n ? n.GetValue<double>().ToString("F2", CultureInfo.InvariantCulture) : "–";
+                    Console.WriteLine($"| {k} | {oursIter:F1} ({o.Iter} it) | {skIter:F1} ({s["n_iter"]} it) | {skIter / oursIter:F2} | {rel:E1} | {o.Seed:F2} | {skSeed} |");
+                }
+                else Console.WriteLine($"| {k} | {oursIter:F1} ({o.Iter} it) | – | – | – | {o.Seed:F2} | – |");
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Rows around <paramref name="centres"/> Gaussian centres (spread 1 per dimension, noise 1); 0 centres: pure noise.</summary>
+    private static float[] Blobs(int rows, int dim, int centres, int seed)
+    {
+        var rng = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        var c = new float[Math.Max(1, centres) * dim];
+        if (centres > 0) for (int i = 0; i < c.Length; i++) c[i] = (float)Normal();
+        var x = new float[(long)rows * dim];
+        for (int i = 0; i < rows; i++)
+        {
+            int j = centres > 0 ? rng.Next(centres) : 0;
+            for (int t = 0; t < dim; t++) x[(long)i * dim + t] = c[j * dim + t] + (float)Normal();
+        }
+        return x;
+    }
+
+    /// <summary>k distinct rows chosen by a seeded partial shuffle.</summary>
+    private static float[] InitialCentres(float[] x, int rows, int dim, int k, int seed)
+    {
+        var rng = new Random(seed);
+        var idx = Enumerable.Range(0, rows).ToArray();
+        var c = new float[k * dim];
+        for (int i = 0; i < k; i++)
+        {
+            int j = i + rng.Next(rows - i);
+            (idx[i], idx[j]) = (idx[j], idx[i]);
+            x.AsSpan(idx[i] * dim, dim).CopyTo(c.AsSpan(i * dim, dim));
+        }
+        return c;
+    }
+
+    private static Dictionary<int, JsonNode> Python(string data, string dir, int[] ks, int iters, bool seeding)
+    {
+        var result = new Dictionary<int, JsonNode>();
+        string? script = null;
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null && script is null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "benchmarks", "python", "kmeans_bench.py");
+            if (File.Exists(candidate)) script = candidate;
+        }
+        if (script is null) { Console.WriteLine("python: benchmarks/python/kmeans_bench.py not found; skipped"); return result; }
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { script, "--data", data, "--init-dir", dir, "--ks", string.Join(',', ks), "--iters", iters.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        if (!seeding) info.ArgumentList.Add("--no-seeding");
+        string threads = ComputeSettings.Threads.ToString(CultureInfo.InvariantCulture);
+        info.Environment["OMP_NUM_THREADS"] = threads;
+        info.Environment["OPENBLAS_NUM_THREADS"] = threads;
+        // The same OpenBLAS kernel as our binding, so the ratio compares like with like.
+        if (OpenBlasLibrary.RequestedCoreType is string core) info.Environment[OpenBlasCoreType.Variable] = core;
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null)
+        {
+            if (!line.StartsWith('{')) continue;
+            var node = JsonNode.Parse(line)!;
+            result[node["k"]!.GetValue<int>()] = node;
+            Console.WriteLine($"scikit-learn {node["sklearn"]} k={node["k"]}: Lloyd {node["lloyd_seconds"]!.GetValue<double>():F2} s for {node["n_iter"]} iterations" +
+                              (node["seeding_seconds"] is JsonNode s ? $", k-means++ {s.GetValue<double>():F2} s" : ""));
+        }
+        p.WaitForExit();
+        if (p.ExitCode != 0) Console.WriteLine($"python exited with {p.ExitCode}: {err.Result.Trim()}");
+        return result;
+    }
+}
