@@ -124,6 +124,9 @@ public static class StudyReportWriter
                 html.Raw(SvgChart.Lines("Cumulative energy share by concept rank", Enumerable.Range(1, sorted.Length).Select(i => (double)i).ToArray(),
                     [("energy share", cumulative)], "concepts (by energy)"));
             }
+            if (s.StabilityCurve.Length > 1)
+                html.Raw(SvgChart.Lines("Stability of the top-M concepts by energy (seeds 0 and 1)", s.StabilityCurveM.Select(m => Math.Log2(m)).ToArray(),
+                    [("mean matched cosine", s.StabilityCurve)], "log2 M (M = concepts kept, by energy)"));
             if (s.Stability.Length > 0)
                 html.Paragraph($"Stability across seeds (mean matched decoder cosine, seed 003 eq. 4): all concepts {string.Join(", ", s.Stability.Select(F))}; top-{config.StabilityTopM} by energy {string.Join(", ", s.StabilityTopM.Select(F))}.");
             if (s.Modality is not null)

@@ -25,6 +25,21 @@ internal static class LayerMetrics
             stabilityTop.Add(Stability.Value(report, topM: true));
         }
 
+        // The stability curve: how stable the M most energetic concepts are, for growing M.
+        var curveM = new List<int>();
+        var curve = new List<double>();
+        if (seeds.Count > 1)
+        {
+            var otherCodes = DenseMatrix.Create(seeds[1].Codes, codes.Rows, seeds[1].Sae.Latents, $"codes of {name} seed 1");
+            for (int size = 4; ; size *= 2)
+            {
+                int top = Math.Min(size, sae.Latents);
+                curveM.Add(top);
+                curve.Add(Stability.Value(Stability.Compare(dictionary, Dictionary(seeds[1].Sae), codes, otherCodes, top), topM: true));
+                if (top == sae.Latents) break;
+            }
+        }
+
         double[]? modality = null;
         List<BridgePair>? bridges = null;
         if (inputs.Modality is { } m)
@@ -58,6 +73,8 @@ internal static class LayerMetrics
             MsTopN = embeddings is null ? null : MonoSemanticity.Neurons(codes, embeddings, topN).Doubles("ms"),
             Stability = stability.ToArray(),
             StabilityTopM = stabilityTop.ToArray(),
+            StabilityCurveM = curveM.ToArray(),
+            StabilityCurve = curve.ToArray(),
             Modality = modality,
             Bridges = bridges,
         };

@@ -53,6 +53,10 @@ public sealed record SaeResult
     public double[] Stability { get; init; } = [];
     /// <summary>Stability restricted to the top-M concepts by energy.</summary>
     public double[] StabilityTopM { get; init; } = [];
+    /// <summary>Top-M sizes of the stability curve (seed 003 Fig. 2: stability of the M most energetic concepts).</summary>
+    public int[] StabilityCurveM { get; init; } = [];
+    /// <summary>Stability against the second seed restricted to the top-M concepts, one value per <see cref="StabilityCurveM"/>.</summary>
+    public double[] StabilityCurve { get; init; } = [];
     /// <summary>Modality score per concept (NaN when it never fires), when modalities were given.</summary>
     public double[]? Modality { get; init; }
     /// <summary>Top bridge pairs (i ≠ j), when pairs were given.</summary>

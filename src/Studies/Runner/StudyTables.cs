@@ -67,6 +67,9 @@ internal static class StudyTables
             if (s.Ms is not null) f.Add("ms", s.Ms).Add("ms_top_n", s.MsTopN!);
             if (s.Modality is not null) f.Add("modality", s.Modality);
             frames[$"features_{s.Name}.csv"] = f;
+            if (s.StabilityCurve.Length > 0)
+                frames[$"stability_{s.Name}.csv"] = new ReportFrame($"stability of the top-M concepts {s.Name}")
+                    .Add("top_m", s.StabilityCurveM).Add("stability", s.StabilityCurve);
             if (s.Bridges is { } b)
                 frames[$"bridge_{s.Name}.csv"] = new ReportFrame($"top bridge pairs {s.Name}")
                     .Add("i", b.Select(p => p.I).ToArray()).Add("j", b.Select(p => p.J).ToArray())
