@@ -68,9 +68,7 @@ internal static class TopSelection
     /// <summary>Keeps the m largest positive values of the whole rows×n block.</summary>
     public static void TopOfBatch(float[] pre, int rows, int n, long m, SparseCodes codes, ParallelOptions parallel)
     {
-        var all = pre.AsSpan(0, rows * n);
-        var buffer = new float[all.Length];
-        var (threshold, _, tiesAllowed) = Cut(all, m, buffer);
+        var (threshold, _, tiesAllowed) = RadixCut(pre, rows * n, m, parallel);
         // Ties at the cut go to the earliest rows: count each row's ties, then hand out the quota in order.
         var counts = new int[rows];
         var tieCounts = new int[rows];
@@ -138,6 +136,55 @@ internal static class TopSelection
         int above = 0;
         foreach (float v in values) if (v > t) above++;
         return (t, (int)m, (int)m - above);
+    }
+
+    /// <summary>
+    /// The same cut as <see cref="Cut"/> over a whole batch, in parallel: positive floats order like
+    /// their bit patterns, so a histogram of the top 16 bits (integer counts, merged in any order with
+    /// the same result) finds the bucket holding the m-th largest value; only that bucket is then
+    /// searched by quickselect. O(N) with the N-sized pass spread over threads.
+    /// </summary>
+    internal static (float Threshold, int Count, int Ties) RadixCut(float[] values, int length, long m, ParallelOptions parallel)
+    {
+        const int chunk = 1 << 16;
+        int chunks = (length + chunk - 1) / chunk;
+        var hist = new long[1 << 16];
+        var gate = new object();
+        Parallel.For(0, chunks, parallel, () => new int[1 << 16], (c, _, local) =>
+        {
+            int end = Math.Min(length, (c + 1) * chunk);
+            for (int i = c * chunk; i < end; i++)
+            {
+                float v = values[i];
+                if (v > 0) local[BitConverter.SingleToInt32Bits(v) >>> 16]++;
+            }
+            return local;
+        }, local => { lock (gate) for (int b = 0; b < local.Length; b++) hist[b] += local[b]; });
+        long positives = 0;
+        foreach (long h in hist) positives += h;
+        if (positives <= m) return (0f, (int)positives, 0);
+        long above = 0;
+        int bucket = hist.Length - 1;
+        while (above + hist[bucket] < m) above += hist[bucket--];
+        // Collect the bucket's values in chunk order, then select the (m − above)-th largest among them.
+        var parts = new float[chunks][];
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            int end = Math.Min(length, (c + 1) * chunk);
+            var list = new List<float>();
+            for (int i = c * chunk; i < end; i++)
+            {
+                float v = values[i];
+                if (v > 0 && BitConverter.SingleToInt32Bits(v) >>> 16 == bucket) list.Add(v);
+            }
+            parts[c] = list.ToArray();
+        });
+        var inBucket = parts.SelectMany(p => p).ToArray();
+        int need = (int)(m - above);
+        float t = SelectDescending(inBucket, need - 1);
+        int greater = 0;
+        foreach (float v in inBucket) if (v > t) greater++;
+        return (t, (int)m, need - greater);
     }
 
     private static void Gather(ReadOnlySpan<float> row, float threshold, int ties, Span<int> idx, Span<float> val)
