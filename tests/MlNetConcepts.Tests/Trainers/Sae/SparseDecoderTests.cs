@@ -58,7 +58,7 @@ public sealed class TopSelectionTests
 {
     [TestMethod]
     [DataRow(1L)] [DataRow(17L)] [DataRow(500L)] [DataRow(5000L)] [DataRow(200000L)]
-    public void BatchRadixCutMatchesASortWithTies(long m)
+    public void BatchSampledCutMatchesASortWithTies(long m)
     {
         var rng = new Random((int)m);
         const int rows = 300, n = 300;
@@ -69,9 +69,9 @@ public sealed class TopSelectionTests
         var expected = Enumerable.Range(0, rows * n).Where(q => pre[q] > 0).OrderByDescending(q => pre[q]).ThenBy(q => q).Take((int)m).Order().ToArray();
         var got = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(codes.RowStart[r], codes.RowStart[r + 1] - codes.RowStart[r]).Select(e => r * n + codes.Index[e])).ToArray();
         CollectionAssert.AreEqual(expected, got);
-        var (t, count, ties) = TopSelection.RadixCut(pre, rows * n, m, new ParallelOptions());
+        var (t, count, ties) = TopSelection.SampledCut(pre, rows * n, m, new ParallelOptions());
         var (t2, count2, ties2) = TopSelection.Cut(pre, m, new float[pre.Length]);
-        Assert.AreEqual((t2, count2, ties2), (t, count, ties), "radix and quickselect cuts agree");
+        Assert.AreEqual((t2, count2, ties2), (t, count, ties), "sampled and full quickselect cuts agree");
     }
 
     [TestMethod]
