@@ -60,7 +60,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         with torch.no_grad():
-            w_dec /= w_dec.norm(dim=-1, keepdim=True)
+            w_dec.div_(w_dec.norm(dim=-1, keepdim=True))
 
     step()
     t0 = time.perf_counter()

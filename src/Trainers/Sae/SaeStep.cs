@@ -80,7 +80,7 @@ internal sealed class SaeStep
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < d; j++) gDecBias[j] += scale * suffix[0][r * d + j];
 
-        double aux = AddAuxK(pre, rows, w, grad, dead, residual, parallel, out var auxCodes, out var auxGrad);
+        double aux = AddAuxK(pre, xc, rows, w, grad, dead, residual, gDecBias, parallel, out var auxCodes, out var auxGrad);
 
         double penalty = _variant.AddPenalty(new PenaltyContext(rows, pre, codes, codeGrad, w, grad, _options,
             (r, i) => scale * TensorPrimitives.Dot(suffix[_groupOf[i]].AsSpan(r * d, d), w.DecoderWeight.AsSpan(i * d, d))));
@@ -93,8 +93,12 @@ internal sealed class SaeStep
         return new StepLoss(recon + _options.AuxKCoefficient * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
     }
 
-    private double AddAuxK(float[] pre, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual,
-        ParallelOptions parallel, out SparseCodes? auxCodes, out float[]? auxGrad)
+    /// <summary>From this k_aux on, AuxK runs as dense products over the compacted dead latents (each row then
+    /// touches a large share of them, and GEMMs beat per-entry loops); below it, sparse like the main codes.</summary>
+    internal static int AuxDenseMinK = 32;
+
+    private double AddAuxK(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual,
+        double[] gDecBias, ParallelOptions parallel, out SparseCodes? auxCodes, out float[]? auxGrad)
     {
         auxCodes = null; auxGrad = null;
         if (dead is null || _options.AuxKCoefficient == 0) return 0;
@@ -107,8 +111,9 @@ internal sealed class SaeStep
         Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
         var local = new SparseCodes(rows, rows * kAux);
         TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel);
-        for (int e = 0; e < local.Count; e++) local.Index[e] = deadIds[local.Index[e]];
         if (local.Count == 0) return 0;
+        if (kAux >= AuxDenseMinK) return AddAuxKDense(local, deadIds, xc, rows, w, grad, residual, gDecBias);
+        for (int e = 0; e < local.Count; e++) local.Index[e] = deadIds[local.Index[e]];
 
         // Target e = x − x̂ (the negated residual), held fixed; R = ê − e.
         var target = new float[rows * d];
@@ -124,6 +129,49 @@ internal sealed class SaeStep
         auxGrad = new float[local.Count];
         SparseDecoder.Backward(local, new CodeColumns(local, n), suffix, new int[n], w.DecoderWeight, d, scale, auxGrad, grad.DecoderWeight, parallel);
         auxCodes = local;
+        return ratio;
+    }
+
+    /// <summary>
+    /// AuxK with dense products over the m dead latents (Z_aux is rows×m, mostly filled when k_aux is large):
+    /// ê = Z·W_dec[dead]; ∂/∂ê = α·2(ê − e)/(B·den); ∂/∂Z = ∂ê·W_dec[dead]ᵀ masked to the selected entries (= ∂/∂pre);
+    /// ∂W_dec[dead] = Zᵀ·∂ê; ∂W_enc[dead] = ∂preᵀ·xc; ∂b_enc[dead] = Σ_b ∂pre; ∂b_dec −= Σ_b ∂pre·W_enc[dead].
+    /// Gradients go straight into <paramref name="grad"/>, so nothing is returned for the sparse encoder backward.
+    /// </summary>
+    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] xc, int rows, SaeWeights w, SaeWeights grad, float[] residual, double[] gDecBias)
+    {
+        int d = _d, m = deadIds.Length;
+        var wd = new float[m * d];
+        var we = new float[m * d];
+        for (int c = 0; c < m; c++)
+        {
+            w.DecoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(wd.AsSpan(c * d, d));
+            w.EncoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(we.AsSpan(c * d, d));
+        }
+        var z = local.ToDense(m);
+        var target = new float[rows * d];
+        TensorPrimitives.Negate(residual, target);
+        double denominator = TotalVariance(target, rows, d) / rows;
+        var r = new float[rows * d];
+        Gemm.MatMul(z, wd, r, rows, m, d);
+        TensorPrimitives.Subtract(r, target, r);
+        double ratio = SparseDecoder.SumOfSquares(r) / rows / denominator;
+        if (!(denominator > 0) || !double.IsFinite(ratio)) return 0;
+        TensorPrimitives.Multiply(r, (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), r);
+        var gz = new float[rows * m];
+        Gemm.MatMulTransB(r, wd, gz, rows, d, m);
+        for (int q = 0; q < gz.Length; q++) if (z[q] == 0) gz[q] = 0;
+        var gW = new float[m * d];
+        Gemm.MatMulTransA(z, r, gW, rows, m, d);
+        for (int c = 0; c < m; c++) TensorPrimitives.Add(grad.DecoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.DecoderWeight.AsSpan(deadIds[c] * d, d));
+        Gemm.MatMulTransA(gz, xc, gW, rows, m, d);
+        for (int c = 0; c < m; c++) TensorPrimitives.Add(grad.EncoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.EncoderWeight.AsSpan(deadIds[c] * d, d));
+        var colSums = new double[m];
+        for (int b = 0; b < rows; b++) for (int c = 0; c < m; c++) colSums[c] += gz[b * m + c];
+        for (int c = 0; c < m; c++) grad.EncoderBias[deadIds[c]] += (float)colSums[c];
+        var gxc = new float[rows * d];
+        Gemm.MatMul(gz, we, gxc, rows, m, d);
+        for (int b = 0; b < rows; b++) for (int j = 0; j < d; j++) gDecBias[j] -= gxc[b * d + j];
         return ratio;
     }
 
@@ -143,7 +191,7 @@ internal sealed class SaeStep
                     gb += v;
                     TensorPrimitives.MultiplyAdd(xc.AsSpan(cols.Row[c] * d, d), v, gw, gw);
                 }
-            grad.EncoderBias[i] = (float)gb;
+            grad.EncoderBias[i] += (float)gb;
         });
         // ∂L/∂xc_b = Σ_i ∂L/∂pre_bi·W_enc,i; b_dec enters as −xc.
         var gxc = new float[rows * d];

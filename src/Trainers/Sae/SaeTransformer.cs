@@ -29,7 +29,10 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
         Weights = weights;
         _options = options;
         int expected = _variant.ThresholdLength(weights.Latents, options);
-        if (weights.Threshold.Length != expected && !(_variant is BatchTopKVariant && weights.Threshold.Length is 1 || weights.Threshold.Length == weights.Latents))
+        // BatchTopK-style variants may hold a scalar or a per-latent θ whatever the options say.
+        bool allowed = weights.Threshold.Length == expected
+            || (_variant is BatchTopKVariant && (weights.Threshold.Length == 1 || weights.Threshold.Length == weights.Latents));
+        if (!allowed)
             throw new ConceptDataException($"A {architecture} SAE needs {expected} threshold values, got {weights.Threshold.Length}.");
         _slotNames = slotNames?.ToArray() ?? Enumerable.Range(0, weights.Latents).Select(i => $"concept_{i}").ToArray();
         if (_slotNames.Length != weights.Latents) throw new ConceptDataException($"{_slotNames.Length} slot names were given for {weights.Latents} latents.");

@@ -68,9 +68,7 @@ internal static class TopSelection
     /// <summary>Keeps the m largest positive values of the whole rows×n block.</summary>
     public static void TopOfBatch(float[] pre, int rows, int n, long m, SparseCodes codes, ParallelOptions parallel)
     {
-        var all = pre.AsSpan(0, rows * n);
-        var buffer = new float[all.Length];
-        var (threshold, _, tiesAllowed) = Cut(all, m, buffer);
+        var (threshold, _, tiesAllowed) = SampledCut(pre, rows * n, m, parallel);
         // Ties at the cut go to the earliest rows: count each row's ties, then hand out the quota in order.
         var counts = new int[rows];
         var tieCounts = new int[rows];
@@ -138,6 +136,54 @@ internal static class TopSelection
         int above = 0;
         foreach (float v in values) if (v > t) above++;
         return (t, (int)m, (int)m - above);
+    }
+
+    /// <summary>
+    /// The same cut as <see cref="Cut"/> over a whole batch, without sorting or histogramming the
+    /// whole batch: a fixed, evenly strided sample estimates a value <c>lo</c> safely below the m-th
+    /// largest (twice the expected rank plus a margin); one streaming parallel pass collects every
+    /// value ≥ lo (chunk order, so deterministic), and quickselect runs on those candidates only.
+    /// If the candidates are fewer than m the estimate was too high and the exact full cut runs instead,
+    /// so the result always equals <see cref="Cut"/>'s.
+    /// </summary>
+    internal static (float Threshold, int Count, int Ties) SampledCut(float[] values, int length, long m, ParallelOptions parallel)
+    {
+        const int chunk = 1 << 16;
+        int chunks = (length + chunk - 1) / chunk;
+        var positiveCounts = new int[chunks];
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            int end = Math.Min(length, (c + 1) * chunk), k = 0;
+            for (int i = c * chunk; i < end; i++) if (values[i] > 0) k++;
+            positiveCounts[c] = k;
+        });
+        long positives = 0;
+        foreach (int k in positiveCounts) positives += k;
+        if (positives <= m) return (0f, (int)positives, 0);
+
+        int stride = Math.Max(1, length / 65536);
+        var sample = new List<float>();
+        for (int i = 0; i < length; i += stride) if (values[i] > 0) sample.Add(values[i]);
+        double expectedRank = (double)m / positives * sample.Count;
+        int safeRank = (int)Math.Ceiling(2 * expectedRank + 64);
+        if (safeRank >= sample.Count) return Cut(values.AsSpan(0, length), m, new float[length]);
+        var sampleArray = sample.ToArray();
+        float lo = SelectDescending(sampleArray, safeRank);
+
+        var parts = new float[chunks][];
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            int end = Math.Min(length, (c + 1) * chunk);
+            var list = new List<float>();
+            for (int i = c * chunk; i < end; i++) if (values[i] >= lo && values[i] > 0) list.Add(values[i]);
+            parts[c] = list.ToArray();
+        });
+        var candidates = parts.SelectMany(p => p).ToArray();
+        if (candidates.Length < m) return Cut(values.AsSpan(0, length), m, new float[length]);
+        float t = SelectDescending(candidates, (int)m - 1);
+        int greater = 0;
+        foreach (float v in candidates) if (v > t) greater++;
+        return (t, (int)m, (int)m - greater);
     }
 
     private static void Gather(ReadOnlySpan<float> row, float threshold, int ties, Span<int> idx, Span<float> val)

@@ -57,6 +57,24 @@ public sealed class SparseDecoderTests
 public sealed class TopSelectionTests
 {
     [TestMethod]
+    [DataRow(1L)] [DataRow(17L)] [DataRow(500L)] [DataRow(5000L)] [DataRow(200000L)]
+    public void BatchSampledCutMatchesASortWithTies(long m)
+    {
+        var rng = new Random((int)m);
+        const int rows = 300, n = 300;
+        // Coarse values give ties; a spread of magnitudes spans many histogram buckets.
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(Math.Round(rng.NextDouble() * 40 - 10) * Math.Pow(10, rng.Next(-2, 2)))).ToArray();
+        var codes = new SparseCodes(rows, 1);
+        TopSelection.TopOfBatch(pre, rows, n, m, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+        var expected = Enumerable.Range(0, rows * n).Where(q => pre[q] > 0).OrderByDescending(q => pre[q]).ThenBy(q => q).Take((int)m).Order().ToArray();
+        var got = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(codes.RowStart[r], codes.RowStart[r + 1] - codes.RowStart[r]).Select(e => r * n + codes.Index[e])).ToArray();
+        CollectionAssert.AreEqual(expected, got);
+        var (t, count, ties) = TopSelection.SampledCut(pre, rows * n, m, new ParallelOptions());
+        var (t2, count2, ties2) = TopSelection.Cut(pre, m, new float[pre.Length]);
+        Assert.AreEqual((t2, count2, ties2), (t, count, ties), "sampled and full quickselect cuts agree");
+    }
+
+    [TestMethod]
     [DataRow(1)] [DataRow(5)] [DataRow(32)] [DataRow(33)] [DataRow(60)]
     public void PerRowSelectionMatchesASortWithTies(int k)
     {
