@@ -29,8 +29,10 @@ internal static class Lloyd
         int iterations = 0;
         for (int it = 0; it < maxIter; it++)
         {
-            Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference);
-            var next = Update(x, n, d, k, labels, minDist, centres, spherical);
+            // The reference path keeps the separate, obvious summation pass; the fast path fuses it.
+            var sums = useReference ? null : new double[k * d];
+            Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference, sums);
+            var next = Update(x, n, d, k, labels, minDist, centres, spherical, sums);
             iterations = it + 1;
             if (it > 0 && labels.AsSpan().SequenceEqual(oldLabels))
             {
@@ -50,7 +52,7 @@ internal static class Lloyd
 
     /// <summary>Nearest centre of every row (ties to the lower index) and its squared distance.</summary>
     public static void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] centres, int k,
-        Span<int> labels, Span<float> minDist, bool useReference = false)
+        Span<int> labels, Span<float> minDist, bool useReference = false, double[]? sums = null)
     {
         var cNorms = SquaredDistances.RowNorms(centres, k, d);
         int block = Math.Min(BlockRows, n);
@@ -70,30 +72,78 @@ internal static class Lloyd
                     labels[start + i] = best;
                     minDist[start + i] = row[best];
                 }
+                if (sums is not null) AddBlockToSums(xs, rows, d, labels.Slice(start, rows), sums);
                 continue;
             }
             // ‖x‖² is the same for every centre of a row, so the nearest centre minimises ‖μ‖² − 2·x·μ:
-            // one SGEMM for the block, then a SIMD multiply-add and arg-min per row.
+            // one SGEMM for the block, then a SIMD multiply-add and arg-min per row (rows split over threads).
             Compute.Gemm.MatMulTransB(xs, centres, dist.AsSpan(0, rows * k), rows, d, k);
-            for (int i = 0; i < rows; i++)
+            ArgMinRows(dist, rows, k, cNorms, xNorms.Slice(start, rows), labels.Slice(start, rows), minDist.Slice(start, rows));
+            // Summing the block into the centre sums now, while its rows are still in cache, saves a
+            // second pass over all of x (sklearn's Lloyd fuses the two the same way).
+            if (sums is not null) AddBlockToSums(xs, rows, d, labels.Slice(start, rows), sums);
+        }
+    }
+
+    private static unsafe void ArgMinRows(float[] dist, int rows, int k, float[] cNorms, ReadOnlySpan<float> xNorms, Span<int> labels, Span<float> minDist)
+    {
+        fixed (float* pn = xNorms, pm = minDist)
+        fixed (int* pl = labels)
+        {
+            var (norms, mins, labs) = ((IntPtr)pn, (IntPtr)pm, (IntPtr)pl);
+            int parts = Math.Min(ComputeSettings.Threads, Math.Max(1, rows / 256));
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
-                var row = dist.AsSpan(i * k, k);
-                TensorPrimitives.MultiplyAdd(row, -2f, cNorms, row);
-                int best = TensorPrimitives.IndexOfMin(row);
-                labels[start + i] = best;
-                minDist[start + i] = Math.Max(0f, xNorms[start + i] + row[best]);
-            }
+                int from = rows * part / parts, to = rows * (part + 1) / parts;
+                for (int i = from; i < to; i++)
+                {
+                    var row = dist.AsSpan(i * k, k);
+                    TensorPrimitives.MultiplyAdd(row, -2f, cNorms, row);
+                    int best = TensorPrimitives.IndexOfMin(row);
+                    ((int*)labs)[i] = best;
+                    ((float*)mins)[i] = Math.Max(0f, ((float*)norms)[i] + row[best]);
+                }
+            });
         }
     }
 
     /// <summary>
-    /// New centres: means of the assigned rows (sums in double). Each empty cluster takes one of the
-    /// rows farthest from their current centre, which leaves its old cluster (as scikit-learn does).
+    /// sums[label(i)] += x_i for the rows of a block, in float64. Threads split the columns, so every
+    /// sum still adds its rows in increasing row order and the result does not depend on the thread
+    /// count; it equals <see cref="ClusterSums"/> bit for bit.
     /// </summary>
-    public static float[] Update(ReadOnlySpan<float> x, int n, int d, int k, int[] labels, ReadOnlySpan<float> minDist,
-        float[] oldCentres, bool spherical)
+    internal static unsafe void AddBlockToSums(ReadOnlySpan<float> block, int rows, int d, ReadOnlySpan<int> labels, double[] sums)
     {
-        var (sums, counts) = ClusterSums(x, n, d, k, labels);
+        fixed (float* pb = block)
+        fixed (int* pl = labels)
+        {
+            var (data, labs) = ((IntPtr)pb, (IntPtr)pl);
+            int stripes = Math.Min(ComputeSettings.Threads, Math.Max(1, d / 64));
+            Parallel.For(0, stripes, new ParallelOptions { MaxDegreeOfParallelism = stripes }, t =>
+            {
+                int c0 = d * t / stripes / 8 * 8, c1 = t == stripes - 1 ? d : d * (t + 1) / stripes / 8 * 8;
+                if (c1 <= c0) return;
+                for (int i = 0; i < rows; i++)
+                {
+                    var row = new ReadOnlySpan<float>((float*)data + (long)i * d + c0, c1 - c0);
+                    SampleSums.AddColumnSums(row, 1, c1 - c0, sums.AsSpan(((int*)labs)[i] * d + c0, c1 - c0));
+                }
+            });
+        }
+    }
+
+    public static float[] Update(ReadOnlySpan<float> x, int n, int d, int k, int[] labels, ReadOnlySpan<float> minDist,
+        float[] oldCentres, bool spherical, double[]? precomputedSums = null)
+    {
+        double[] sums;
+        long[] counts;
+        if (precomputedSums is null) (sums, counts) = ClusterSums(x, n, d, k, labels);
+        else
+        {
+            sums = precomputedSums;
+            counts = new long[k];
+            foreach (int l in labels.AsSpan(0, n)) counts[l]++;
+        }
         var empty = new List<int>();
         for (int j = 0; j < k; j++) if (counts[j] == 0) empty.Add(j);
         if (empty.Count > 0)

@@ -164,4 +164,33 @@ public sealed class KMeansTrainerTests
         CollectionAssert.AreEqual(plainCounts, counts);
         for (int i = 0; i < plain.Length; i++) Assert.AreEqual(plain[i], sums[i], 1e-9 * (1 + Math.Abs(plain[i])));
     }
+
+    [TestMethod]
+    public void FusedBlockSumsEqualThePlainLoopForAnyThreadCount()
+    {
+        var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
+        var rng = new Random(9);
+        int k = 5;
+        var labels = Enumerable.Range(0, n).Select(_ => rng.Next(k)).ToArray();
+        var plain = new double[k * d];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < d; t++) plain[labels[i] * d + t] += x[i * d + t];
+        int saved = MlNetConcepts.Compute.ComputeSettings.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                MlNetConcepts.Compute.ComputeSettings.Threads = threads;
+                var fused = new double[k * d];
+                for (int start = 0; start < n; start += 7) // uneven blocks, as the last block of a pass is
+                {
+                    int rows = Math.Min(7, n - start);
+                    Lloyd.AddBlockToSums(x.AsSpan(start * d, rows * d), rows, d, labels.AsSpan(start, rows), fused);
+                }
+                // Same additions in the same row order as the plain loop: equal to the last bit.
+                CollectionAssert.AreEqual(plain, fused, $"threads {threads}");
+            }
+        }
+        finally { MlNetConcepts.Compute.ComputeSettings.Threads = saved; }
+    }
 }
