@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MlNetConcepts.Compute;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
 using MlNetConcepts.Trainers.Sae;
@@ -58,34 +59,24 @@ internal sealed class GroundTruth
     /// <summary>For every planted concept: the best-matching row of <paramref name="atoms"/> and its cosine.</summary>
     public (int Atom, double Cosine)[] BestMatches(float[] atoms, int atomCount)
     {
-        var unitAtoms = Unit(atoms, atomCount, Width);
-        var unitPlanted = Unit(Planted, Count, Width);
+        var unitAtoms = (float[])atoms.Clone();
+        var unitPlanted = (float[])Planted.Clone();
+        VectorOps.NormalizeRows(unitAtoms, atomCount, Width);
+        VectorOps.NormalizeRows(unitPlanted, Count, Width);
         var best = new (int, double)[Count];
         for (int p = 0; p < Count; p++)
         {
-            int arg = -1; double max = double.NegativeInfinity;
+            var planted = unitPlanted.AsSpan(p * Width, Width);
+            int arg = -1;
+            double max = double.NegativeInfinity;
             for (int a = 0; a < atomCount; a++)
             {
-                double dot = 0;
-                for (int t = 0; t < Width; t++) dot += unitPlanted[p * Width + t] * unitAtoms[a * Width + t];
+                double dot = VectorOps.Dot(planted, unitAtoms.AsSpan(a * Width, Width));
                 if (dot > max) { max = dot; arg = a; }
             }
             best[p] = (arg, max);
         }
         return best;
-    }
-
-    private static double[] Unit(float[] m, int rows, int cols)
-    {
-        var u = new double[rows * cols];
-        for (int r = 0; r < rows; r++)
-        {
-            double n = 0;
-            for (int t = 0; t < cols; t++) n += (double)m[r * cols + t] * m[r * cols + t];
-            n = Math.Sqrt(n);
-            for (int t = 0; t < cols; t++) u[r * cols + t] = n > 0 ? m[r * cols + t] / n : 0;
-        }
-        return u;
     }
 
     /// <summary>Scores an SAE (and optionally a clusterer's centroids) against the planted concepts.</summary>
