@@ -105,6 +105,20 @@ public sealed class NpyStreamWriter : IDisposable
         return rows;
     }
 
+    /// <summary>
+    /// Keeps only the first <paramref name="rows"/> rows, for a resumed run whose checkpoint
+    /// recorded fewer rows than the partial file holds (rows written after the last checkpoint).
+    /// </summary>
+    public void DropRowsAfter(long rows)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        if (rows < 0 || rows > RowsWritten)
+            throw new ConceptDataException($"{_tempPath}: a checkpoint promises {rows} rows but the partial file holds {RowsWritten}; delete the checkpoint and start again.");
+        _stream.SetLength(_headerBytes + rows * _rowBytes);
+        _stream.Seek(0, SeekOrigin.End);
+        RowsWritten = rows;
+    }
+
     /// <summary>Appends whole rows (the span's length must be a multiple of <see cref="RowElements"/>).</summary>
     public void Append(ReadOnlySpan<float> rows) => AppendTyped(rows, NdType.Float32);
     /// <summary>Appends whole rows of float64.</summary>

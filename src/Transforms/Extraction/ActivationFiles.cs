@@ -52,9 +52,8 @@ public static class ActivationFiles
             Seed = extractor.Options.Seed, Count = input.Count, Modality = input.Modality, SamplesDone = 0,
             Widths = new int[names.Count], Rows = new long[names.Count],
         };
-        string Partial(int t) => Path.Combine(outDir, $".{fileNames[t]}.partial");
         string RowsPartial(int t) => Path.Combine(outDir, $".{fileNames[t]}.rows.partial");
-        var files = new NpyStreamingFile?[names.Count];
+        var files = new NpyStreamWriter?[names.Count];
         var rowFiles = new FileStream?[names.Count];
         var sampleIds = names.Select(_ => new List<long>()).ToArray();
         var tokenIdx = names.Select(_ => new List<int>()).ToArray();
@@ -68,7 +67,9 @@ public static class ActivationFiles
             {
                 for (int t = 0; t < names.Count; t++)
                 {
-                    files[t] = new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), old.Widths[t], Partial(t), old.Rows[t]) { KeepOnFailure = true };
+                    // A resumable writer reopens its partial file; rows written after the last checkpoint are dropped.
+                    files[t] = new NpyStreamWriter(Path.Combine(outDir, fileNames[t]), old.Widths[t], resumable: true);
+                    files[t]!.DropRowsAfter(old.Rows[t]);
                     rowFiles[t] = ReopenRows(RowsPartial(t), old.Rows[t], sampleIds[t], tokenIdx[t]);
                 }
                 first = old.SamplesDone;
@@ -84,12 +85,13 @@ public static class ActivationFiles
                     var b = blocks[t];
                     if (files[t] == null)
                     {
-                        files[t] = checkpoint
-                            ? new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), b.Width, Partial(t)) { KeepOnFailure = true }
-                            : new NpyStreamingFile(Path.Combine(outDir, fileNames[t]), b.Width);
+                        var target = Path.Combine(outDir, fileNames[t]);
+                        // A fresh checkpointed run must not continue a stale partial file of an earlier run.
+                        if (checkpoint) File.Delete(NpyStreamWriter.PartialPathFor(target));
+                        files[t] = new NpyStreamWriter(target, b.Width, resumable: checkpoint);
                         if (checkpoint) rowFiles[t] = new FileStream(RowsPartial(t), FileMode.Create, FileAccess.ReadWrite);
                     }
-                    if (files[t]!.Width != b.Width) throw new ConceptDataException($"tensor '{b.Tensor}' changed width from {files[t]!.Width} to {b.Width} between batches.");
+                    if (files[t]!.RowElements != b.Width) throw new ConceptDataException($"tensor '{b.Tensor}' changed width from {files[t]!.RowElements} to {b.Width} between batches.");
                     files[t]!.Append(b.Values);
                     sampleIds[t].AddRange(b.SampleIds);
                     tokenIdx[t].AddRange(b.TokenIndices);
@@ -106,8 +108,8 @@ public static class ActivationFiles
                     state = state with
                     {
                         SamplesDone = (int)blocks[0].SampleIds.DefaultIfEmpty(-1).Max() + 1 is var done && done > 0 ? done : state.SamplesDone,
-                        Widths = files.Select(f => f!.Width).ToArray(),
-                        Rows = files.Select(f => f!.Rows).ToArray(),
+                        Widths = files.Select(f => (int)f!.RowElements).ToArray(),
+                        Rows = files.Select(f => f!.RowsWritten).ToArray(),
                     };
                     state.Save(outDir);
                 }
@@ -123,9 +125,9 @@ public static class ActivationFiles
                     csvs.Add(csv);
                 }
             }
-            foreach (var f in files) f!.Commit();
+            foreach (var f in files) f!.Complete();
             success = true;
-            return new ExtractionResult(files.Select(f => f!.Path_).ToArray(), files.Select(f => f!.Rows).ToArray(), files.Select(f => f!.Width).ToArray(), csvs);
+            return new ExtractionResult(files.Select(f => f!.Path).ToArray(), files.Select(f => f!.RowsWritten).ToArray(), files.Select(f => (int)f!.RowElements).ToArray(), csvs);
         }
         finally
         {

@@ -144,4 +144,27 @@ public sealed class NpyStreamWriterTests
         StringAssert.Contains(e.Message, "cannot resume");
         StringAssert.Contains(e.Message, "r.npy.partial");
     }
+
+    [TestMethod]
+    public void ResumingFromACheckpointDropsRowsWrittenAfterIt()
+    {
+        using var dir = NewTempDir();
+        var path = dir.File("c.npy");
+        using (var w = new NpyStreamWriter(path, 2, resumable: true))
+            w.Append([0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f]); // 5 rows; a checkpoint recorded only 3
+        using (var w = new NpyStreamWriter(path, 2, resumable: true))
+        {
+            Assert.AreEqual(5, w.RowsWritten);
+            w.DropRowsAfter(3);
+            w.Append([60f, 70f]);
+            w.Complete();
+        }
+        var a = NpyFile.Read(path);
+        CollectionAssert.AreEqual(new long[] { 4, 2 }, a.Shape);
+        CollectionAssert.AreEqual(new[] { 0f, 1f, 2f, 3f, 4f, 5f, 60f, 70f }, (float[])a.Data);
+
+        using var again = new NpyStreamWriter(dir.File("d.npy"), 2, resumable: true);
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => again.DropRowsAfter(1));
+        StringAssert.Contains(e.Message, "promises 1 rows but the partial file holds 0");
+    }
 }
