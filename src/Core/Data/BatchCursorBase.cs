@@ -30,6 +30,9 @@ public abstract class BatchCursorBase : IBatchCursor
     /// <inheritdoc />
     public int BatchRows { get; protected set; }
 
+    /// <summary>The current block of a column as stored (for views that pass columns through without copying).</summary>
+    internal object BlockObject(int column) => Block(column);
+
     /// <summary>True when the caller asked for this column (or asked for all).</summary>
     protected bool IsRequested(int column) => _allowed is null || _allowed[column];
 

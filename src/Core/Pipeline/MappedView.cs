@@ -57,6 +57,9 @@ internal sealed class MappedView(
                 return _output.Get(col.Name);
             }
             int src = inner.Schema[col.Name].Index;
+            // Pass-through columns share the source's block (valid until both cursors move on);
+            // only cursors of other kinds need a copy.
+            if (inner is BatchCursorBase source) return source.BlockObject(src);
             return col.Type switch
             {
                 { IsSparse: true } => inner.GetSparse(src),

@@ -48,7 +48,7 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
                 Name = StudyNames.Of(spec),
                 K = model.K,
                 Inertia = ClusterQuality.Inertia(x, rows, width, centroids.Data, labels),
-                Sizes = Enumerable.Range(0, model.K).Select(j => labels.Count(l => l == j)).ToArray(),
+                Sizes = ClusterSizes(labels, model.K),
                 Nmi = inputs.Labels is null ? null : ClusterQuality.NormalizedMutualInformation(inputs.Labels, labels),
                 Ari = inputs.Labels is null ? null : ClusterQuality.AdjustedRandIndex(inputs.Labels, labels),
                 Ms = embeddings is null ? null : MonoSemanticity.Clusters(activations, centroids, embeddings).Doubles("ms"),
@@ -58,17 +58,18 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
 
         for (int s = 0; s < saes.Count; s++)
             for (int c = 0; c < clusters.Count; c++)
-                result.Comparisons.Add(Compare(StudyNames.Of(saes[s].Spec), StudyNames.Of(clusters[c].Spec), codeMatrices[s], activations, clusterMatrices[c]));
+                result.Comparisons.Add(Compare(StudyNames.Of(saes[s].Spec), StudyNames.Of(clusters[c].Spec), codeMatrices[s], activations, clusterMatrices[c], result.Saes[s].Energy));
 
         if (truth is not null && truth.PlantedLayer == layer && saes.Count > 0)
             result = result with { GroundTruth = truth.Score(saes[0].Seeds[0].Sae, result.Saes[0], clusterMatrices.FirstOrDefault()) };
         return result;
     }
 
-    private ComparisonResult Compare(string saeName, string clusterName, DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids)
+    private ComparisonResult Compare(string saeName, string clusterName, DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, double[] energy)
     {
         var overlap = Overlap.Compute(codes, activations, centroids);
-        var live = Enumerable.Range(0, codes.Cols).Where(k => HasActivity(codes, k)).ToArray();
+        // SAE codes are non-negative, so a feature fires on some sample exactly when its energy (mean code) is positive.
+        var live = Enumerable.Range(0, codes.Cols).Where(k => energy[k] > 0).ToArray();
         var matches = new List<MatchPair>();
         var clusterMatched = new bool[overlap.Clusters];
         var featureMatched = new bool[overlap.Features];
@@ -119,9 +120,10 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
 
     private const int HeatSize = 16;
 
-    private static bool HasActivity(DenseMatrix codes, int k)
+    private static int[] ClusterSizes(int[] labels, int k)
     {
-        for (int n = 0; n < codes.Rows; n++) if (codes.Data[(long)n * codes.Cols + k] > 0) return true;
-        return false;
+        var sizes = new int[k];
+        foreach (int l in labels) sizes[l]++;
+        return sizes;
     }
 }

@@ -67,7 +67,7 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
             log($"[{layer.Name}] fitting {StudyNames.Of(spec)}");
             ClusteringTransformer model = spec.Method switch
             {
-                "kmeans" or "spherical" => FitKMeans(x, rows, width, spec),
+                "kmeans" or "spherical" => FitKMeans(x, width, spec),
                 "minibatch" => context.Clustering.MiniBatchKMeans(new MiniBatchKMeansOptions
                 {
                     NumberOfClusters = spec.K,
@@ -81,12 +81,11 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
         return ModelArchive.Load<ClusteringTransformer>(Path.Combine(dir, "model.mlnc"));
     }
 
-    private ClusteringTransformer FitKMeans(float[] x, int rows, int width, ClusterSpec spec)
+    private ClusteringTransformer FitKMeans(float[] x, int width, ClusterSpec spec)
     {
         var metric = spec.Method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean;
-        var trainer = new KMeansTrainer(new KMeansOptions { NumberOfClusters = spec.K, Metric = metric, Seed = config.Seed, NumberOfInitializations = 3 });
-        var r = trainer.FitMatrix(x, rows, width, "layer");
-        return new ClusteringTransformer(r.Centroids, r.K, r.Dimension, "Features", metric, trainer.Method);
+        return new KMeansTrainer(new KMeansOptions { NumberOfClusters = spec.K, Metric = metric, Seed = config.Seed, NumberOfInitializations = 3 })
+            .Fit(InMemoryView.FromMatrix("Features", x, width));
     }
 
     private ClusteringTransformer FitAgglomerative(float[] x, int rows, int width, ClusterSpec spec)
@@ -99,8 +98,7 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
         var sample = new float[n * width];
         for (int i = 0; i < n; i++) Array.Copy(x, (long)order[i] * width, sample, (long)i * width, width);
         var linkage = spec.Linkage switch { "average" => Linkage.Average, "complete" => Linkage.Complete, _ => Linkage.Ward };
-        var trainer = new AgglomerativeTrainer(new AgglomerativeOptions { NumberOfClusters = spec.K, Linkage = linkage });
-        var r = trainer.FitMatrix(sample, n, width, "layer sample");
-        return new ClusteringTransformer(r.Centroids, r.K, r.Dimension, "Features", ClusterMetric.Euclidean, "agglomerative");
+        return new AgglomerativeTrainer(new AgglomerativeOptions { NumberOfClusters = spec.K, Linkage = linkage })
+            .Fit(InMemoryView.FromMatrix("Features", sample, width));
     }
 }

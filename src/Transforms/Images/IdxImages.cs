@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
+using MlNetConcepts.IO;
 
 namespace MlNetConcepts.Transforms.Images;
 
@@ -14,46 +13,9 @@ public static class IdxImages
     /// <summary>Reads an IDX file (gzipped when it starts with 0x1F 0x8B) as float values with its shape.</summary>
     public static (float[] Values, int[] Shape) ReadArray(string path)
     {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ConceptDataException($"{path}: file not found.", e); }
-        if (data.Length >= 2 && data[0] == 0x1F && data[1] == 0x8B)
-        {
-            try
-            {
-                using var z = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
-                var m = new MemoryStream();
-                z.CopyTo(m);
-                data = m.ToArray();
-            }
-            catch (InvalidDataException e) { throw new ConceptDataException($"{path}: corrupt gzip data ({e.Message}).", e); }
-        }
-        if (data.Length < 4 || data[0] != 0 || data[1] != 0) throw new ConceptDataException($"{path}: not an IDX file (bad magic).");
-        int type = data[2], rank = data[3];
-        int size = type switch { 0x08 or 0x09 => 1, 0x0B => 2, 0x0C or 0x0D => 4, 0x0E => 8, _ => throw new ConceptDataException($"{path}: unknown IDX element type 0x{type:X2}.") };
-        if (rank == 0 || 4 + 4 * rank > data.Length) throw new ConceptDataException($"{path}: truncated IDX header.");
-        var shape = new int[rank];
-        long count = 1;
-        for (int i = 0; i < rank; i++) { shape[i] = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(4 + 4 * i)); count *= shape[i]; }
-        int off = 4 + 4 * rank;
-        if (count < 0 || off + count * size > data.Length)
-            throw new ConceptDataException($"{path}: truncated IDX data: shape [{string.Join(",", shape)}] needs {count * size} bytes, {data.Length - off} present.");
-        var v = new float[count];
-        var d = data.AsSpan(off);
-        for (long i = 0; i < count; i++)
-        {
-            int j = (int)(i * size);
-            v[i] = type switch
-            {
-                0x08 => d[j],
-                0x09 => (sbyte)d[j],
-                0x0B => BinaryPrimitives.ReadInt16BigEndian(d[j..]),
-                0x0C => BinaryPrimitives.ReadInt32BigEndian(d[j..]),
-                0x0D => BinaryPrimitives.ReadSingleBigEndian(d[j..]),
-                _ => (float)BinaryPrimitives.ReadDoubleBigEndian(d[j..]),
-            };
-        }
-        return (v, shape);
+        // Parsing (magic, big-endian dimensions, gzip, every IDX element type) is Core's IdxFile.
+        var array = IdxFile.Read(path);
+        return (array.ToFloat32(), array.Shape.Select(d => checked((int)d)).ToArray());
     }
 
     /// <summary>Reads an IDX image array ([N,H,W] or [N,H,W,C]) as images with 0..255 samples.</summary>
