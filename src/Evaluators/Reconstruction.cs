@@ -1,3 +1,4 @@
+using MlNetConcepts.Compute;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Evaluators;
@@ -16,46 +17,26 @@ public static class Reconstruction
         EvaluatorChecks.SameRows(inputs, reconstructions);
         EvaluatorChecks.SameCols(inputs, reconstructions, "a reconstruction has the width of its input");
         int n = inputs.Rows, d = inputs.Cols;
-        var mean = new double[d];
-        for (int r = 0; r < n; r++) { var x = inputs.Row(r); for (int i = 0; i < d; i++) mean[i] += x[i]; }
-        for (int i = 0; i < d; i++) mean[i] /= n;
-        double sse = 0, sst = 0, cosSum = 0;
-        for (int r = 0; r < n; r++)
-        {
-            var x = inputs.Row(r);
-            var y = reconstructions.Row(r);
-            double dot = 0, nx = 0, ny = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double e = (double)x[i] - y[i], c = x[i] - mean[i];
-                sse += e * e;
-                sst += c * c;
-                dot += (double)x[i] * y[i];
-                nx += (double)x[i] * x[i];
-                ny += (double)y[i] * y[i];
-            }
-            cosSum += nx == 0 || ny == 0 ? 0 : dot / Math.Sqrt(nx * ny);
-        }
-        double l0 = double.NaN, dead = double.NaN;
+        var acc = new ReconstructionAccumulator(d);
+        acc.Add(inputs.Data, reconstructions.Data);
         if (codes is not null)
         {
             EvaluatorChecks.SameRows(inputs, codes);
-            var alive = new bool[codes.Cols];
+            var fired = new List<int>();
             long nonzero = 0;
             for (int r = 0; r < codes.Rows; r++)
             {
                 var z = codes.Row(r);
-                for (int k = 0; k < z.Length; k++) if (z[k] != 0) { nonzero++; alive[k] = true; }
+                for (int k = 0; k < z.Length; k++) if (z[k] != 0) { nonzero++; fired.Add(k); }
             }
-            l0 = (double)nonzero / codes.Rows;
-            dead = (double)alive.Count(a => !a) / codes.Cols;
+            acc.AddCodes(codes.Rows, nonzero, fired, codes.Cols);
         }
         return new ReportFrame("reconstruction")
-            .Add("mse", new[] { sse / ((double)n * d) })
-            .Add("r2", new[] { sst == 0 ? double.NaN : 1 - sse / sst })
-            .Add("l0", new[] { l0 })
-            .Add("dead_fraction", new[] { dead })
-            .Add("cosine", new[] { cosSum / n })
+            .Add("mse", new[] { acc.Mse })
+            .Add("r2", new[] { acc.R2 })
+            .Add("l0", new[] { acc.L0 })
+            .Add("dead_fraction", new[] { acc.DeadFraction })
+            .Add("cosine", new[] { acc.MeanCosine })
             .WithParameter("samples", n).WithParameter("width", d);
     }
 }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using MlNetConcepts.Compute;
 using MlNetConcepts.Data;
 
 namespace MlNetConcepts.Trainers.Sae;
@@ -33,40 +33,16 @@ public sealed record SaeMetrics(long Rows, double Mse, double R2, double L0, dou
     /// <summary>Evaluates on blocks of rows (row-major, width d).</summary>
     public static SaeMetrics Compute(SaeTransformer sae, IEnumerable<float[]> blocks)
     {
-        int d = sae.Inputs;
-        long rows = 0, active = 0;
-        double sse = 0, cosSum = 0;
-        var sum = new double[d];
-        var sumSq = new double[d];
-        var fired = new bool[sae.Latents];
+        var acc = new ReconstructionAccumulator(sae.Inputs);
         foreach (var x in blocks)
         {
-            int r = x.Length / d;
+            int r = x.Length / sae.Inputs;
             if (r == 0) continue;
             var codes = sae.Encode(x, r);
-            var xh = sae.Decode(codes);
-            for (int e = 0; e < codes.Count; e++) fired[codes.Index[e]] = true;
-            active += codes.Count;
-            for (int b = 0; b < r; b++)
-            {
-                var xs = x.AsSpan(b * d, d);
-                var hs = xh.AsSpan(b * d, d);
-                for (int j = 0; j < d; j++)
-                {
-                    double v = xs[j], diff = v - hs[j];
-                    sse += diff * diff;
-                    sum[j] += v;
-                    sumSq[j] += v * v;
-                }
-                double nx = TensorPrimitives.Norm(xs), nh = TensorPrimitives.Norm(hs);
-                cosSum += nx > 0 && nh > 0 ? TensorPrimitives.Dot(xs, hs) / (nx * nh) : 0;
-            }
-            rows += r;
+            acc.Add(x, sae.Decode(codes));
+            acc.AddCodes(r, codes.Count, codes.Index.Take(codes.Count), sae.Latents);
         }
-        if (rows == 0) throw new ConceptDataException("No rows to evaluate the SAE on.");
-        double sst = 0;
-        for (int j = 0; j < d; j++) sst += sumSq[j] - sum[j] * sum[j] / rows;
-        return new SaeMetrics(rows, sse / ((double)rows * d), 1 - sse / sst, (double)active / rows,
-            fired.Count(f => !f) / (double)sae.Latents, cosSum / rows);
+        if (acc.Rows == 0) throw new ConceptDataException("No rows to evaluate the SAE on.");
+        return new SaeMetrics(acc.Rows, acc.Mse, acc.R2, acc.L0, acc.DeadFraction, acc.MeanCosine);
     }
 }
