@@ -11,8 +11,8 @@ public static class FashionCaptions
 {
     private static readonly (string Low, string High)[] Words = [("dark", "light"), ("small", "large"), ("plain", "patterned")];
 
-    /// <summary>Brightness, lit fraction and gradient of a 28×28 image given as bytes.</summary>
-    public static double[] Attributes(ReadOnlySpan<byte> pixels, int width, int height)
+    /// <summary>Brightness, lit fraction and gradient of a grey image with pixel values 0–255.</summary>
+    public static double[] Attributes(ReadOnlySpan<float> pixels, int width, int height)
     {
         var x = new double[pixels.Length];
         for (int i = 0; i < x.Length; i++) x[i] = pixels[i] / 255.0;

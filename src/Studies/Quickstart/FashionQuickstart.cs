@@ -69,7 +69,6 @@ public sealed class FashionQuickstart(Action<string>? log = null)
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json")));
         var c = config.RootElement;
         var images = IdxImages.ReadImages(Path.Combine(dataset, "t10k-images-idx3-ubyte.gz"), Limit);
-        var raw = IdxFile.Read(Path.Combine(dataset, "t10k-images-idx3-ubyte.gz"));
         var labels = IdxFile.Read(Path.Combine(dataset, "t10k-labels-idx1-ubyte.gz")).ToInt32()[..images.Count];
         int n = images.Count, blocks = c.GetProperty("image_blocks").GetInt32();
         var session = new OnnxSessionOptions();
@@ -87,10 +86,9 @@ public sealed class FashionQuickstart(Action<string>? log = null)
         var classes = c.GetProperty("classes").EnumerateArray().Select(x => x.GetString()!).ToArray();
         var med = c.GetProperty("attribute_medians");
         double[] medians = [med.GetProperty("brightness").GetDouble(), med.GetProperty("lit_fraction").GetDouble(), med.GetProperty("gradient").GetDouble()];
-        var pixels = (byte[])raw.Data;
         var random = new Random(17);
         var captions = Enumerable.Range(0, n).Select(i => FashionCaptions.Caption(classes[labels[i]],
-            FashionCaptions.Attributes(pixels.AsSpan(i * 28 * 28, 28 * 28), 28, 28), medians, random)).ToArray();
+            FashionCaptions.Attributes(images[i].Pixels, images[i].Width, images[i].Height), medians, random)).ToArray();
         AtomicFile.WriteText(Path.Combine(data, "captions.txt"), string.Join('\n', captions) + "\n");
         var tokenizer = new WordTokenizer(Path.Combine(model, "vocab.txt"), c.GetProperty("context_length").GetInt32());
         using (var ex = new ActivationExtractor(new() { ModelPath = Path.Combine(model, "text.onnx"), Tensors = ["text_embeds"], BatchSize = 250, Session = session }))
