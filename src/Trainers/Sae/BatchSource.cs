@@ -1,3 +1,4 @@
+using MlNetConcepts.Randomness;
 using MlNetConcepts.Data;
 
 namespace MlNetConcepts.Trainers.Sae;
@@ -61,9 +62,7 @@ internal sealed class BatchSource
     public bool IsHeldOut(long row)
     {
         if (_holdOut == 0) return false;
-        ulong h = unchecked((ulong)row * 0x9E3779B97F4A7C15UL ^ (ulong)_seed * 0xBF58476D1CE4E5B9UL);
-        h ^= h >> 31; h *= 0x94D049BB133111EBUL; h ^= h >> 29;
-        return (h >> 11) * (1.0 / (1UL << 53)) < _holdOut;
+        return StableHash.Unit(_seed, row, 0x401D) < _holdOut;
     }
 
     /// <summary>The first <paramref name="rows"/> training rows in file order (for the scale and the geometric median).</summary>
@@ -82,7 +81,7 @@ internal sealed class BatchSource
     /// <summary>The batches of <paramref name="epoch"/>, skipping the first <paramref name="skip"/> (for resuming).</summary>
     public IEnumerable<float[]> Epoch(int epoch, int skip)
     {
-        var rng = new Random(HashCode.Combine(_seed, epoch, 0x5A3));
+        var rng = new Random(StableHash.Seed(_seed, epoch, 0x5A3));
         int d = Width;
         if (_all is not null)
         {

@@ -60,6 +60,8 @@ public sealed record SaeOptions
     public double AuxKCoefficient { get; init; } = 1.0 / 32;
     /// <summary>Dead latents decoded by AuxK per sample; null uses d/2 (capped by the number of dead latents).</summary>
     public int? AuxK { get; init; }
+    /// <summary>AuxK selects among dead latents by raw pre-activation (no ReLU), so latents whose pre-activations are all negative still get a gradient.</summary>
+    public bool AuxKOnPreActivations { get; init; }
     /// <summary>A latent that has not fired for this many training samples counts as dead.</summary>
     public long DeadWindowSamples { get; init; } = 10_000_000;
     /// <summary>batchtopk / matryoshka: scalar or per-latent inference threshold.</summary>

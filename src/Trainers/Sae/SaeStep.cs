@@ -110,7 +110,14 @@ internal sealed class SaeStep
         var deadPre = new float[rows * m];
         Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
         var local = new SparseCodes(rows, rows * kAux);
-        TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel);
+        if (_options.AuxKOnPreActivations)
+        {
+            float shift = 1f - TensorPrimitives.Min(deadPre);
+            TensorPrimitives.Add(deadPre, shift, deadPre);
+            TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel);
+            for (int e = 0; e < local.Count; e++) local.Value[e] -= shift;
+        }
+        else TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel);
         if (local.Count == 0) return 0;
         if (kAux >= AuxDenseMinK) return AddAuxKDense(local, deadIds, xc, rows, w, grad, residual, gDecBias);
         for (int e = 0; e < local.Count; e++) local.Index[e] = deadIds[local.Index[e]];

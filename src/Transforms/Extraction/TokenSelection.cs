@@ -1,3 +1,4 @@
+using MlNetConcepts.Randomness;
 using System.Globalization;
 
 namespace MlNetConcepts.Transforms.Extraction;
@@ -65,7 +66,7 @@ public readonly record struct TokenSelection(TokenMode Mode, int Count = 0)
             case TokenMode.All: return Enumerable.Range(0, tokens).ToArray();
             default:
                 if (Count >= tokens) return Enumerable.Range(0, tokens).ToArray();
-                var rng = new Random(Mix(seed, sampleId));
+                var rng = new Random(StableHash.Seed(seed, sampleId));
                 var idx = Enumerable.Range(0, tokens).ToArray();
                 for (int i = 0; i < Count; i++)
                 {
@@ -76,15 +77,6 @@ public readonly record struct TokenSelection(TokenMode Mode, int Count = 0)
                 Array.Sort(pick);
                 return pick;
         }
-    }
-
-    /// <summary>SplitMix64 finaliser of (seed, sample id): a per-sample seed stable across processes (unlike HashCode).</summary>
-    private static int Mix(int seed, long sampleId)
-    {
-        ulong z = unchecked((ulong)sampleId + 0x9E3779B97F4A7C15UL * (ulong)(uint)seed + 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return unchecked((int)(z ^ (z >> 31)) & int.MaxValue);
     }
 
     /// <inheritdoc />
