@@ -60,7 +60,12 @@ public sealed record SaeOptions
     public double AuxKCoefficient { get; init; } = 1.0 / 32;
     /// <summary>Dead latents decoded by AuxK per sample; null uses d/2 (capped by the number of dead latents).</summary>
     public int? AuxK { get; init; }
-    /// <summary>AuxK selects among dead latents by raw pre-activation (no ReLU), so latents whose pre-activations are all negative still get a gradient.</summary>
+    /// <summary>
+    /// AuxK decodes the top k_aux raw pre-activations of dead latents, negative ones included (false: only positive ones, after the
+    /// ReLU, as Gao et al. 2024 and dictionary_learning do). A latent whose pre-activations are negative on every input gets no AuxK
+    /// gradient after a ReLU and stays dead for good; with this option it still does. On the synthetic superposition benchmark
+    /// (512 features in 64 dimensions, BatchTopK k = 5, short dead window) it lifts recovery (MMCS) from about 0.76 to 0.93.
+    /// </summary>
     public bool AuxKOnPreActivations { get; init; }
     /// <summary>A latent that has not fired for this many training samples counts as dead.</summary>
     public long DeadWindowSamples { get; init; } = 10_000_000;

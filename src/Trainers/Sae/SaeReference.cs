@@ -139,7 +139,7 @@ internal static class SaeReference
         if (kAux < 1) return 0;
         var zAux = new double[rows * n];
         for (int r = 0; r < rows; r++)
-            foreach (int i in Enumerable.Range(0, n).Where(i => dead[i] && pre[r * n + i] > 0).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(kAux))
+            foreach (int i in Enumerable.Range(0, n).Where(i => dead[i] && (pre[r * n + i] > 0 || o.AuxKOnPreActivations)).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(kAux))
                 zAux[r * n + i] = pre[r * n + i];
         if (zAux.All(v => v == 0)) return 0;
         var mean = new double[d];

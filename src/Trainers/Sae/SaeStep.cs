@@ -22,7 +22,7 @@ public readonly record struct StepLoss(double Loss, double Reconstruction, doubl
 /// ∂L/∂W_enc,i = Σ_b ∂L/∂pre_bi·xc_b; ∂L/∂b_enc,i = Σ_b ∂L/∂pre_bi;
 /// ∂L/∂b_dec = (2/B)Σ_b S_1,b − Σ_b Σ_i ∂L/∂pre_bi·W_enc,i.
 /// AuxK (Gao et al. 2024): with e = x − x̂ held fixed and ê the decoding (no bias) of the top
-/// k_aux pre-activations among dead latents, AuxK = mean_b‖e_b − ê_b‖² / mean_b‖e_b − ē‖².
+/// k_aux pre-activations among dead latents (positive ones, or of any sign by option), AuxK = mean_b‖e_b − ê_b‖² / mean_b‖e_b − ē‖².
 /// Results do not depend on the thread count: every output element is summed by one thread in a fixed order.
 /// </summary>
 internal sealed class SaeStep
@@ -110,14 +110,7 @@ internal sealed class SaeStep
         var deadPre = new float[rows * m];
         Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
         var local = new SparseCodes(rows, rows * kAux);
-        if (_options.AuxKOnPreActivations)
-        {
-            float shift = 1f - TensorPrimitives.Min(deadPre);
-            TensorPrimitives.Add(deadPre, shift, deadPre);
-            TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel);
-            for (int e = 0; e < local.Count; e++) local.Value[e] -= shift;
-        }
-        else TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel);
+        TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel, positiveOnly: !_options.AuxKOnPreActivations);
         if (local.Count == 0) return 0;
         if (kAux >= AuxDenseMinK) return AddAuxKDense(local, deadIds, xc, rows, w, grad, residual, gDecBias);
         for (int e = 0; e < local.Count; e++) local.Index[e] = deadIds[local.Index[e]];

@@ -2,7 +2,7 @@ namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
 /// Selection of the largest positive pre-activations: per row (TopK) or over a whole batch
-/// (BatchTopK). Order is value descending, then position ascending (row-major for a batch), so
+/// (BatchTopK); per row also of any sign (AuxK on raw pre-activations). Order is value descending, then position ascending (row-major for a batch), so
 /// ties are broken the same way as a stable sort would and the result is deterministic.
 /// </summary>
 internal static class TopSelection
@@ -10,19 +10,20 @@ internal static class TopSelection
     /// <summary>Rows with k up to this use the insertion path (a sorted list of k), larger k quickselect.</summary>
     internal const int SmallK = 32;
 
-    /// <summary>Keeps the k largest positive values of each row.</summary>
-    public static void TopKPerRow(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
+    /// <summary>Keeps the k largest positive values of each row (or the k largest of any sign when <paramref name="positiveOnly"/> is false).</summary>
+    public static void TopKPerRow(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
     {
-        if (k <= SmallK) TopKPerRowSmall(pre, rows, n, k, codes, parallel);
-        else TopKPerRowSelect(pre, rows, n, k, codes, parallel);
+        if (k <= SmallK) TopKPerRowSmall(pre, rows, n, k, codes, parallel, positiveOnly);
+        else TopKPerRowSelect(pre, rows, n, k, codes, parallel, positiveOnly);
     }
 
     /// <summary>
     /// Small k: one pass per row keeping a descending list of the best k (a value enters only when
     /// strictly larger than the current k-th, so on ties the earlier position stays), O(n + inserts·k).
     /// </summary>
-    internal static void TopKPerRowSmall(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
+    internal static void TopKPerRowSmall(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
     {
+        float start = positiveOnly ? 0f : float.NegativeInfinity;
         var counts = new int[rows];
         var best = new int[rows * k];
         Parallel.For(0, rows, parallel, () => new float[k], (r, _, vals) =>
@@ -30,7 +31,7 @@ internal static class TopSelection
             var row = pre.AsSpan(r * n, n);
             var idx = best.AsSpan(r * k, k);
             int count = 0;
-            float floor = 0f; // a candidate must beat this: 0 until the list is full, then the k-th value
+            float floor = start; // a candidate must beat this: 0 (or −∞) until the list is full, then the k-th value
             for (int i = 0; i < row.Length; i++)
             {
                 float v = row[i];
@@ -51,7 +52,7 @@ internal static class TopSelection
     }
 
     /// <summary>General k: a quickselect cut per row.</summary>
-    internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel)
+    internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
     {
         var counts = new int[rows];
         var cut = new float[rows];
@@ -59,10 +60,10 @@ internal static class TopSelection
         Parallel.For(0, rows, parallel, () => new float[n], (r, _, buffer) =>
         {
             var row = pre.AsSpan(r * n, n);
-            (cut[r], counts[r], ties[r]) = Cut(row, k, buffer);
+            (cut[r], counts[r], ties[r]) = Cut(row, k, buffer, positiveOnly);
             return buffer;
         }, _ => { });
-        codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), cut[r], ties[r], idx, val), parallel);
+        codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), cut[r], ties[r], idx, val, positiveOnly), parallel);
     }
 
     /// <summary>Keeps the m largest positive values of the whole rows×n block.</summary>
@@ -125,11 +126,11 @@ internal static class TopSelection
     /// The cut for keeping the m largest positive values: every value above <c>Threshold</c> is
     /// kept plus the first <c>Ties</c> values equal to it; <c>Count</c> is the total kept.
     /// </summary>
-    internal static (float Threshold, int Count, int Ties) Cut(ReadOnlySpan<float> values, long m, Span<float> buffer)
+    internal static (float Threshold, int Count, int Ties) Cut(ReadOnlySpan<float> values, long m, Span<float> buffer, bool positiveOnly = true)
     {
         int positives = 0;
-        foreach (float v in values) if (v > 0) buffer[positives++] = v;
-        if (positives <= m) return (0f, positives, 0);
+        foreach (float v in values) if (v > 0 || !positiveOnly) buffer[positives++] = v;
+        if (positives <= m) return (positiveOnly ? 0f : float.NegativeInfinity, positives, 0);
         var pos = buffer[..positives];
         int target = (int)m - 1; // position in descending order
         float t = SelectDescending(pos, target);
@@ -186,13 +187,13 @@ internal static class TopSelection
         return (t, (int)m, (int)m - greater);
     }
 
-    private static void Gather(ReadOnlySpan<float> row, float threshold, int ties, Span<int> idx, Span<float> val)
+    private static void Gather(ReadOnlySpan<float> row, float threshold, int ties, Span<int> idx, Span<float> val, bool positiveOnly = true)
     {
         int at = 0;
         for (int i = 0; i < row.Length && at < idx.Length; i++)
         {
             float v = row[i];
-            if (v <= 0) continue;
+            if (v <= 0 && positiveOnly) continue;
             if (v > threshold || (v == threshold && ties-- > 0)) { idx[at] = i; val[at] = v; at++; }
         }
     }

@@ -5,22 +5,25 @@ namespace MlNetConcepts.Tests.Trainers.Sae;
 [TestClass]
 public sealed class SaeGradientTests
 {
-    public static IEnumerable<object[]> Architectures => SaeVariants.Names.Select(n => new object[] { n });
+    /// <summary>Every variant, with AuxK on positive (post-ReLU) and on raw pre-activations.</summary>
+    public static IEnumerable<object[]> Architectures => SaeVariants.Names.SelectMany(n => new[] { new object[] { n, false }, new object[] { n, true } });
 
     [TestMethod]
     [DynamicData(nameof(Architectures))]
-    public void ReferenceGradientsMatchFiniteDifferences(string arch)
+    public void ReferenceGradientsMatchFiniteDifferences(string arch, bool auxOnPre)
     {
         for (int seed = 1; seed <= 3; seed++)
         {
             var (w, x, dead) = SaeTestData.Problem(arch, seed);
             var variant = SaeVariants.Create(arch);
-            var o = SaeTestData.Options(arch);
+            var o = SaeTestData.Options(arch) with { AuxKOnPreActivations = auxOnPre };
             var p = SaeTestData.ToDouble(w);
             var xd = x.Select(v => (double)v).ToArray();
             var grad = p.Select(a => new double[a.Length]).ToArray();
             double loss = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, xd, SaeTestData.Rows, dead, grad, null, out var auxTarget);
             Assert.IsTrue(double.IsFinite(loss));
+            if (auxOnPre && SomeRowHasFewPositiveDeadLatents(p, xd, dead, o.AuxK!.Value)) // then negative pre-activations enter AuxK
+                Assert.AreNotEqual(SaeReference.Loss(variant, o with { AuxKOnPreActivations = false }, SaeTestData.D, SaeTestData.N, p, xd, SaeTestData.Rows, dead, null), loss);
             int checkedCount = 0;
             // The threshold has a pseudo-gradient (JumpReLU) or none; it is checked in its own test.
             for (int a = 0; a < 4; a++)
@@ -43,15 +46,33 @@ public sealed class SaeGradientTests
         }
     }
 
+    /// <summary>True when some row has fewer than k_aux dead latents with a positive pre-activation (xc·W_encᵀ + b_enc).</summary>
+    private static bool SomeRowHasFewPositiveDeadLatents(double[][] p, double[] x, bool[] dead, int kAux)
+    {
+        const int d = SaeTestData.D, n = SaeTestData.N;
+        for (int r = 0; r < SaeTestData.Rows; r++)
+        {
+            int positive = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double pre = p[1][i];
+                for (int j = 0; j < d; j++) pre += (x[r * d + j] - p[3][j]) * p[0][i * d + j];
+                if (dead[i] && pre > 0) positive++;
+            }
+            if (positive < kAux) return true;
+        }
+        return false;
+    }
+
     [TestMethod]
     [DynamicData(nameof(Architectures))]
-    public void FastFloat32StepMatchesFloat64Reference(string arch)
+    public void FastFloat32StepMatchesFloat64Reference(string arch, bool auxOnPre)
     {
         for (int seed = 1; seed <= 3; seed++)
         {
             var (w, x, dead) = SaeTestData.Problem(arch, seed);
             var variant = SaeVariants.Create(arch);
-            var o = SaeTestData.Options(arch);
+            var o = SaeTestData.Options(arch) with { AuxKOnPreActivations = auxOnPre };
             var p = SaeTestData.ToDouble(w);
             var grad = p.Select(a => new double[a.Length]).ToArray();
             double expected = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, x.Select(v => (double)v).ToArray(), SaeTestData.Rows, dead, grad);

@@ -76,21 +76,22 @@ public sealed class TopSelectionTests
 
     [TestMethod]
     [DataRow(1)] [DataRow(5)] [DataRow(32)] [DataRow(33)] [DataRow(60)]
-    public void PerRowSelectionMatchesASortWithTies(int k)
+    public void PerRowSelectionMatchesASortWithTies(int k) // of positive values, and of any sign
     {
         var rng = new Random(k);
         const int rows = 40, n = 64;
         // Coarse values so ties and rows with fewer than k positives occur.
         var pre = Enumerable.Range(0, rows * n).Select(_ => (float)Math.Round(rng.NextDouble() * 2 - (rng.Next(4) == 0 ? 1.9 : 0.5), 1)).ToArray();
-        foreach (var select in new Action<float[], int, int, int, SparseCodes, ParallelOptions>[] { TopSelection.TopKPerRow, TopSelection.TopKPerRowSelect, TopSelection.TopKPerRowSmall })
+        foreach (bool positiveOnly in new[] { true, false })
+        foreach (var select in new Action<float[], int, int, int, SparseCodes, ParallelOptions, bool>[] { TopSelection.TopKPerRow, TopSelection.TopKPerRowSelect, TopSelection.TopKPerRowSmall })
         {
             var codes = new SparseCodes(rows, 1);
-            select(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+            select(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly);
             for (int r = 0; r < rows; r++)
             {
-                var expected = Enumerable.Range(0, n).Where(i => pre[r * n + i] > 0).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(k).Order().ToArray();
+                var expected = Enumerable.Range(0, n).Where(i => pre[r * n + i] > 0 || !positiveOnly).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(k).Order().ToArray();
                 var got = codes.Index[codes.RowStart[r]..codes.RowStart[r + 1]];
-                CollectionAssert.AreEqual(expected, got, $"row {r}");
+                CollectionAssert.AreEqual(expected, got, $"row {r} (positive only: {positiveOnly})");
                 for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++) Assert.AreEqual(pre[r * n + codes.Index[e]], codes.Value[e]);
             }
         }

@@ -56,41 +56,26 @@ public sealed class SaeRecoveryTests
 
     [TestMethod]
     public void ReluRecoversPlantedFeatures() => Assert.IsGreaterThanOrEqualTo(0.8, Train(Recipe("relu") with { L1Coefficient = 0.3, LearningRate = 4e-3 }));
-}
 
-/// <summary>
-/// BatchTopK and Matryoshka on the same data. The target is MMCS ≥ 0.9. Within the CI budget
-/// (2 epochs) they reach about 0.71 and 0.68 (a random dictionary scores 0.37). A PyTorch BatchTopK
-/// written independently with the same recipe reached 0.68 on this data (measured 2026-11-21), and
-/// 5 epochs of ours reach 0.78 and still rise, so the gap is how slowly this recipe converges on this
-/// data, not a defect of the implementation. The bounds record what is reached, not the target.
-/// </summary>
-[TestClass]
-public sealed class SaeBatchRecoveryTests
-{
-    public TestContext TestContext { get; set; } = null!;
+    /// <summary>
+    /// BatchTopK needs AuxK to reach dead latents whose pre-activations are all negative, and a dead
+    /// window that fits this small data set (600 samples ≈ 2 batches; a rare feature fires about once
+    /// per 200 samples). With the post-ReLU AuxK and a 50k window the same run stalls near 0.70 with
+    /// about 40% of latents dead; seeds 3, 7 and 11 reach 0.929–0.933 with this recipe.
+    /// </summary>
+    [TestMethod]
+    public void BatchTopKRecoversPlantedFeatures()
+        => Assert.IsGreaterThanOrEqualTo(0.9, Train(Recipe("batchtopk") with { AuxKOnPreActivations = true, DeadWindowSamples = 600 }));
 
-    private double Train(string arch)
-    {
-        var data = SuperpositionGenerator.Generate(new SuperpositionOptions());
-        var view = InMemoryView.FromMatrix("Features", data.Activations, 64);
-        var o = new SaeOptions
+    /// <summary>
+    /// Matryoshka scores four nested reconstructions, each with weight 1/4, so the widest group's
+    /// latents see a quarter of the reconstruction gradient while AuxK's stays whole: AuxK is scaled
+    /// down by the same 4 (1/128), and the run is longer (6 epochs; 4 epochs reach about 0.90, 6 reach 0.92–0.93 over seeds 3, 7, 11).
+    /// </summary>
+    [TestMethod]
+    public void MatryoshkaRecoversPlantedFeatures()
+        => Assert.IsGreaterThanOrEqualTo(0.9, Train(Recipe("matryoshka") with
         {
-            Architecture = arch, K = 5, BatchSize = 256, Epochs = 2, LearningRate = 1e-2, WarmupSteps = 50,
-            DeadWindowSamples = 50_000, ThresholdStartStep = 100, Latents = 512,
-        };
-        var sae = new ConceptContext(7).Sae.Train(o).Fit(view);
-        double mmcs = SuperpositionGenerator.MeanMaxCosine(data.Features, sae.Weights.DecoderWeight, 64);
-        var random = SuperpositionGenerator.Generate(new SuperpositionOptions { Samples = 1, Seed = 99 }).Features;
-        double baseline = SuperpositionGenerator.MeanMaxCosine(data.Features, random, 64);
-        TestContext.WriteLine($"{arch}: MMCS {mmcs:F4} (random dictionary {baseline:F4})");
-        Assert.IsGreaterThan(baseline + 0.1, mmcs);
-        return mmcs;
-    }
-
-    [TestMethod]
-    public void BatchTopKRecoversMostPlantedFeatures() => Assert.IsGreaterThanOrEqualTo(0.65, Train("batchtopk"));
-
-    [TestMethod]
-    public void MatryoshkaRecoversMostPlantedFeatures() => Assert.IsGreaterThanOrEqualTo(0.55, Train("matryoshka"));
+            AuxKOnPreActivations = true, DeadWindowSamples = 600, AuxKCoefficient = 1.0 / 128, Epochs = 6,
+        }));
 }
