@@ -9,7 +9,7 @@ namespace MlNetConcepts.Benchmarks;
 /// SAE training throughput: one full BatchTopK step of ours (forward, selection, AuxK, sparse
 /// decoder, gradients, projection, clipping, Adam, renormalisation) against its encoder GEMM
 /// alone and against the same step in PyTorch (benchmarks/python/sae_step.py), in one run.
-///   dotnet MlNetConcepts.Benchmarks.dll sae [--shapes d:n:k:B,...] [--repeats R] [--no-torch]
+///   dotnet MlNetConcepts.Benchmarks.dll sae [--shapes d:n:k:B,...] [--dead f,f,...] [--repeats R] [--no-torch]
 /// Wire into Program.cs with: case "sae": SaeBenchmark.Run(arguments); break;
 /// </summary>
 internal static class SaeBenchmark
@@ -19,22 +19,40 @@ internal static class SaeBenchmark
         Machine.PrintHeader("sae");
         int repeats = args.Int("repeats", 3);
         string shapes = args.Text("shapes") ?? "768:12288:32:4096,1024:8192:20:4096";
-        Console.WriteLine("| d | n | k | batch | ours samples/s | encoder GEMM GFLOP/s | step / GEMM | torch samples/s | ours / torch |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        var deadFractions = (args.Text("dead") ?? "0,0.01,0.25").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var rows = new List<string>();
+        var breakdowns = new List<string>();
         foreach (var shape in shapes.Split(','))
         {
             var p = shape.Split(':').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             int d = p[0], n = p[1], k = p[2], batch = p[3];
-            var (stepSeconds, gemmSeconds) = Ours(d, n, k, batch, repeats);
-            double ours = batch / stepSeconds;
-            double gflops = 2.0 * batch * d * n / gemmSeconds / 1e9;
-            double torch = args.Flag("no-torch") ? double.NaN : Torch(d, n, k, batch);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {d} | {n} | {k} | {batch} | {ours:F0} | {gflops:F1} | {stepSeconds / gemmSeconds:F2} | {torch:F0} | {ours / torch:F2} |"));
+            foreach (double deadFraction in deadFractions)
+            {
+                var (stepSeconds, gemmSeconds, profile, optimizerMs) = Ours(d, n, k, batch, deadFraction, repeats);
+                double ours = batch / stepSeconds;
+                double gflops = 2.0 * batch * d * n / gemmSeconds / 1e9;
+                double torch = args.Flag("no-torch") ? double.NaN : Torch(d, n, k, batch, deadFraction);
+                rows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {d} | {n} | {k} | {batch} | {deadFraction:P0} | {ours:F0} | {gflops:F1} | {stepSeconds / gemmSeconds:F2} | {torch:F0} | {ours / torch:F2} |"));
+                breakdowns.Add(string.Create(CultureInfo.InvariantCulture, $"| {d}×{n}, k={k}, dead {deadFraction:P0} | ")
+                    + string.Join(" | ", profile.Milliseconds.Select(ms => (ms / profile.Steps).ToString("F0", CultureInfo.InvariantCulture)))
+                    + string.Create(CultureInfo.InvariantCulture, $" | {optimizerMs:F0} | {gemmSeconds * 1000:F0} |"));
+                Console.WriteLine(rows[^1]);
+            }
         }
+        Console.WriteLine();
+        Console.WriteLine("| d | n | k | batch | dead | ours samples/s | encoder GEMM GFLOP/s | step / GEMM | torch samples/s | ours / torch |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows) Console.WriteLine(row);
+        Console.WriteLine();
+        Console.WriteLine("Where a step's time goes (ms per step; the GEMM alone measured separately):");
+        Console.WriteLine();
+        Console.WriteLine("| shape | " + string.Join(" | ", StepProfile.Phases) + " | projection, clipping, Adam, renormalisation | encoder GEMM alone |");
+        Console.WriteLine("|---" + string.Concat(Enumerable.Repeat("|---", StepProfile.Phases.Length + 2)) + "|");
+        foreach (var row in breakdowns) Console.WriteLine(row);
     }
 
-    private static (double Step, double Gemm) Ours(int d, int n, int k, int batch, int repeats)
+    private static (double Step, double Gemm, StepProfile Profile, double OptimizerMs) Ours(int d, int n, int k, int batch, double deadFraction, int repeats)
     {
         var rng = new Random(1);
         var x = new float[batch * d];
@@ -47,28 +65,34 @@ internal static class SaeBenchmark
         var adam = new AdamOptimizer(w, false, o);
         var step = new SaeStep(variant, o, d, n);
         var dead = new bool[n];
-        for (int i = 0; i < n / 4; i++) dead[i] = true; // as the torch script: a quarter dead, AuxK active
+        for (int i = 0; i < (int)(n * deadFraction); i++) dead[i] = true; // as the torch script: AuxK acts on these
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads };
         int t = 0;
+        var profile = new StepProfile();
+        double optimizerTicks = 0;
         var full = Timing.Measure(() =>
         {
-            step.Run(x, batch, w, grad, dead, parallel);
+            if (t == 1) { step.Profile = profile; optimizerTicks = 0; } // profile the timed calls, not the warm-up
+            step.Run(x, batch, w, grad, deadFraction > 0 ? dead : null, parallel);
+            long t0 = Stopwatch.GetTimestamp();
             SaeRecipe.ProjectDecoderGradient(w.DecoderWeight, grad.DecoderWeight, d, parallel);
             SaeRecipe.ClipGradientNorm(grad, adam.Trained, 1.0);
             adam.Step(w, grad, ++t, 1e-4, parallel);
             SaeRecipe.NormalizeRows(w.DecoderWeight, d);
+            optimizerTicks += Stopwatch.GetTimestamp() - t0;
         }, repeats);
+        step.Profile = null;
         var pre = new float[(long)batch * n];
         var gemm = Timing.Measure(() => Gemm.MatMulTransB(x, w.EncoderWeight, pre, batch, d, n), repeats);
-        return (full.BestSeconds, gemm.BestSeconds);
+        return (full.BestSeconds, gemm.BestSeconds, profile, optimizerTicks * 1000.0 / Stopwatch.Frequency / profile.Steps);
     }
 
-    private static double Torch(int d, int n, int k, int batch)
+    private static double Torch(int d, int n, int k, int batch, double deadFraction)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "python", "sae_step.py");
         if (!File.Exists(script)) script = Path.Combine("benchmarks", "python", "sae_step.py");
         var psi = new ProcessStartInfo("/usr/bin/python3",
-            string.Create(CultureInfo.InvariantCulture, $"{script} --d {d} --n {n} --k {k} --batch {batch} --threads {ComputeSettings.Threads}"))
+            string.Create(CultureInfo.InvariantCulture, $"{script} --d {d} --n {n} --k {k} --batch {batch} --threads {ComputeSettings.Threads} --dead {deadFraction}"))
         { RedirectStandardOutput = true, RedirectStandardError = true };
         try
         {

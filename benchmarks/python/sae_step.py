@@ -6,7 +6,7 @@ SAELens) write it: dense matmuls for encoder and decoder, autograd, AuxK on dead
 decoder-gradient projection, gradient clipping, Adam, decoder renormalisation.
 Prints one line: "samples_per_second <value>".
 
-    python3 sae_step.py --d 768 --n 12288 --k 32 --batch 4096 --threads 2 --steps 3
+    python3 sae_step.py --d 768 --n 12288 --k 32 --batch 4096 --threads 2 --steps 3 --dead 0.25
 """
 import argparse
 import time
@@ -22,6 +22,7 @@ def main():
     p.add_argument("--batch", type=int, default=4096)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--dead", type=float, default=0.25, help="fraction of latents marked dead (AuxK acts on them)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -34,7 +35,7 @@ def main():
     opt = torch.optim.Adam(params, lr=1e-4)
     x = torch.randn(B, d)
     dead = torch.zeros(n, dtype=torch.bool)
-    dead[: n // 4] = True  # exercise AuxK as a trained SAE with some dead latents would
+    dead[: int(n * a.dead)] = True  # exercise AuxK as a trained SAE with some dead latents would
 
     def step():
         pre = torch.relu((x - b_dec) @ w_enc + b_enc)
@@ -45,13 +46,16 @@ def main():
         e = x - x_hat
         loss = e.pow(2).sum(-1).mean()
         k_aux = min(d // 2, int(dead.sum()))
-        aux_pre = torch.where(dead[None], pre, torch.zeros_like(pre))
-        av, ai = aux_pre.topk(k_aux, dim=-1, sorted=False)
-        z_aux = torch.zeros_like(pre).scatter_(-1, ai, av)
-        e_hat = z_aux @ w_dec
-        e_det = e.detach()
-        aux = (e_det - e_hat).pow(2).sum(-1).mean() / (e_det - e_det.mean(0)).pow(2).sum(-1).mean()
-        total = loss + aux / 32
+        if k_aux == 0:
+            total = loss
+        else:
+            aux_pre = torch.where(dead[None], pre, torch.zeros_like(pre))
+            av, ai = aux_pre.topk(k_aux, dim=-1, sorted=False)
+            z_aux = torch.zeros_like(pre).scatter_(-1, ai, av)
+            e_hat = z_aux @ w_dec
+            e_det = e.detach()
+            aux = (e_det - e_hat).pow(2).sum(-1).mean() / (e_det - e_det.mean(0)).pow(2).sum(-1).mean()
+            total = loss + aux / 32
         opt.zero_grad(set_to_none=True)
         total.backward()
         with torch.no_grad():

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
@@ -27,10 +29,16 @@ internal sealed class AdamOptimizer
     public float[][] Second { get; }
 
     /// <summary>Applies update number <paramref name="t"/> (1-based) with learning rate <paramref name="lr"/>.</summary>
-    public void Step(SaeWeights weights, SaeWeights grad, int t, double lr, ParallelOptions parallel)
+    public void Step(SaeWeights weights, SaeWeights grad, int t, double lr, ParallelOptions parallel) => Apply(weights, grad, t, lr, parallel, vectorised: true);
+
+    /// <summary>The same update one element at a time (the plain reference of <see cref="Step"/>; results are bitwise equal,
+    /// since both round the same float operations in the same order and neither fuses multiply-adds).</summary>
+    internal void StepReference(SaeWeights weights, SaeWeights grad, int t, double lr) => Apply(weights, grad, t, lr, new ParallelOptions { MaxDegreeOfParallelism = 1 }, vectorised: false);
+
+    private void Apply(SaeWeights weights, SaeWeights grad, int t, double lr, ParallelOptions parallel, bool vectorised)
     {
         double bc1 = 1 - Math.Pow(_beta1, t), bc2 = Math.Sqrt(1 - Math.Pow(_beta2, t));
-        float b1 = (float)_beta1, b2 = (float)_beta2, stepSize = (float)(lr / bc1), sq2 = (float)bc2, eps = (float)_eps;
+        var c = new Coefficients((float)_beta1, (float)_beta2, (float)(lr / bc1), (float)bc2, (float)_eps);
         for (int q = 0; q < Trained.Length; q++)
         {
             var p = weights.All[Trained[q]];
@@ -39,17 +47,45 @@ internal sealed class AdamOptimizer
             var v = Second[q];
             const int chunk = 16384;
             int chunks = (p.Length + chunk - 1) / chunk;
-            Parallel.For(0, chunks, parallel, c =>
+            Parallel.For(0, chunks, parallel, k =>
             {
-                int end = Math.Min(p.Length, (c + 1) * chunk);
-                for (int i = c * chunk; i < end; i++)
+                int from = k * chunk, end = Math.Min(p.Length, from + chunk);
+                int i = vectorised ? UpdateVectors(p, g, m, v, from, end, c) : from;
+                for (; i < end; i++)
                 {
                     float gi = g[i];
-                    m[i] = b1 * m[i] + (1 - b1) * gi;
-                    v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-                    p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) / sq2 + eps);
+                    m[i] = c.B1 * m[i] + (1 - c.B1) * gi;
+                    v[i] = c.B2 * v[i] + (1 - c.B2) * gi * gi;
+                    p[i] -= c.StepSize * m[i] / (MathF.Sqrt(v[i]) / c.Sqrt2 + c.Eps);
                 }
             });
         }
     }
+
+    /// <summary>The update on whole 256-bit vectors of [from, end); returns where the scalar tail starts.</summary>
+    private static int UpdateVectors(float[] p, float[] g, float[] m, float[] v, int from, int end, Coefficients c)
+    {
+        if (!Vector256.IsHardwareAccelerated) return from;
+        var b1 = Vector256.Create(c.B1);
+        var b2 = Vector256.Create(c.B2);
+        var a1 = Vector256.Create(1 - c.B1);
+        var a2 = Vector256.Create(1 - c.B2);
+        var step = Vector256.Create(c.StepSize);
+        var sq2 = Vector256.Create(c.Sqrt2);
+        var eps = Vector256.Create(c.Eps);
+        int i = from;
+        for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var gi = Vector256.Create(g.AsSpan(i, Vector256<float>.Count));
+            var mi = b1 * Vector256.Create(m.AsSpan(i, Vector256<float>.Count)) + a1 * gi;
+            var vi = b2 * Vector256.Create(v.AsSpan(i, Vector256<float>.Count)) + a2 * gi * gi;
+            var pi = Vector256.Create(p.AsSpan(i, Vector256<float>.Count)) - step * mi / (Vector256.Sqrt(vi) / sq2 + eps);
+            mi.CopyTo(m.AsSpan(i));
+            vi.CopyTo(v.AsSpan(i));
+            pi.CopyTo(p.AsSpan(i));
+        }
+        return i;
+    }
+
+    private readonly record struct Coefficients(float B1, float B2, float StepSize, float Sqrt2, float Eps);
 }

@@ -42,12 +42,12 @@ internal static class SaeRecipe
     public static void NormalizeRows(float[] rows, int d)
     {
         int n = rows.Length / d;
-        for (int i = 0; i < n; i++)
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = MlNetConcepts.Compute.ComputeSettings.Threads }, i =>
         {
             var r = rows.AsSpan(i * d, d);
             float norm = TensorPrimitives.Norm(r);
             if (norm > 0) TensorPrimitives.Divide(r, norm, r);
-        }
+        });
     }
 
     /// <summary>Removes from each decoder-row gradient its component along the row: g ← g − (g·w/‖w‖²)·w.</summary>

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using MlNetConcepts.Compute;
 
 namespace MlNetConcepts.Trainers.Sae;
@@ -16,14 +18,16 @@ public readonly record struct StepLoss(double Loss, double Reconstruction, doubl
 
 /// <summary>
 /// The hand-derived forward and backward pass of an SAE on one batch (no autograd):
-/// xc = x − b_dec; pre = xc·W_encᵀ + b_enc (the one dense GEMM); z = select(pre);
-/// x̂_g = z_{:m_g}·W_dec + b_dec; L = Σ_g w_g·mean_b‖x̂_g − x‖² + α·AuxK + penalty.
+/// xc = x − b_dec; pre = xc·W_encᵀ + b_enc (the one dense GEMM, b_enc pre-filled so the GEMM adds onto it);
+/// z = select(pre); x̂_g = z_{:m_g}·W_dec + b_dec; L = Σ_g w_g·mean_b‖x̂_g − x‖² + α·AuxK + penalty.
 /// Gradients reach only the active and AuxK latents: ∂L/∂pre_bi = ∂L/∂z_bi on those entries;
 /// ∂L/∂W_enc,i = Σ_b ∂L/∂pre_bi·xc_b; ∂L/∂b_enc,i = Σ_b ∂L/∂pre_bi;
-/// ∂L/∂b_dec = (2/B)Σ_b S_1,b − Σ_b Σ_i ∂L/∂pre_bi·W_enc,i.
+/// ∂L/∂b_dec = (2/B)Σ_b S_1,b − Σ_b Σ_i ∂L/∂pre_bi·W_enc,i = (2/B)Σ_b S_1,b − Σ_i ∂L/∂b_enc,i·W_enc,i
+/// (the sum over rows taken first, so the encoder's share is one n×d product with the bias gradient).
 /// AuxK (Gao et al. 2024): with e = x − x̂ held fixed and ê the decoding (no bias) of the top
 /// k_aux pre-activations among dead latents (positive ones, or of any sign by option), AuxK = mean_b‖e_b − ê_b‖² / mean_b‖e_b − ē‖².
-/// Results do not depend on the thread count: every output element is summed by one thread in a fixed order.
+/// Buffers are kept between calls (a step at B = 4096, n = 12288 would otherwise allocate and
+/// page in 200 MB). Results do not depend on the thread count: every output element is summed by one thread in a fixed order.
 /// </summary>
 internal sealed class SaeStep
 {
@@ -32,6 +36,7 @@ internal sealed class SaeStep
     private readonly int _d, _n;
     private readonly int[] _ends, _groupOf;
     private readonly double[] _groupWeights;
+    private readonly StepBuffers _buffers = new();
 
     public SaeStep(SaeVariant variant, SaeOptions options, int inputs, int latents)
     {
@@ -45,8 +50,11 @@ internal sealed class SaeStep
         for (int g = 0, i = 0; g < _ends.Length; g++) for (; i < _ends[g]; i++) _groupOf[i] = g;
     }
 
-    /// <summary>The codes chosen in the last call.</summary>
+    /// <summary>The codes chosen in the last call (valid until the next call).</summary>
     public SparseCodes? Codes { get; private set; }
+
+    /// <summary>When set, each call adds its phase timings here.</summary>
+    public StepProfile? Profile { get; set; }
 
     /// <summary>
     /// Computes the loss on <paramref name="x"/> (rows×d, already scaled) and writes the gradients
@@ -55,42 +63,56 @@ internal sealed class SaeStep
     public StepLoss Run(float[] x, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, ParallelOptions parallel)
     {
         int d = _d, n = _n;
+        long mark = Stopwatch.GetTimestamp();
         foreach (var a in grad.All) Array.Clear(a);
-        var xc = new float[rows * d];
+        var xc = _buffers.Get(0, rows * d);
         Parallel.For(0, rows, parallel, r => TensorPrimitives.Subtract(x.AsSpan(r * d, d), w.DecoderBias, xc.AsSpan(r * d, d)));
-        var pre = new float[rows * n];
-        Gemm.MatMulTransB(xc, w.EncoderWeight, pre, rows, d, n);
-        Parallel.For(0, rows, parallel, r => TensorPrimitives.Add(pre.AsSpan(r * n, n), w.EncoderBias, pre.AsSpan(r * n, n)));
+        var pre = _buffers.Get(1, (long)rows * n);
+        Parallel.For(0, rows, parallel, r => w.EncoderBias.CopyTo(pre.AsSpan(r * n, n)));
+        Profile?.Lap(0, ref mark);
+        Gemm.Sgemm(false, true, rows, n, d, 1f, xc, d, w.EncoderWeight, d, 1f, pre, n);
+        Profile?.Lap(1, ref mark);
 
-        var codes = new SparseCodes(rows, rows * Math.Min(n, Math.Max(1, _options.K)));
+        var codes = Codes is { } previous && previous.Rows == rows ? previous : new SparseCodes(rows, rows * Math.Min(n, Math.Max(1, _options.K)));
         _variant.SelectForTraining(pre, rows, w, _options, codes, parallel);
         Codes = codes;
+        Profile?.Lap(2, ref mark);
 
         // Decoder forward over nested prefixes, then its backward.
         var suffix = new float[_ends.Length][];
-        for (int g = 0; g < suffix.Length; g++) suffix[g] = new float[rows * d];
-        var residual = new float[rows * d];
-        double weightedSse = SparseDecoder.Forward(codes, x, w.DecoderWeight, w.DecoderBias, d, _ends, _groupWeights, suffix, residual, parallel);
-        double recon = weightedSse / rows;
+        for (int g = 0; g < suffix.Length; g++) suffix[g] = _buffers.Get(2 + g, rows * d);
+        var residual = _buffers.Get(2 + suffix.Length, rows * d);
         float scale = 2f / rows;
         var codeGrad = new float[codes.Count];
+        double weightedSse = SparseDecoder.Forward(codes, x, w.DecoderWeight, w.DecoderBias, d, _ends, _groupWeights, suffix, residual, parallel,
+            codeGrad, _groupOf, scale);
+        double recon = weightedSse / rows;
         var columns = new CodeColumns(codes, n);
-        SparseDecoder.Backward(codes, columns, suffix, _groupOf, w.DecoderWeight, d, scale, codeGrad, grad.DecoderWeight, parallel);
+        SparseDecoder.Backward(codes, columns, suffix, _groupOf, w.DecoderWeight, d, scale, null, grad.DecoderWeight, parallel);
         var gDecBias = new double[d];
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < d; j++) gDecBias[j] += scale * suffix[0][r * d + j];
+        SumRows(suffix[0], rows, d, scale, gDecBias);
+        Profile?.Lap(3, ref mark);
 
-        double aux = AddAuxK(pre, xc, rows, w, grad, dead, residual, gDecBias, parallel, out var auxCodes, out var auxGrad);
+        double aux = AddAuxK(pre, xc, rows, w, grad, dead, residual, parallel, out var auxCodes, out var auxGrad);
+        Profile?.Lap(4, ref mark);
 
         double penalty = _variant.AddPenalty(new PenaltyContext(rows, pre, codes, codeGrad, w, grad, _options,
             (r, i) => scale * TensorPrimitives.Dot(suffix[_groupOf[i]].AsSpan(r * d, d), w.DecoderWeight.AsSpan(i * d, d))));
+        Profile?.Lap(5, ref mark);
 
-        EncoderBackward(rows, xc, w, grad, gDecBias, parallel, (codes, codeGrad, columns), auxCodes is null ? null : (auxCodes, auxGrad!, new CodeColumns(auxCodes, n)));
-        for (int j = 0; j < d; j++) grad.DecoderBias[j] = (float)gDecBias[j];
+        EncoderBackward(xc, grad, parallel, (codes, codeGrad, columns), auxCodes is null ? null : (auxCodes, auxGrad!, new CodeColumns(auxCodes, n)));
+        // b_dec enters the encoder as −xc: its gradient there is −Σ_i ∂L/∂b_enc,i·W_enc,i.
+        var encoderShare = new float[d];
+        Gemm.Sgemm(false, false, 1, d, n, 1f, grad.EncoderBias, n, w.EncoderWeight, d, 0f, encoderShare, d);
+        for (int j = 0; j < d; j++) grad.DecoderBias[j] = (float)(gDecBias[j] - encoderShare[j]);
+        Profile?.Lap(6, ref mark);
 
         double sse = 0;
         for (int r = 0; r < rows; r++) sse += SparseDecoder.SumOfSquares(residual.AsSpan(r * d, d));
-        return new StepLoss(recon + _options.AuxKCoefficient * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
+        var loss = new StepLoss(recon + _options.AuxKCoefficient * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
+        Profile?.Lap(7, ref mark);
+        if (Profile is not null) Profile.Steps++;
+        return loss;
     }
 
     /// <summary>From this k_aux on, AuxK runs as dense products over the compacted dead latents (each row then
@@ -98,7 +120,7 @@ internal sealed class SaeStep
     internal static int AuxDenseMinK = 32;
 
     private double AddAuxK(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual,
-        double[] gDecBias, ParallelOptions parallel, out SparseCodes? auxCodes, out float[]? auxGrad)
+        ParallelOptions parallel, out SparseCodes? auxCodes, out float[]? auxGrad)
     {
         auxCodes = null; auxGrad = null;
         if (dead is null || _options.AuxKCoefficient == 0) return 0;
@@ -107,24 +129,27 @@ internal sealed class SaeStep
         int kAux = Math.Min(_options.AuxK ?? d / 2, deadIds.Length);
         if (kAux < 1) return 0;
         int m = deadIds.Length;
-        var deadPre = new float[rows * m];
+        var deadPre = _buffers.Get(10, (long)rows * m);
         Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
         var local = new SparseCodes(rows, rows * kAux);
         TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel, positiveOnly: !_options.AuxKOnPreActivations);
         if (local.Count == 0) return 0;
-        if (kAux >= AuxDenseMinK) return AddAuxKDense(local, deadIds, xc, rows, w, grad, residual, gDecBias);
+
+        // Target e = x − x̂ (the negated residual), held fixed.
+        var target = _buffers.Get(11, rows * d);
+        TensorPrimitives.Negate(residual.AsSpan(0, rows * d), target.AsSpan(0, rows * d));
+        double denominator = TotalVariance(target, rows, d) / rows;
+        if (!(denominator > 0)) return 0;
+        if (kAux >= AuxDenseMinK) return AddAuxKDense(local, deadIds, target, denominator, xc, rows, w, grad, parallel);
         for (int e = 0; e < local.Count; e++) local.Index[e] = deadIds[local.Index[e]];
 
-        // Target e = x − x̂ (the negated residual), held fixed; R = ê − e.
-        var target = new float[rows * d];
-        TensorPrimitives.Negate(residual, target);
-        double denominator = TotalVariance(target, rows, d) / rows;
-        var r1 = new float[rows * d];
+        // R = ê − e.
+        var r1 = _buffers.Get(12, rows * d);
         var suffix = new[] { r1 };
-        var unused = new float[rows * d];
+        var unused = _buffers.Get(13, rows * d);
         double numerator = SparseDecoder.Forward(local, target, w.DecoderWeight, null, d, [n], [1.0], suffix, unused, parallel) / rows;
         double ratio = numerator / denominator;
-        if (!(denominator > 0) || !double.IsFinite(ratio)) return 0;
+        if (!double.IsFinite(ratio)) return 0;
         float scale = (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator));
         auxGrad = new float[local.Count];
         SparseDecoder.Backward(local, new CodeColumns(local, n), suffix, new int[n], w.DecoderWeight, d, scale, auxGrad, grad.DecoderWeight, parallel);
@@ -135,47 +160,68 @@ internal sealed class SaeStep
     /// <summary>
     /// AuxK with dense products over the m dead latents (Z_aux is rows×m, mostly filled when k_aux is large):
     /// ê = Z·W_dec[dead]; ∂/∂ê = α·2(ê − e)/(B·den); ∂/∂Z = ∂ê·W_dec[dead]ᵀ masked to the selected entries (= ∂/∂pre);
-    /// ∂W_dec[dead] = Zᵀ·∂ê; ∂W_enc[dead] = ∂preᵀ·xc; ∂b_enc[dead] = Σ_b ∂pre; ∂b_dec −= Σ_b ∂pre·W_enc[dead].
+    /// ∂W_dec[dead] = Zᵀ·∂ê; ∂W_enc[dead] = ∂preᵀ·xc; ∂b_enc[dead] = Σ_b ∂pre (b_dec's share follows from b_enc's in <see cref="Run"/>).
     /// Gradients go straight into <paramref name="grad"/>, so nothing is returned for the sparse encoder backward.
     /// </summary>
-    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] xc, int rows, SaeWeights w, SaeWeights grad, float[] residual, double[] gDecBias)
+    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] target, double denominator, float[] xc, int rows,
+        SaeWeights w, SaeWeights grad, ParallelOptions parallel)
     {
         int d = _d, m = deadIds.Length;
-        var wd = new float[m * d];
-        var we = new float[m * d];
-        for (int c = 0; c < m; c++)
+        var wd = _buffers.Get(12, m * d);
+        var we = _buffers.Get(13, m * d);
+        Parallel.For(0, m, parallel, c =>
         {
             w.DecoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(wd.AsSpan(c * d, d));
             w.EncoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(we.AsSpan(c * d, d));
-        }
-        var z = local.ToDense(m);
-        var target = new float[rows * d];
-        TensorPrimitives.Negate(residual, target);
-        double denominator = TotalVariance(target, rows, d) / rows;
-        var r = new float[rows * d];
-        Gemm.MatMul(z, wd, r, rows, m, d);
-        TensorPrimitives.Subtract(r, target, r);
-        double ratio = SparseDecoder.SumOfSquares(r) / rows / denominator;
-        if (!(denominator > 0) || !double.IsFinite(ratio)) return 0;
-        TensorPrimitives.Multiply(r, (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), r);
-        var gz = new float[rows * m];
-        Gemm.MatMulTransB(r, wd, gz, rows, d, m);
-        for (int q = 0; q < gz.Length; q++) if (z[q] == 0) gz[q] = 0;
-        var gW = new float[m * d];
-        Gemm.MatMulTransA(z, r, gW, rows, m, d);
-        for (int c = 0; c < m; c++) TensorPrimitives.Add(grad.DecoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.DecoderWeight.AsSpan(deadIds[c] * d, d));
+        });
+        var z = _buffers.Get(14, (long)rows * m);
+        Parallel.For(0, rows, parallel, r =>
+        {
+            var row = z.AsSpan(r * m, m);
+            row.Clear();
+            for (int e = local.RowStart[r]; e < local.RowStart[r + 1]; e++) row[local.Index[e]] = local.Value[e];
+        });
+        var diff = _buffers.Get(15, rows * d);
+        Gemm.MatMul(z, wd, diff, rows, m, d);
+        TensorPrimitives.Subtract(diff.AsSpan(0, rows * d), target.AsSpan(0, rows * d), diff.AsSpan(0, rows * d));
+        double ratio = SparseDecoder.SumOfSquares(diff.AsSpan(0, rows * d)) / rows / denominator;
+        if (!double.IsFinite(ratio)) return 0;
+        TensorPrimitives.Multiply(diff.AsSpan(0, rows * d), (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), diff.AsSpan(0, rows * d));
+        var gz = _buffers.Get(10, (long)rows * m); // the compacted pre-activations are no longer needed
+        Gemm.MatMulTransB(diff, wd, gz, rows, d, m);
+        Parallel.For(0, rows, parallel, r => MaskToSelected(gz.AsSpan(r * m, m), z.AsSpan(r * m, m)));
+        var gW = _buffers.Get(16, m * d);
+        Gemm.MatMulTransA(z, diff, gW, rows, m, d);
+        Parallel.For(0, m, parallel, c => TensorPrimitives.Add(grad.DecoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.DecoderWeight.AsSpan(deadIds[c] * d, d)));
         Gemm.MatMulTransA(gz, xc, gW, rows, m, d);
-        for (int c = 0; c < m; c++) TensorPrimitives.Add(grad.EncoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.EncoderWeight.AsSpan(deadIds[c] * d, d));
+        Parallel.For(0, m, parallel, c => TensorPrimitives.Add(grad.EncoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.EncoderWeight.AsSpan(deadIds[c] * d, d)));
         var colSums = new double[m];
-        for (int b = 0; b < rows; b++) for (int c = 0; c < m; c++) colSums[c] += gz[b * m + c];
+        const int band = 256;
+        Parallel.For(0, (m + band - 1) / band, parallel, block =>
+        {
+            int from = block * band, to = Math.Min(m, from + band);
+            for (int b = 0; b < rows; b++)
+                for (int c = from; c < to; c++) colSums[c] += gz[b * m + c];
+        });
         for (int c = 0; c < m; c++) grad.EncoderBias[deadIds[c]] += (float)colSums[c];
-        var gxc = new float[rows * d];
-        Gemm.MatMul(gz, we, gxc, rows, m, d);
-        for (int b = 0; b < rows; b++) for (int j = 0; j < d; j++) gDecBias[j] -= gxc[b * d + j];
         return ratio;
     }
 
-    private void EncoderBackward(int rows, float[] xc, SaeWeights w, SaeWeights grad, double[] gDecBias, ParallelOptions parallel,
+    /// <summary>g ← g where z ≠ 0, else 0 (the gradient reaches only selected entries). Vectorised: a quarter of the
+    /// entries are selected in no particular pattern, so a branch per element would mispredict often.</summary>
+    internal static void MaskToSelected(Span<float> g, ReadOnlySpan<float> z)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= g.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var keep = ~Vector256.Equals(Vector256.Create(z.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+                (Vector256.Create((ReadOnlySpan<float>)g.Slice(i, Vector256<float>.Count)) & keep).CopyTo(g.Slice(i));
+            }
+        for (; i < g.Length; i++) if (z[i] == 0) g[i] = 0f;
+    }
+
+    private void EncoderBackward(float[] xc, SaeWeights grad, ParallelOptions parallel,
         (SparseCodes Codes, float[] Grad, CodeColumns Columns) main, (SparseCodes Codes, float[] Grad, CodeColumns Columns)? aux)
     {
         int d = _d;
@@ -184,7 +230,7 @@ internal sealed class SaeStep
         {
             var gw = grad.EncoderWeight.AsSpan(i * d, d);
             double gb = 0;
-            foreach (var (codes, g, cols) in sets)
+            foreach (var (_, g, cols) in sets)
                 for (int c = cols.Start[i]; c < cols.Start[i + 1]; c++)
                 {
                     float v = g[cols.Entry[c]];
@@ -193,27 +239,37 @@ internal sealed class SaeStep
                 }
             grad.EncoderBias[i] += (float)gb;
         });
-        // ∂L/∂xc_b = Σ_i ∂L/∂pre_bi·W_enc,i; b_dec enters as −xc.
-        var gxc = new float[rows * d];
-        Parallel.For(0, rows, parallel, r =>
-        {
-            var acc = gxc.AsSpan(r * d, d);
-            foreach (var (codes, g, _) in sets)
-                for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
-                    TensorPrimitives.MultiplyAdd(w.EncoderWeight.AsSpan(codes.Index[e] * d, d), g[e], acc, acc);
-        });
-        for (int r = 0; r < rows; r++)
-            for (int j = 0; j < d; j++) gDecBias[j] -= gxc[r * d + j];
     }
 
-    /// <summary>Σ_b‖x_b − x̄‖² with x̄ the mean row.</summary>
+    /// <summary>acc_j += scale·Σ_r v_rj, summed in float64.</summary>
+    private static void SumRows(float[] v, int rows, int d, float scale, double[] acc)
+    {
+        var sums = new double[d];
+        SampleSums.AddColumnSums(v.AsSpan(0, rows * d), rows, d, sums);
+        for (int j = 0; j < d; j++) acc[j] += scale * sums[j];
+    }
+
+    /// <summary>Σ_b‖x_b − x̄‖² with x̄ the mean row, as Σ_j (Σ_b x_bj² − (Σ_b x_bj)²/B) in float64 (one pass).</summary>
     internal static double TotalVariance(float[] x, int rows, int d)
     {
-        var mean = new double[d];
-        for (int r = 0; r < rows; r++) for (int j = 0; j < d; j++) mean[j] += x[r * d + j];
-        for (int j = 0; j < d; j++) mean[j] /= rows;
+        var sums = new double[d];
+        var squares = new double[d];
+        SampleSums.AddColumnMoments(x.AsSpan(0, rows * d), rows, d, sums, squares);
         double s = 0;
-        for (int r = 0; r < rows; r++) for (int j = 0; j < d; j++) { double v = x[r * d + j] - mean[j]; s += v * v; }
-        return s;
+        for (int j = 0; j < d; j++) s += squares[j] - sums[j] * sums[j] / rows;
+        return Math.Max(0, s);
+    }
+
+    /// <summary>Work arrays kept between steps, by slot; a slot grows when a step needs more.</summary>
+    private sealed class StepBuffers
+    {
+        private readonly float[]?[] _slots = new float[17][];
+
+        public float[] Get(int slot, long length)
+        {
+            var a = _slots[slot];
+            if (a is null || a.LongLength < length) _slots[slot] = a = new float[length];
+            return a;
+        }
     }
 }

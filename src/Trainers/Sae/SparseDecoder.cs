@@ -15,8 +15,13 @@ internal static class SparseDecoder
     /// suffix sums S_j,b = Σ_{g≥j} w_g·E_g,b into <paramref name="suffix"/>[j] and the full
     /// residual E_G into <paramref name="residual"/>; returns Σ_b Σ_g w_g‖E_g,b‖².
     /// </summary>
+    /// <remarks>
+    /// When <paramref name="codeGradients"/> is given, ∂L/∂z_bi = <paramref name="scale"/>·S_{g(i),b}·W_dec,i is computed for each
+    /// row right after its forward, while the row's decoder rows are still in cache (<see cref="Backward"/> then skips that part).
+    /// </remarks>
     public static double Forward(SparseCodes codes, float[] target, float[] decoder, float[]? bias, int d,
-        int[] ends, double[] groupWeights, float[][] suffix, float[] residual, ParallelOptions parallel)
+        int[] ends, double[] groupWeights, float[][] suffix, float[] residual, ParallelOptions parallel,
+        float[]? codeGradients = null, int[]? groupOf = null, float scale = 0f)
     {
         int rows = codes.Rows, groups = ends.Length;
         var rowLoss = new double[rows];
@@ -41,6 +46,12 @@ internal static class SparseDecoder
                 TensorPrimitives.Multiply(e.AsSpan(g * d, d), (float)groupWeights[g], s);
                 if (g < groups - 1) TensorPrimitives.Add(s, suffix[g + 1].AsSpan(r * d, d), s);
             }
+            if (codeGradients is not null)
+                for (int q = codes.RowStart[r]; q < last; q++)
+                {
+                    int i = codes.Index[q];
+                    codeGradients[q] = scale * TensorPrimitives.Dot(suffix[groupOf![i]].AsSpan(r * d, d), decoder.AsSpan(i * d, d));
+                }
             rowLoss[r] = loss;
             return e;
         }, _ => { });
@@ -51,13 +62,13 @@ internal static class SparseDecoder
 
     /// <summary>
     /// Backward for a loss with ∂L/∂x̂_g,b = scale·E_g,b per prefix, i.e. ∂L/∂z_bi = scale·S_{g(i),b}·W_dec,i
-    /// (written per entry into <paramref name="codeGradients"/>) and
+    /// (written per entry into <paramref name="codeGradients"/>, unless null because <see cref="Forward"/> already did) and
     /// ∂L/∂W_dec,i = scale·Σ_b z_bi·S_{g(i),b} (added into <paramref name="decoderGradient"/>).
     /// </summary>
     public static void Backward(SparseCodes codes, CodeColumns columns, float[][] suffix, int[] groupOf, float[] decoder, int d,
-        float scale, float[] codeGradients, float[] decoderGradient, ParallelOptions parallel)
+        float scale, float[]? codeGradients, float[] decoderGradient, ParallelOptions parallel)
     {
-        Parallel.For(0, codes.Rows, parallel, r =>
+        if (codeGradients is not null) Parallel.For(0, codes.Rows, parallel, r =>
         {
             for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
             {
@@ -132,12 +143,7 @@ internal static class SparseDecoder
         return gz;
     }
 
-    internal static double SumOfSquares(ReadOnlySpan<float> v)
-    {
-        double s = 0;
-        foreach (float x in v) s += (double)x * x;
-        return s;
-    }
+    internal static double SumOfSquares(ReadOnlySpan<float> v) => MlNetConcepts.Compute.SampleSums.SumOfSquares(v);
 }
 
 /// <summary>Codes transposed to columns (per latent: the entries that use it, in row order).</summary>

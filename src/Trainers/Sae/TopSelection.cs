@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
@@ -66,34 +70,154 @@ internal static class TopSelection
         codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), cut[r], ties[r], idx, val, positiveOnly), parallel);
     }
 
-    /// <summary>Keeps the m largest positive values of the whole rows×n block.</summary>
+    /// <summary>
+    /// Keeps the m largest positive values of the whole rows×n block (ties at the cut go to the
+    /// earliest positions, row-major). A strided sample of 65,536 values gives a floor lo safely
+    /// below the m-th largest (the sample rank 2·m/length·S + 64, twice the expected one plus a
+    /// margin); one vectorised pass collects every value ≥ lo with its position, and the cut and
+    /// the codes come from those candidates alone (about 2m of them), so the block is read once.
+    /// When the candidates are fewer than m (the floor was too high, or there are fewer than m
+    /// positive values) the exact <see cref="TopOfBatchReference"/> runs instead; both give the same codes.
+    /// </summary>
     public static void TopOfBatch(float[] pre, int rows, int n, long m, SparseCodes codes, ParallelOptions parallel)
     {
-        var (threshold, _, tiesAllowed) = SampledCut(pre, rows * n, m, parallel);
-        // Ties at the cut go to the earliest rows: count each row's ties, then hand out the quota in order.
-        var counts = new int[rows];
-        var tieCounts = new int[rows];
-        Parallel.For(0, rows, parallel, r =>
+        long length = (long)rows * n;
+        float lo = CandidateFloor(pre, length, m);
+        if (!(lo > 0)) { TopOfBatchReference(pre, rows, n, m, codes, parallel); return; }
+
+        const int band = 16; // rows per block of candidates
+        int blocks = (rows + band - 1) / band;
+        var blockIndex = new int[blocks][];
+        var blockValue = new float[blocks][];
+        var rowCount = new int[rows];
+        int capacity = (int)Math.Min(int.MaxValue / 2, 2.0 * m / rows * band + 64);
+        Parallel.For(0, blocks, parallel, b =>
         {
-            var row = pre.AsSpan(r * n, n);
-            int above = 0, equal = 0;
-            foreach (float v in row)
+            var idx = new int[capacity];
+            var val = new float[capacity];
+            int count = 0;
+            for (int r = b * band; r < Math.Min(rows, (b + 1) * band); r++)
             {
-                if (v > threshold) above++;
-                else if (v == threshold && v > 0) equal++;
+                int before = count;
+                CollectAtLeast(pre.AsSpan(r * n, n), lo, ref idx, ref val, ref count);
+                rowCount[r] = count - before;
             }
-            counts[r] = above;
-            tieCounts[r] = equal;
+            blockIndex[b] = idx;
+            blockValue[b] = val;
         });
+        var rowFirst = new long[rows + 1]; // offset of each row's candidates within its block
+        long total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            rowFirst[r] = r % band == 0 ? 0 : rowFirst[r - 1] + rowCount[r - 1];
+            total += rowCount[r];
+        }
+        if (total < m) { TopOfBatchReference(pre, rows, n, m, codes, parallel); return; }
+
+        var all = new float[total];
+        long at = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            blockValue[r / band].AsSpan((int)rowFirst[r], rowCount[r]).CopyTo(all.AsSpan((int)at));
+            at += rowCount[r];
+        }
+        float t = SelectDescending(all, (int)m - 1);
+        long greater = 0;
+        foreach (float v in all) if (v > t) greater++;
+        long ties = m - greater;
+
+        var counts = new int[rows];
+        var tieQuota = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var val = blockValue[r / band].AsSpan((int)rowFirst[r], rowCount[r]);
+            int above = 0, equal = 0;
+            foreach (float v in val) { if (v > t) above++; else if (v == t) equal++; }
+            tieQuota[r] = (int)Math.Min(ties, equal);
+            ties -= tieQuota[r];
+            counts[r] = above + tieQuota[r];
+        }
+        codes.Build(counts, (r, idx, val) =>
+        {
+            var ci = blockIndex[r / band].AsSpan((int)rowFirst[r], rowCount[r]);
+            var cv = blockValue[r / band].AsSpan((int)rowFirst[r], rowCount[r]);
+            int quota = tieQuota[r], k = 0;
+            for (int c = 0; c < ci.Length; c++)
+                if (cv[c] > t || (cv[c] == t && quota-- > 0)) { idx[k] = ci[c]; val[k] = cv[c]; k++; }
+        }, parallel);
+    }
+
+    /// <summary>
+    /// The plain form of <see cref="TopOfBatch"/>: an exact quickselect cut over every positive value
+    /// of the block, then each row keeps its values above the cut and its share of the ties.
+    /// </summary>
+    internal static void TopOfBatchReference(float[] pre, int rows, int n, long m, SparseCodes codes, ParallelOptions parallel)
+    {
+        var (threshold, _, tiesAllowed) = Cut(pre.AsSpan(0, rows * n), m, new float[(long)rows * n]);
+        var counts = new int[rows];
         var tieQuota = new int[rows];
         int left = tiesAllowed;
         for (int r = 0; r < rows; r++)
         {
-            tieQuota[r] = Math.Min(left, tieCounts[r]);
+            int above = 0, equal = 0;
+            foreach (float v in pre.AsSpan(r * n, n))
+            {
+                if (v > threshold) above++;
+                else if (v == threshold && v > 0) equal++;
+            }
+            tieQuota[r] = Math.Min(left, equal);
             left -= tieQuota[r];
-            counts[r] += tieQuota[r];
+            counts[r] = above + tieQuota[r];
         }
         codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), threshold, tieQuota[r], idx, val), parallel);
+    }
+
+    /// <summary>
+    /// A value below the m-th largest of the first <paramref name="length"/> values with high probability, from a
+    /// strided sample; 0 when m is a large share of the values (then the exact path is as cheap).
+    /// </summary>
+    internal static float CandidateFloor(float[] values, long length, long m)
+    {
+        long stride = Math.Max(1, length / 65536);
+        var sample = new float[(length + stride - 1) / stride];
+        for (long i = 0, s = 0; i < length; i += stride) sample[s++] = values[i];
+        double safeRank = Math.Ceiling(2.0 * m / length * sample.Length + 64);
+        if (safeRank >= sample.Length / 2) return 0f;
+        return SelectDescending(sample, (int)safeRank);
+    }
+
+    /// <summary>Appends (position, value) of every element ≥ <paramref name="floor"/>, in position order, growing the buffers as needed.</summary>
+    internal static void CollectAtLeast(ReadOnlySpan<float> row, float floor, ref int[] idx, ref float[] val, ref int count)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(floor);
+            ref float start = ref MemoryMarshal.GetReference(row);
+            for (; i <= row.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                uint mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref start, (nuint)i), f).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int lane = BitOperations.TrailingZeroCount(mask);
+                    Append(i + lane, row[i + lane], ref idx, ref val, ref count);
+                    mask &= mask - 1;
+                }
+            }
+        }
+        for (; i < row.Length; i++) if (row[i] >= floor) Append(i, row[i], ref idx, ref val, ref count);
+    }
+
+    private static void Append(int position, float value, ref int[] idx, ref float[] val, ref int count)
+    {
+        if (count == idx.Length)
+        {
+            Array.Resize(ref idx, idx.Length * 2);
+            Array.Resize(ref val, val.Length * 2);
+        }
+        idx[count] = position;
+        val[count] = value;
+        count++;
     }
 
     /// <summary>Keeps every value strictly above its threshold (one per latent, or a scalar when <paramref name="threshold"/> has length 1) and above zero.</summary>
@@ -137,54 +261,6 @@ internal static class TopSelection
         int above = 0;
         foreach (float v in values) if (v > t) above++;
         return (t, (int)m, (int)m - above);
-    }
-
-    /// <summary>
-    /// The same cut as <see cref="Cut"/> over a whole batch, without sorting or histogramming the
-    /// whole batch: a fixed, evenly strided sample estimates a value <c>lo</c> safely below the m-th
-    /// largest (twice the expected rank plus a margin); one streaming parallel pass collects every
-    /// value ≥ lo (chunk order, so deterministic), and quickselect runs on those candidates only.
-    /// If the candidates are fewer than m the estimate was too high and the exact full cut runs instead,
-    /// so the result always equals <see cref="Cut"/>'s.
-    /// </summary>
-    internal static (float Threshold, int Count, int Ties) SampledCut(float[] values, int length, long m, ParallelOptions parallel)
-    {
-        const int chunk = 1 << 16;
-        int chunks = (length + chunk - 1) / chunk;
-        var positiveCounts = new int[chunks];
-        Parallel.For(0, chunks, parallel, c =>
-        {
-            int end = Math.Min(length, (c + 1) * chunk), k = 0;
-            for (int i = c * chunk; i < end; i++) if (values[i] > 0) k++;
-            positiveCounts[c] = k;
-        });
-        long positives = 0;
-        foreach (int k in positiveCounts) positives += k;
-        if (positives <= m) return (0f, (int)positives, 0);
-
-        int stride = Math.Max(1, length / 65536);
-        var sample = new List<float>();
-        for (int i = 0; i < length; i += stride) if (values[i] > 0) sample.Add(values[i]);
-        double expectedRank = (double)m / positives * sample.Count;
-        int safeRank = (int)Math.Ceiling(2 * expectedRank + 64);
-        if (safeRank >= sample.Count) return Cut(values.AsSpan(0, length), m, new float[length]);
-        var sampleArray = sample.ToArray();
-        float lo = SelectDescending(sampleArray, safeRank);
-
-        var parts = new float[chunks][];
-        Parallel.For(0, chunks, parallel, c =>
-        {
-            int end = Math.Min(length, (c + 1) * chunk);
-            var list = new List<float>();
-            for (int i = c * chunk; i < end; i++) if (values[i] >= lo && values[i] > 0) list.Add(values[i]);
-            parts[c] = list.ToArray();
-        });
-        var candidates = parts.SelectMany(p => p).ToArray();
-        if (candidates.Length < m) return Cut(values.AsSpan(0, length), m, new float[length]);
-        float t = SelectDescending(candidates, (int)m - 1);
-        int greater = 0;
-        foreach (float v in candidates) if (v > t) greater++;
-        return (t, (int)m, (int)m - greater);
     }
 
     private static void Gather(ReadOnlySpan<float> row, float threshold, int ties, Span<int> idx, Span<float> val, bool positiveOnly = true)

@@ -37,6 +37,14 @@ public sealed class SparseDecoderTests
                 Assert.AreEqual(gzDense[r * n + codes.Index[e]], gz[e], 1e-4);
         for (int q = 0; q < gw1.Length; q++) Assert.AreEqual(gw2[q], gw1[q], 1e-4);
         Assert.IsTrue(gw1.Count(v => v != 0) > 0 && gw1.Count(v => v == 0) > 0, "only active latents receive decoder gradient");
+
+        // The fused path (code gradients computed inside the forward) gives the same code gradients.
+        var fused = new float[codes.Count];
+        float[][] S3 = ends.Select(_ => new float[rows * d]).ToArray();
+        SparseDecoder.Forward(codes, x, dec, bias, d, ends, gw, S3, new float[rows * d], new ParallelOptions { MaxDegreeOfParallelism = 2 }, fused, groupOf, 0.1f);
+        for (int r = 0; r < rows; r++)
+            for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+                Assert.AreEqual(gzDense[r * n + codes.Index[e]], fused[e], 1e-4);
     }
 
     [TestMethod]
@@ -64,14 +72,52 @@ public sealed class TopSelectionTests
         const int rows = 300, n = 300;
         // Coarse values give ties; a spread of magnitudes spans many histogram buckets.
         var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(Math.Round(rng.NextDouble() * 40 - 10) * Math.Pow(10, rng.Next(-2, 2)))).ToArray();
-        var codes = new SparseCodes(rows, 1);
-        TopSelection.TopOfBatch(pre, rows, n, m, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+        AssertBatchSelectionIsTheSort(pre, rows, n, m);
+    }
+
+    [TestMethod]
+    public void BatchSelectionFallsBackWhenTheSampledFloorIsTooHigh()
+    {
+        // 500×400 values are sampled at stride 3. Put 2,500 large values exactly on sampled positions:
+        // the sample then over-represents them threefold, the floor lands on them (10), and only
+        // 2,500 < m = 3,000 candidates reach it, so the exact path must take over.
+        const int rows = 500, n = 400;
+        const long m = 3000;
+        var rng = new Random(4);
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 0.9 + 0.05)).ToArray();
+        for (int q = 0; q < 2500; q++) pre[q * 3 * 7] = 10f;
+        Assert.AreEqual(10f, TopSelection.CandidateFloor(pre, pre.Length, m));
+        Assert.IsLessThan(m, pre.Count(v => v >= 10f));
+        AssertBatchSelectionIsTheSort(pre, rows, n, m);
+    }
+
+    /// <summary>The fast and the reference batch selection both keep exactly the m largest positive values (earliest first on ties).</summary>
+    private static void AssertBatchSelectionIsTheSort(float[] pre, int rows, int n, long m)
+    {
         var expected = Enumerable.Range(0, rows * n).Where(q => pre[q] > 0).OrderByDescending(q => pre[q]).ThenBy(q => q).Take((int)m).Order().ToArray();
-        var got = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(codes.RowStart[r], codes.RowStart[r + 1] - codes.RowStart[r]).Select(e => r * n + codes.Index[e])).ToArray();
-        CollectionAssert.AreEqual(expected, got);
-        var (t, count, ties) = TopSelection.SampledCut(pre, rows * n, m, new ParallelOptions());
-        var (t2, count2, ties2) = TopSelection.Cut(pre, m, new float[pre.Length]);
-        Assert.AreEqual((t2, count2, ties2), (t, count, ties), "sampled and full quickselect cuts agree");
+        foreach (var select in new Action<float[], int, int, long, SparseCodes, ParallelOptions>[] { TopSelection.TopOfBatch, TopSelection.TopOfBatchReference })
+        {
+            var codes = new SparseCodes(rows, 1);
+            select(pre, rows, n, m, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 });
+            var got = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(codes.RowStart[r], codes.RowStart[r + 1] - codes.RowStart[r]).Select(e => r * n + codes.Index[e])).ToArray();
+            CollectionAssert.AreEqual(expected, got);
+            for (int r = 0; r < rows; r++)
+                for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++) Assert.AreEqual(pre[r * n + codes.Index[e]], codes.Value[e]);
+        }
+    }
+
+    [TestMethod]
+    public void LargeBatchSelectionUsesTheSampledFloorAndMatchesTheSort()
+    {
+        // Large enough (768×512) for a strided sample, with coarse values so ties straddle the cut.
+        const int rows = 768, n = 512;
+        var rng = new Random(12);
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)Math.Round(rng.NextDouble() * 200 - 100) / 10f).ToArray();
+        foreach (long m in new long[] { 1, 700, 20_000 })
+        {
+            Assert.IsGreaterThan(0f, TopSelection.CandidateFloor(pre, pre.Length, m), $"m = {m} takes the sampled path");
+            AssertBatchSelectionIsTheSort(pre, rows, n, m);
+        }
     }
 
     [TestMethod]
