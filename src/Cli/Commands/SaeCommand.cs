@@ -7,6 +7,7 @@ using MlNetConcepts.IO;
 using MlNetConcepts.Models;
 using MlNetConcepts.Pipeline;
 using MlNetConcepts.Trainers.Sae;
+using MlNetConcepts.Trainers.Sae.Synthetic;
 
 namespace MlNetConcepts.Cli;
 
@@ -39,9 +40,13 @@ internal static class SaeCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from DIR/checkpoint.safetensors when it exists." };
         var holdout = new Option<double>("--holdout") { Description = "Fraction of rows held out for the final metrics.", DefaultValueFactory = _ => 0.05 };
         var perNeuron = new Option<bool>("--per-neuron-threshold") { Description = "batchtopk/matryoshka: one inference threshold per latent instead of a scalar." };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the rows when --steps is not given.", DefaultValueFactory = _ => 1 };
+        var deadWindow = new Option<long>("--dead-window") { Description = "A latent silent for this many samples counts as dead (AuxK acts on it).", DefaultValueFactory = _ => new SaeOptions().DeadWindowSamples };
+        var auxCoefficient = new Option<double>("--auxk-coefficient") { Description = "Weight of the AuxK loss on dead latents.", DefaultValueFactory = _ => new SaeOptions().AuxKCoefficient };
+        var auxPre = new Option<bool>("--auxk-pre-activations") { Description = "AuxK also uses negative pre-activations, so latents silent on every input still learn (helps on small data)." };
         var output = new Option<string>("--out") { Description = "Output folder (sae.mlnc and saelens/).", Required = true };
         var cmd = new Command("train", "Train an SAE on an activation matrix; writes DIR/sae.mlnc and DIR/saelens/.");
-        foreach (var o in new Option[] { acts, arch, expansion, k, steps, batch, lr, l1, seed, every, resume, holdout, perNeuron, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { acts, arch, expansion, k, steps, epochs, batch, lr, l1, seed, every, resume, holdout, perNeuron, deadWindow, auxCoefficient, auxPre, output }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
             string dir = r.GetValue(output)!;
@@ -54,6 +59,10 @@ internal static class SaeCommand
                 ExpansionFactor = r.GetValue(expansion),
                 K = r.GetValue(k),
                 Steps = r.GetValue(steps),
+                Epochs = r.GetValue(epochs),
+                DeadWindowSamples = r.GetValue(deadWindow),
+                AuxKCoefficient = r.GetValue(auxCoefficient),
+                AuxKOnPreActivations = r.GetValue(auxPre),
                 BatchSize = r.GetValue(batch),
                 LearningRate = r.GetValue(lr),
                 L1Coefficient = a == "relu" && r.GetValue(l1) is double v1 ? v1 : new SaeOptions().L1Coefficient,
@@ -125,20 +134,32 @@ internal static class SaeCommand
         var sae = new Option<string>("--sae") { Description = "SAE folder, .mlnc archive, or SAELens folder.", Required = true };
         var acts = Activations();
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output." };
-        var cmd = new Command("eval", "Reconstruction metrics: MSE, R², L0, dead fraction, mean cosine.");
-        foreach (var o in new Option[] { sae, acts, json }) cmd.Options.Add(o);
+        var features = new Option<string?>("--features") { Description = "Planted feature directions M×d (.npy, e.g. from synth superposition): also report MMCS, the mean over features of the best cosine with any decoder row." };
+        var cmd = new Command("eval", "Reconstruction metrics: MSE, R², L0, dead fraction, mean cosine; MMCS against planted features.");
+        foreach (var o in new Option[] { sae, acts, json, features }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
             var model = LoadSae(r.GetValue(sae)!);
             var x = ReadActivations(r.GetValue(acts)!, out int rows, out int cols);
             CheckWidth(model, cols, r.GetValue(acts)!);
             var m = SaeMetrics.Compute(model, Enumerable.Range(0, (rows + 4095) / 4096).Select(b => x[(b * 4096 * cols)..(Math.Min(rows, (b + 1) * 4096) * cols)]));
+            double? mmcs = r.GetValue(features) is { } fpath ? Recovery(model, fpath) : null;
             Console.WriteLine(r.GetValue(json)
-                ? JsonSerializer.Serialize(new { rows = m.Rows, mse = m.Mse, r2 = m.R2, l0 = m.L0, dead_fraction = m.DeadFraction, mean_cosine = m.MeanCosine })
-                : FormatMetrics(m, $"{rows} rows"));
+                ? JsonSerializer.Serialize(new { rows = m.Rows, mse = m.Mse, r2 = m.R2, l0 = m.L0, dead_fraction = m.DeadFraction, mean_cosine = m.MeanCosine, mmcs })
+                : FormatMetrics(m, $"{rows} rows") + (mmcs is double v ? string.Create(CultureInfo.InvariantCulture, $"  MMCS {v:F4}") : ""));
             return CliAction.Success;
         });
         return cmd;
+    }
+
+    /// <summary>MMCS of the SAE's decoder rows against planted features read from <paramref name="path"/>.</summary>
+    private static double Recovery(SaeTransformer model, string path)
+    {
+        if (!File.Exists(path)) throw new ConceptDataException($"{path}: feature file not found.");
+        var f = NpyFile.ReadMatrix(path, out int m, out int cols);
+        if (m == 0) throw new ConceptDataException($"{path}: the feature matrix has no rows.");
+        if (cols != model.Inputs) throw new ConceptDataException($"{path}: features have width {cols}, but the SAE decodes to width {model.Inputs}.");
+        return SuperpositionGenerator.MeanMaxCosine(f, model.Weights.DecoderWeight, cols);
     }
 
     private static string FormatMetrics(SaeMetrics m, string what) => string.Create(CultureInfo.InvariantCulture,

@@ -53,6 +53,8 @@ public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
         int n = o.Latents ?? checked(o.ExpansionFactor * d);
         if (n < 1) throw new ConceptDataException($"The SAE width must be at least 1, got {n}.");
         if (o.BatchSize < 1) throw new ConceptDataException($"Batch size must be at least 1, got {o.BatchSize}.");
+        if (o.DeadWindowSamples < 1) throw new ConceptDataException($"The dead-latent window must be at least 1 sample, got {o.DeadWindowSamples}.");
+        if (!(o.AuxKCoefficient >= 0) || !double.IsFinite(o.AuxKCoefficient)) throw new ConceptDataException($"The AuxK coefficient must be a finite number ≥ 0, got {o.AuxKCoefficient}.");
         variant.Validate(o, d, n);
         variant.GroupEnds(n, o);
         if (data.BatchesPerEpoch == 0) throw new ConceptDataException("No full batch of training rows.");

@@ -20,6 +20,56 @@ public sealed class SaeCommandTests
     }
 
     [TestMethod]
+    public void AuxKAndEpochOptionsReachTheTrainer()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.AreEqual(0, Run("synth", "superposition", "--out", dir, "--samples", "2000", "--features", "24", "--dims", "8", "--active", "2").Code);
+            string acts = Path.Combine(dir, "activations.npy");
+            var r = Run("sae", "train", "--activations", acts, "--arch", "batchtopk", "--expansion", "3", "--k", "2", "--epochs", "2",
+                "--batch", "100", "--lr", "5e-3", "--holdout", "0", "--dead-window", "300", "--auxk-coefficient", "0.1", "--auxk-pre-activations",
+                "--seed", "4", "--out", Path.Combine(dir, "sae"));
+            Assert.AreEqual(0, r.Code, r.Err);
+            StringAssert.Contains(r.Err, "step 40/40"); // 2 epochs of 20 batches
+            // The same options through the library give the same weights.
+            var x = NpyFile.ReadMatrix(acts, out int rows, out int d);
+            var view = MlNetConcepts.Data.InMemoryView.FromMatrix("Features", x, d);
+            var expected = new MlNetConcepts.Pipeline.ConceptContext(4).Sae.Train(new SaeOptions
+            {
+                Architecture = "batchtopk", ExpansionFactor = 3, K = 2, Epochs = 2, BatchSize = 100, LearningRate = 5e-3, Seed = 4,
+                DeadWindowSamples = 300, AuxKCoefficient = 0.1, AuxKOnPreActivations = true,
+            }).Fit(view);
+            var got = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae", "sae.mlnc"));
+            CollectionAssert.AreEqual(expected.Weights.DecoderWeight, got.Weights.DecoderWeight);
+
+            // MMCS against the planted features, checked by a brute-force loop over all (feature, decoder row) pairs.
+            r = Run("sae", "eval", "--sae", Path.Combine(dir, "sae"), "--activations", acts, "--features", Path.Combine(dir, "features.npy"), "--json");
+            Assert.AreEqual(0, r.Code, r.Err);
+            var f = NpyFile.ReadMatrix(Path.Combine(dir, "features.npy"), out int m, out _);
+            var dec = got.Weights.DecoderWeight;
+            double mmcs = 0;
+            for (int j = 0; j < m; j++)
+            {
+                double best = double.NegativeInfinity;
+                for (int i = 0; i < got.Latents; i++)
+                {
+                    double dot = 0, nf = 0, nd = 0;
+                    for (int t = 0; t < d; t++) { dot += f[j * d + t] * dec[i * d + t]; nf += f[j * d + t] * f[j * d + t]; nd += dec[i * d + t] * dec[i * d + t]; }
+                    best = Math.Max(best, dot / Math.Sqrt(nf * nd));
+                }
+                mmcs += best / m;
+            }
+            Assert.AreEqual(mmcs, JsonDocument.Parse(r.Out).RootElement.GetProperty("mmcs").GetDouble(), 1e-5);
+
+            r = Run("sae", "train", "--activations", acts, "--dead-window", "0", "--out", Path.Combine(dir, "bad"));
+            Assert.AreEqual(2, r.Code);
+            StringAssert.Contains(r.Err, "dead-latent window must be at least 1");
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void SynthTrainEncodeEvalRoundTrip()
     {
         string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-cli-" + Guid.NewGuid().ToString("N"));
