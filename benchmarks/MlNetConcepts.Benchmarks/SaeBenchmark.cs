@@ -104,4 +104,49 @@ internal static class SaeBenchmark
         }
         catch (System.ComponentModel.Win32Exception) { return double.NaN; }
     }
+    /// <summary>
+    /// The AuxK products at a quarter of the latents dead: the tiled sparse kernels against the dense
+    /// GEMMs over the compacted dead latents that compute the same thing.
+    ///   dotnet MlNetConcepts.Benchmarks.dll sae-kernels [--shapes d:n:kaux:B,...] [--repeats R]
+    /// </summary>
+    internal static void RunKernels(BenchArguments args)
+    {
+        Machine.PrintHeader("sae-kernels");
+        int repeats = args.Int("repeats", 3);
+        string shapes = args.Text("shapes") ?? "768:12288:384:4096,1024:8192:512:4096";
+        Console.WriteLine("| d | dead m | k_aux | batch | density | decode ms (tiled / GEMM) | sampled dots ms | column axpy ms | all four tiled / dense |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var shape in shapes.Split(','))
+        {
+            var p = shape.Split(':').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            int d = p[0], m = p[1] / 4, kAux = p[2], batch = p[3];
+            var rng = new Random(2);
+            var pre = new float[(long)batch * m];
+            for (long q = 0; q < pre.LongLength; q++) pre[q] = (float)(rng.NextDouble() * 2 - 1);
+            var z = new SparseCodes(batch, batch * kAux);
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads };
+            TopSelection.TopKPerRow(pre, batch, m, kAux, z, parallel);
+            var w = new float[m * d];
+            for (int q = 0; q < w.Length; q++) w[q] = (float)(rng.NextDouble() - 0.5);
+            var a = new float[batch * d];
+            for (int q = 0; q < a.Length; q++) a[q] = (float)(rng.NextDouble() - 0.5);
+            var outRows = new float[batch * d];
+            var dots = new float[z.Count];
+            var gw = new float[m * d];
+            var columns = new CodeColumns(z, m);
+            var decode = Timing.Measure(() => TiledSparseProducts.Decode(z, w, m, d, outRows, parallel), repeats);
+            decode = decode.Merge(Timing.Measure(() => TiledSparseProducts.Decode(z, w, m, d, outRows, parallel), repeats));
+            var sampled = Timing.Measure(() => TiledSparseProducts.SampledDots(z, a, w, m, d, dots, parallel), repeats);
+            var axpy = Timing.Measure(() => TiledSparseProducts.ColumnAxpy(columns, z.Value, a, batch, d, gw, null, parallel), repeats);
+            var dense = z.ToDense(m);
+            var gz = new float[(long)batch * m];
+            var gemm = Timing.Measure(() => Gemm.MatMul(dense, w, outRows, batch, m, d), repeats);
+            var gemmT = Timing.Measure(() => Gemm.MatMulTransB(a, w, gz, batch, d, m), repeats);
+            var gemmA = Timing.Measure(() => Gemm.MatMulTransA(dense, a, gw, batch, m, d), repeats);
+            double tiled = decode.BestSeconds + sampled.BestSeconds + 2 * axpy.BestSeconds;
+            double dense4 = gemm.BestSeconds + gemmT.BestSeconds + 2 * gemmA.BestSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {d} | {m} | {kAux} | {batch} | {(double)z.Count / ((long)batch * m):P0} | {decode.BestSeconds * 1000:F0} / {gemm.BestSeconds * 1000:F0} | {sampled.BestSeconds * 1000:F0} / {gemmT.BestSeconds * 1000:F0} | {axpy.BestSeconds * 1000:F0} / {gemmA.BestSeconds * 1000:F0} | {tiled / dense4:F2} |"));
+        }
+    }
 }

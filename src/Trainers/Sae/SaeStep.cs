@@ -93,14 +93,14 @@ internal sealed class SaeStep
         SumRows(suffix[0], rows, d, scale, gDecBias);
         Profile?.Lap(3, ref mark);
 
-        double aux = AddAuxK(pre, xc, rows, w, grad, dead, residual, parallel, out var auxCodes, out var auxGrad);
+        double aux = AddAuxK(pre, xc, rows, w, grad, dead, residual, parallel);
         Profile?.Lap(4, ref mark);
 
         double penalty = _variant.AddPenalty(new PenaltyContext(rows, pre, codes, codeGrad, w, grad, _options,
             (r, i) => scale * TensorPrimitives.Dot(suffix[_groupOf[i]].AsSpan(r * d, d), w.DecoderWeight.AsSpan(i * d, d))));
         Profile?.Lap(5, ref mark);
 
-        EncoderBackward(xc, grad, parallel, (codes, codeGrad, columns), auxCodes is null ? null : (auxCodes, auxGrad!, new CodeColumns(auxCodes, n)));
+        EncoderBackward(xc, rows, grad, parallel, codeGrad, columns);
         // b_dec enters the encoder as −xc: its gradient there is −Σ_i ∂L/∂b_enc,i·W_enc,i.
         var encoderShare = new float[d];
         Gemm.Sgemm(false, false, 1, d, n, 1f, grad.EncoderBias, n, w.EncoderWeight, d, 0f, encoderShare, d);
@@ -115,14 +115,28 @@ internal sealed class SaeStep
         return loss;
     }
 
-    /// <summary>From this k_aux on, AuxK runs as dense products over the compacted dead latents (each row then
-    /// touches a large share of them, and GEMMs beat per-entry loops); below it, sparse like the main codes.</summary>
-    internal static int AuxDenseMinK = 32;
-
-    private double AddAuxK(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual,
-        ParallelOptions parallel, out SparseCodes? auxCodes, out float[]? auxGrad)
+    /// <summary>How AuxK computes its products.</summary>
+    internal enum AuxKPath
     {
-        auxCodes = null; auxGrad = null;
+        /// <summary>Chosen by the share of dead-latent entries selected (see <see cref="AuxDenseMinDensity"/>).</summary>
+        Auto,
+        /// <summary>Dense GEMMs over the compacted dead latents.</summary>
+        Dense,
+        /// <summary>Tiled sparse products over the selected entries only.</summary>
+        Tiled,
+    }
+
+    /// <summary>Forces an AuxK path (tests run both); Auto in normal use.</summary>
+    internal static AuxKPath ForceAuxPath = AuxKPath.Auto;
+
+    /// <summary>
+    /// AuxK takes the dense path when at least this share of the rows×m dead-latent entries is selected: four
+    /// dense GEMMs then do little wasted work, and GEMMs run several times faster per flop than the sparse tiles.
+    /// </summary>
+    internal const double AuxDenseMinDensity = 0.4;
+
+    private double AddAuxK(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual, ParallelOptions parallel)
+    {
         if (dead is null || _options.AuxKCoefficient == 0) return 0;
         int n = _n, d = _d;
         var deadIds = Enumerable.Range(0, n).Where(i => dead[i]).ToArray();
@@ -140,28 +154,49 @@ internal sealed class SaeStep
         TensorPrimitives.Negate(residual.AsSpan(0, rows * d), target.AsSpan(0, rows * d));
         double denominator = TotalVariance(target, rows, d) / rows;
         if (!(denominator > 0)) return 0;
-        if (kAux >= AuxDenseMinK) return AddAuxKDense(local, deadIds, target, denominator, xc, rows, w, grad, parallel);
-        for (int e = 0; e < local.Count; e++) local.Index[e] = deadIds[local.Index[e]];
+        bool dense = ForceAuxPath switch
+        {
+            AuxKPath.Dense => true,
+            AuxKPath.Tiled => false,
+            _ => local.Count >= AuxDenseMinDensity * rows * m,
+        };
+        if (dense) return AddAuxKDense(local, deadIds, target, denominator, xc, rows, w, grad, parallel);
 
-        // R = ê − e.
-        var r1 = _buffers.Get(12, rows * d);
-        var suffix = new[] { r1 };
-        var unused = _buffers.Get(13, rows * d);
-        double numerator = SparseDecoder.Forward(local, target, w.DecoderWeight, null, d, [n], [1.0], suffix, unused, parallel) / rows;
-        double ratio = numerator / denominator;
+        // Tiled sparse, over the compacted dead latents: R = ê − e with ê the decoding of the selected entries;
+        // ∂/∂z_e = R_b·W_dec,c; ∂W_dec,c = Σ z_e·R_b; ∂W_enc,c = Σ ∂/∂z_e·xc_b; ∂b_enc,c = Σ ∂/∂z_e.
+        var wd = _buffers.Get(12, m * d);
+        Parallel.For(0, m, parallel, c => w.DecoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(wd.AsSpan(c * d, d)));
+        var diff = _buffers.Get(15, rows * d);
+        TiledSparseProducts.Decode(local, wd, m, d, diff, parallel);
+        var span = diff.AsSpan(0, rows * d);
+        TensorPrimitives.Subtract(span, target.AsSpan(0, rows * d), span);
+        double ratio = SparseDecoder.SumOfSquares(span) / rows / denominator;
         if (!double.IsFinite(ratio)) return 0;
-        float scale = (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator));
-        auxGrad = new float[local.Count];
-        SparseDecoder.Backward(local, new CodeColumns(local, n), suffix, new int[n], w.DecoderWeight, d, scale, auxGrad, grad.DecoderWeight, parallel);
-        auxCodes = local;
+        TensorPrimitives.Multiply(span, (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), span);
+        var auxGrad = new float[local.Count];
+        TiledSparseProducts.SampledDots(local, diff, wd, m, d, auxGrad, parallel);
+        var columns = new CodeColumns(local, m);
+        var gW = _buffers.Get(16, m * d);
+        gW.AsSpan(0, m * d).Clear();
+        TiledSparseProducts.ColumnAxpy(columns, local.Value, diff, rows, d, gW, null, parallel);
+        AddRows(gW, deadIds, d, grad.DecoderWeight, parallel);
+        gW.AsSpan(0, m * d).Clear();
+        var biasSums = new double[m];
+        TiledSparseProducts.ColumnAxpy(columns, auxGrad, xc, rows, d, gW, biasSums, parallel);
+        AddRows(gW, deadIds, d, grad.EncoderWeight, parallel);
+        for (int c = 0; c < m; c++) grad.EncoderBias[deadIds[c]] += (float)biasSums[c];
         return ratio;
     }
+
+    /// <summary>target row ids[c] += compact row c, for every c.</summary>
+    private static void AddRows(float[] compact, int[] ids, int d, float[] target, ParallelOptions parallel)
+        => Parallel.For(0, ids.Length, parallel, c => TensorPrimitives.Add(target.AsSpan(ids[c] * d, d), compact.AsSpan(c * d, d), target.AsSpan(ids[c] * d, d)));
 
     /// <summary>
     /// AuxK with dense products over the m dead latents (Z_aux is rows×m, mostly filled when k_aux is large):
     /// ê = Z·W_dec[dead]; ∂/∂ê = α·2(ê − e)/(B·den); ∂/∂Z = ∂ê·W_dec[dead]ᵀ masked to the selected entries (= ∂/∂pre);
     /// ∂W_dec[dead] = Zᵀ·∂ê; ∂W_enc[dead] = ∂preᵀ·xc; ∂b_enc[dead] = Σ_b ∂pre (b_dec's share follows from b_enc's in <see cref="Run"/>).
-    /// Gradients go straight into <paramref name="grad"/>, so nothing is returned for the sparse encoder backward.
+    /// Gradients go straight into <paramref name="grad"/>.
     /// </summary>
     private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] target, double denominator, float[] xc, int rows,
         SaeWeights w, SaeWeights grad, ParallelOptions parallel)
@@ -192,9 +227,9 @@ internal sealed class SaeStep
         Parallel.For(0, rows, parallel, r => MaskToSelected(gz.AsSpan(r * m, m), z.AsSpan(r * m, m)));
         var gW = _buffers.Get(16, m * d);
         Gemm.MatMulTransA(z, diff, gW, rows, m, d);
-        Parallel.For(0, m, parallel, c => TensorPrimitives.Add(grad.DecoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.DecoderWeight.AsSpan(deadIds[c] * d, d)));
+        AddRows(gW, deadIds, d, grad.DecoderWeight, parallel);
         Gemm.MatMulTransA(gz, xc, gW, rows, m, d);
-        Parallel.For(0, m, parallel, c => TensorPrimitives.Add(grad.EncoderWeight.AsSpan(deadIds[c] * d, d), gW.AsSpan(c * d, d), grad.EncoderWeight.AsSpan(deadIds[c] * d, d)));
+        AddRows(gW, deadIds, d, grad.EncoderWeight, parallel);
         var colSums = new double[m];
         const int band = 256;
         Parallel.For(0, (m + band - 1) / band, parallel, block =>
@@ -221,24 +256,13 @@ internal sealed class SaeStep
         for (; i < g.Length; i++) if (z[i] == 0) g[i] = 0f;
     }
 
-    private void EncoderBackward(float[] xc, SaeWeights grad, ParallelOptions parallel,
-        (SparseCodes Codes, float[] Grad, CodeColumns Columns) main, (SparseCodes Codes, float[] Grad, CodeColumns Columns)? aux)
+    /// <summary>∂L/∂W_enc,i += Σ_b ∂L/∂pre_bi·xc_b and ∂L/∂b_enc,i += Σ_b ∂L/∂pre_bi over the main entries, by tiled column products
+    /// (AuxK adds its own share for the dead latents).</summary>
+    private void EncoderBackward(float[] xc, int rows, SaeWeights grad, ParallelOptions parallel, float[] codeGrad, CodeColumns columns)
     {
-        int d = _d;
-        var sets = aux is { } a ? new[] { main, a } : new[] { main };
-        Parallel.For(0, _n, parallel, i =>
-        {
-            var gw = grad.EncoderWeight.AsSpan(i * d, d);
-            double gb = 0;
-            foreach (var (_, g, cols) in sets)
-                for (int c = cols.Start[i]; c < cols.Start[i + 1]; c++)
-                {
-                    float v = g[cols.Entry[c]];
-                    gb += v;
-                    TensorPrimitives.MultiplyAdd(xc.AsSpan(cols.Row[c] * d, d), v, gw, gw);
-                }
-            grad.EncoderBias[i] += (float)gb;
-        });
+        var biasSums = new double[_n];
+        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, _d, grad.EncoderWeight, biasSums, parallel);
+        for (int i = 0; i < _n; i++) grad.EncoderBias[i] += (float)biasSums[i];
     }
 
     /// <summary>acc_j += scale·Σ_r v_rj, summed in float64.</summary>

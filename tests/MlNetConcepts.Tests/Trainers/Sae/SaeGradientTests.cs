@@ -79,17 +79,17 @@ public sealed class SaeGradientTests
             var fastGrad = new SaeWeights(SaeTestData.D, SaeTestData.N, w.Threshold.Length);
             var step = new SaeStep(variant, o, SaeTestData.D, SaeTestData.N);
             foreach (int threads in new[] { 1, 2 })
-            foreach (int denseAuxFrom in new[] { 32, 1 })
+            foreach (var path in new[] { SaeStep.AuxKPath.Tiled, SaeStep.AuxKPath.Dense })
             {
-                SaeStep.AuxDenseMinK = denseAuxFrom; // both the sparse and the dense AuxK path
+                SaeStep.ForceAuxPath = path; // both the tiled sparse and the dense AuxK path
 
                 StepLoss loss;
                 try { loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads }); }
-                finally { SaeStep.AuxDenseMinK = 32; }
+                finally { SaeStep.ForceAuxPath = SaeStep.AuxKPath.Auto; }
                 Assert.AreEqual(expected, loss.Loss, 1e-5 * Math.Max(1, Math.Abs(expected)), $"{arch} loss");
                 for (int a = 0; a < grad.Length; a++)
                     for (int q = 0; q < grad[a].Length; q++)
-                        Assert.AreEqual(grad[a][q], fastGrad.All[a][q], 1e-5 + 1e-4 * Math.Abs(grad[a][q]), $"{arch} seed {seed} threads {threads} dense AuxK from {denseAuxFrom}: {SaeWeights.Names[a]}[{q}]");
+                        Assert.AreEqual(grad[a][q], fastGrad.All[a][q], 1e-5 + 1e-4 * Math.Abs(grad[a][q]), $"{arch} seed {seed} threads {threads} AuxK path {path}: {SaeWeights.Names[a]}[{q}]");
             }
             if (arch == "jumprelu") Assert.IsTrue(fastGrad.Threshold.Any(g => g != 0), "some pre-activation lies in a kernel window");
         }
