@@ -133,7 +133,7 @@ internal sealed class SaeStep
     /// AuxK takes the dense path when at least this share of the rows×m dead-latent entries is selected: four
     /// dense GEMMs then do little wasted work, and GEMMs run several times faster per flop than the sparse tiles.
     /// </summary>
-    internal const double AuxDenseMinDensity = 0.4;
+    internal const double AuxDenseMinDensity = 0.2;
 
     private double AddAuxK(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual, ParallelOptions parallel)
     {
