@@ -126,8 +126,8 @@ internal sealed class SaeStep
         Tiled,
     }
 
-    /// <summary>Forces an AuxK path (tests run both); Auto in normal use.</summary>
-    internal static AuxKPath ForceAuxPath = AuxKPath.Auto;
+    /// <summary>The AuxK path of this step: Auto in normal use; tests force each in turn.</summary>
+    internal AuxKPath AuxPath { get; set; } = AuxKPath.Auto;
 
     /// <summary>
     /// AuxK takes the dense path when at least this share of the rows×m dead-latent entries is selected: four
@@ -154,7 +154,7 @@ internal sealed class SaeStep
         TensorPrimitives.Negate(residual.AsSpan(0, rows * d), target.AsSpan(0, rows * d));
         double denominator = TotalVariance(target, rows, d) / rows;
         if (!(denominator > 0)) return 0;
-        bool dense = ForceAuxPath switch
+        bool dense = AuxPath switch
         {
             AuxKPath.Dense => true,
             AuxKPath.Tiled => false,

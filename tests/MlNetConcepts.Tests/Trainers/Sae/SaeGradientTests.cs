@@ -81,11 +81,8 @@ public sealed class SaeGradientTests
             foreach (int threads in new[] { 1, 2 })
             foreach (var path in new[] { SaeStep.AuxKPath.Tiled, SaeStep.AuxKPath.Dense })
             {
-                SaeStep.ForceAuxPath = path; // both the tiled sparse and the dense AuxK path
-
-                StepLoss loss;
-                try { loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads }); }
-                finally { SaeStep.ForceAuxPath = SaeStep.AuxKPath.Auto; }
+                step.AuxPath = path; // both the tiled sparse and the dense AuxK path
+                var loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads });
                 Assert.AreEqual(expected, loss.Loss, 1e-5 * Math.Max(1, Math.Abs(expected)), $"{arch} loss");
                 for (int a = 0; a < grad.Length; a++)
                     for (int q = 0; q < grad[a].Length; q++)
