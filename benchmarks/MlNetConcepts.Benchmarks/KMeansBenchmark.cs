@@ -12,7 +12,8 @@ namespace MlNetConcepts.Benchmarks;
 /// Gaussian noise, on which Lloyd does not converge early, so all iterations run; or planted blobs
 /// with <c>--blobs</c>) and the same initial centres for both; Lloyd iterations (tol = 0, default 50)
 /// timed per iteration, and greedy k-means++ seeding timed on its own.
-///   kmeans [--rows N] [--dim D] [--ks 100,1000] [--iters 50] [--threads T] [--blobs] [--no-python] [--no-seeding]
+/// <c>--path</c> picks our assignment path (auto, fused, blocked; see <see cref="LloydPath"/>).
+///   kmeans [--rows N] [--dim D] [--ks 100,1000] [--iters 50] [--threads T] [--path auto] [--blobs] [--no-python] [--no-seeding]
 /// </summary>
 internal static class KMeansBenchmark
 {
@@ -22,9 +23,10 @@ internal static class KMeansBenchmark
         if (args.Text("threads") is string t) ComputeSettings.Threads = int.Parse(t, CultureInfo.InvariantCulture);
         var ks = (args.Text("ks") ?? "100,1000").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         bool seeding = !args.Flag("no-seeding");
+        var path = Lloyd.Resolve(Enum.Parse<LloydPath>(args.Text("path") ?? "auto", ignoreCase: true));
         Machine.PrintHeader("kmeans");
         bool blobs = args.Flag("blobs");
-        Console.WriteLine($"data: {rows} × {dim} float32 {(blobs ? "planted blobs" : "Gaussian noise")}; Lloyd {iters} iterations (tol 0) from shared initial centres; threads {ComputeSettings.Threads}");
+        Console.WriteLine($"data: {rows} × {dim} float32 {(blobs ? "planted blobs" : "Gaussian noise")}; Lloyd {iters} iterations (tol 0) from shared initial centres; threads {ComputeSettings.Threads}; our path {path}");
 
         string dir = Directory.CreateTempSubdirectory("mlnc-kmeans-bench-").FullName;
         try
@@ -40,13 +42,13 @@ internal static class KMeansBenchmark
             }
             var norms = SquaredDistances.RowNorms(x, rows, dim);
             // Warm-up: JIT and the GEMM backend's first call, on a small problem.
-            Lloyd.Run(x.AsSpan(0, 2000 * dim), norms.AsSpan(0, 2000), 2000, dim, inits[ks[0]], ks[0], 2, 0, false);
+            Lloyd.Run(x.AsSpan(0, 2000 * dim), norms.AsSpan(0, 2000), 2000, dim, inits[ks[0]], ks[0], 2, 0, false, path);
 
             var ours = new Dictionary<int, (double Lloyd, int Iter, double Inertia, double? Seed)>();
             foreach (int k in ks)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                var r = Lloyd.Run(x, norms, rows, dim, inits[k], k, iters, 0, false);
+                var r = Lloyd.Run(x, norms, rows, dim, inits[k], k, iters, 0, false, path);
                 double lloyd = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 double? seedSeconds = null;
                 if (seeding)

@@ -19,8 +19,12 @@ internal static class Lloyd
 
     /// <summary>Runs Lloyd from <paramref name="initial"/> (k × d, not modified).</summary>
     public static ClusteringResult Run(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] initial, int k,
-        int maxIter, double tolerance, bool spherical, bool useReference = false)
+        int maxIter, double tolerance, bool spherical, LloydPath path = LloydPath.Auto)
     {
+        path = Resolve(path);
+        bool useReference = path == LloydPath.Reference;
+        // The fused path keeps its per-partition sums between iterations.
+        var fused = path == LloydPath.Fused ? new FusedAssignment(n, k, d) : null;
         var centres = (float[])initial.Clone();
         var labels = new int[n];
         var oldLabels = new int[n];
@@ -31,7 +35,7 @@ internal static class Lloyd
         {
             // The reference path keeps the separate, obvious summation pass; the fast path fuses it.
             var sums = useReference ? null : new double[k * d];
-            Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference, sums);
+            Assign(x, xNorms, n, d, centres, k, labels, minDist, path, sums, fused);
             var next = Update(x, n, d, k, labels, minDist, centres, spherical, sums);
             iterations = it + 1;
             if (it > 0 && labels.AsSpan().SequenceEqual(oldLabels))
@@ -46,14 +50,32 @@ internal static class Lloyd
             labels.CopyTo(oldLabels, 0);
             if (shift <= tolerance) { converged = true; break; }
         }
-        if (!strict) Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference);
+        if (!strict) Assign(x, xNorms, n, d, centres, k, labels, minDist, path, null, fused);
         return new ClusteringResult(centres, k, d, labels, Inertia(x, d, centres, labels), iterations, converged);
     }
 
-    /// <summary>Nearest centre of every row (ties to the lower index) and its squared distance.</summary>
+    /// <summary>The path <see cref="LloydPath.Auto"/> stands for on this machine and backend.</summary>
+    public static LloydPath Resolve(LloydPath path) => path != LloydPath.Auto ? path
+        : NearestCentreKernel.IsAccelerated && ComputeSettings.Backend is ComputeBackendKind.Auto or ComputeBackendKind.Managed
+            ? LloydPath.Fused : LloydPath.Blocked;
+
+    /// <summary>
+    /// Nearest centre of every row (ties to the lower index) and its squared distance; when
+    /// <paramref name="sums"/> is given, also adds every row into its cluster's float64 sum.
+    /// </summary>
     public static void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] centres, int k,
-        Span<int> labels, Span<float> minDist, bool useReference = false, double[]? sums = null)
+        Span<int> labels, Span<float> minDist, LloydPath path = LloydPath.Auto, double[]? sums = null)
+        => Assign(x, xNorms, n, d, centres, k, labels, minDist, Resolve(path), sums, null);
+
+    private static void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] centres, int k,
+        Span<int> labels, Span<float> minDist, LloydPath path, double[]? sums, FusedAssignment? fused)
     {
+        if (path == LloydPath.Fused)
+        {
+            (fused ?? new FusedAssignment(n, k, d)).Assign(x, xNorms, centres, labels, minDist, sums);
+            return;
+        }
+        bool useReference = path == LloydPath.Reference;
         var cNorms = SquaredDistances.RowNorms(centres, k, d);
         int block = Math.Min(BlockRows, n);
         var dist = new float[block * k];

@@ -48,13 +48,17 @@ public sealed class KMeansTrainerTests
     }
 
     [TestMethod]
-    public void GemmLloydEqualsReferenceLloyd()
+    [DataRow("Auto")]
+    [DataRow("Fused")]
+    [DataRow("Blocked")]
+    public void GemmLloydEqualsReferenceLloyd(string pathName)
     {
+        var path = Enum.Parse<LloydPath>(pathName);
         var x = ClusterFixtures.Matrix("lloyd_x.npy", out int n, out int d);
         var init = ClusterFixtures.Matrix("lloyd_init.npy", out int k, out _);
         var norms = SquaredDistances.RowNorms(x, n, d);
-        var fast = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false);
-        var slow = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, useReference: true);
+        var fast = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, path);
+        var slow = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, path: LloydPath.Reference);
         CollectionAssert.AreEqual(slow.Labels, fast.Labels);
         Assert.AreEqual(slow.Inertia, fast.Inertia, 1e-9 * slow.Inertia);
     }
