@@ -13,7 +13,9 @@ namespace MlNetConcepts.Benchmarks;
 /// with <c>--blobs</c>) and the same initial centres for both; Lloyd iterations (tol = 0, default 50)
 /// timed per iteration, and greedy k-means++ seeding timed on its own.
 /// <c>--path</c> picks our assignment path (auto, fused, blocked; see <see cref="LloydPath"/>).
-///   kmeans [--rows N] [--dim D] [--ks 100,1000] [--iters 50] [--threads T] [--path auto] [--blobs] [--no-python] [--no-seeding]
+/// <c>--profile</c> also times the parts of one iteration (assignment alone, assignment with the
+/// fused centre sums, the centre update) on our side.
+///   kmeans [--rows N] [--dim D] [--ks 100,1000] [--iters 50] [--threads T] [--path auto] [--profile] [--blobs] [--no-python] [--no-seeding]
 /// </summary>
 internal static class KMeansBenchmark
 {
@@ -58,6 +60,7 @@ internal static class KMeansBenchmark
                     seedSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 }
                 ours[k] = (lloyd, r.Iterations, r.Inertia, seedSeconds);
+                if (args.Flag("profile")) Profile(x, norms, rows, dim, inits[k], k, path);
                 Console.WriteLine($"ours k={k}: Lloyd {lloyd:F2} s for {r.Iterations} iterations ({lloyd / r.Iterations * 1000:F1} ms/iter), inertia {r.Inertia:G8}" +
                                   (seedSeconds is double s1 ? $", k-means++ {s1:F2} s" : ""));
             }
@@ -81,6 +84,33 @@ internal static class KMeansBenchmark
             }
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Best of 3 timings of each part of one Lloyd iteration from the initial centres.</summary>
+    private static void Profile(float[] x, float[] norms, int rows, int dim, float[] centres, int k, LloydPath path)
+    {
+        var labels = new int[rows];
+        var minDist = new float[rows];
+        double Best(Action a)
+        {
+            double best = double.MaxValue;
+            for (int r = 0; r < 3; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                a();
+                best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+            return best;
+        }
+        double assign = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path));
+        double withSums = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, new double[(long)k * dim]));
+        var sums = new double[(long)k * dim];
+        Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, sums);
+        double update = Best(() => Lloyd.Update(x, rows, dim, k, labels, minDist, centres, false, (double[])sums.Clone()));
+        double inertia = Best(() => Lloyd.Inertia(x, dim, centres, labels));
+        double flops = 2.0 * rows * k * dim;
+        Console.WriteLine($"profile k={k} ({path}): assignment {assign:F1} ms ({flops / assign / 1e6:F0} GFLOP/s of distance products), " +
+                          $"with centre sums {withSums:F1} ms (sums ≈ {withSums - assign:F1} ms), centre update {update:F1} ms, final inertia {inertia:F1} ms");
     }
 
     /// <summary>Rows around <paramref name="centres"/> Gaussian centres (spread 1 per dimension, noise 1); 0 centres: pure noise.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetConcepts.Compute;
@@ -25,11 +26,20 @@ internal sealed unsafe class FusedAssignment
     /// <summary>At most this many partitions (enough for even load on a few cores when one is disturbed).</summary>
     public const int MaxPartitions = 8;
 
+    /// <summary>At least this many partitions when the rows allow, whatever the memory their sums take.</summary>
+    public const int MinPartitions = 4;
+
     /// <summary>Rows per partition at least.</summary>
     public const int MinPartitionRows = 512;
 
-    /// <summary>Cap on the memory of all partition sums together.</summary>
-    public const long MaxPartialBytes = 128L << 20;
+    /// <summary>
+    /// Memory for all partition sums together above which fewer partitions are used (down to
+    /// <see cref="MinPartitions"/>): every partition's k × d float64 sums are cleared and merged
+    /// once per pass, and rows are added at random places in them, so past the caches more
+    /// partitions cost more than they balance (measured at k = 1000, d = 768: 8 partitions of 6 MB
+    /// cost ≈ 60 ms per pass, 2–4 partitions 30–50 ms).
+    /// </summary>
+    public const long PartialBytesBudget = 32L << 20;
 
     private readonly int _n, _k, _d;
     private double[][]? _partials;
@@ -45,14 +55,15 @@ internal sealed unsafe class FusedAssignment
     public int Partitions { get; }
 
     /// <summary>
-    /// min(8, n / 512, 128 MiB / (k·d·8 bytes)), at least 1: enough partitions to balance a few
-    /// workers, each big enough to amortise its k × d float64 sums, and all sums within the cap.
+    /// min(n / 512, clamp(32 MiB / (k·d·8 bytes), 4, 8)), at least 1: enough partitions to balance
+    /// a few workers, each with at least 512 rows to amortise its sums, and as few as 4 when the sums
+    /// are large. A function of the sizes only, never of the thread count.
     /// </summary>
     public static int PartitionCount(int n, int k, int d)
     {
-        long bytesPerPartial = (long)k * d * sizeof(double);
-        long byMemory = Math.Max(1, MaxPartialBytes / Math.Max(1, bytesPerPartial));
-        return (int)Math.Clamp(Math.Min(Math.Min(MaxPartitions, n / MinPartitionRows), byMemory), 1, MaxPartitions);
+        long bytesPerPartial = Math.Max(1L, (long)k * d * sizeof(double));
+        long byMemory = Math.Clamp(PartialBytesBudget / bytesPerPartial, MinPartitions, MaxPartitions);
+        return (int)Math.Max(1, Math.Min(n / MinPartitionRows, byMemory));
     }
 
     /// <summary>
@@ -76,23 +87,23 @@ internal sealed unsafe class FusedAssignment
                 int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
                 var partial = partials?[part];
                 if (partial is not null) Array.Clear(partial);
-                Partition((float*)data, (float*)norms, from, to, d, packed, stripsPerBlock, (int*)labs, (float*)mins, partial);
+                Partition((float*)data, (float*)norms, from, to, d, packed, stripsPerBlock, ChunkRows, (int*)labs, (float*)mins, partial);
             });
         }
         if (sums is not null) Merge(_partials!, sums);
     }
 
-    private static void Partition(float* x, float* xNorms, int from, int to, int d, PackedCentres packed, int stripsPerBlock,
+    private static void Partition(float* x, float* xNorms, int from, int to, int d, PackedCentres packed, int stripsPerBlock, int chunkRows,
         int* labels, float* minDist, double[]? partial)
     {
-        const int Padded = (ChunkRows + NearestCentreKernel.Rows - 1) / NearestCentreKernel.Rows * NearestCentreKernel.Rows;
-        float* best = stackalloc float[Padded];
-        int* index = stackalloc int[Padded];
+        int padded = (chunkRows + NearestCentreKernel.Rows - 1) / NearestCentreKernel.Rows * NearestCentreKernel.Rows;
+        float* best = stackalloc float[padded];
+        int* index = stackalloc int[padded];
         float* scratch = stackalloc float[NearestCentreKernel.Rows * PackedCentres.WideStrip];
-        for (int c0 = from; c0 < to; c0 += ChunkRows)
+        for (int c0 = from; c0 < to; c0 += chunkRows)
         {
-            int rows = Math.Min(ChunkRows, to - c0);
-            for (int i = 0; i < Padded; i++) { best[i] = float.PositiveInfinity; index[i] = 0; }
+            int rows = Math.Min(chunkRows, to - c0);
+            for (int i = 0; i < padded; i++) { best[i] = float.PositiveInfinity; index[i] = 0; }
             float* chunk = x + (long)c0 * d;
             for (int s0 = 0; s0 < packed.Strips; s0 += stripsPerBlock)
             {
@@ -129,19 +140,16 @@ internal sealed unsafe class FusedAssignment
         for (; t < d; t++) sum[t] += row[t];
     }
 
-    /// <summary>sums[t] += partials[0][t] + partials[1][t] + … (left to right), in parallel over t.</summary>
+    /// <summary>sums[t] += partials[0][t], then += partials[1][t], … (always in partition order), in parallel over pieces of t.</summary>
     private static void Merge(double[][] partials, double[] sums)
     {
-        int length = sums.Length, stripes = Math.Max(1, Math.Min(ComputeSettings.Threads, length / 4096));
-        Parallel.For(0, stripes, new ParallelOptions { MaxDegreeOfParallelism = stripes }, s =>
+        const int Piece = 2048; // doubles: the piece of sums stays in L1 while every partition is added
+        int pieces = (sums.Length + Piece - 1) / Piece;
+        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads }, q =>
         {
-            int t0 = (int)((long)length * s / stripes), t1 = (int)((long)length * (s + 1) / stripes);
-            for (int t = t0; t < t1; t++)
-            {
-                double v = sums[t];
-                foreach (var p in partials) v += p[t];
-                sums[t] = v;
-            }
+            int t0 = q * Piece, len = Math.Min(Piece, sums.Length - t0);
+            var target = sums.AsSpan(t0, len);
+            foreach (var p in partials) TensorPrimitives.Add(target, p.AsSpan(t0, len), target);
         });
     }
 }

@@ -103,10 +103,10 @@ public sealed class FusedAssignmentTests
     [TestMethod]
     public void PartitionCountDependsOnSizesOnly()
     {
-        Assert.AreEqual(8, FusedAssignment.PartitionCount(100_000, 100, 768));
-        Assert.AreEqual(8, FusedAssignment.PartitionCount(100_000, 1000, 768)); // 8 × 6 MB of sums
-        Assert.AreEqual(2, FusedAssignment.PartitionCount(100_000, 10_000, 768)); // 61 MB each: the 128 MiB cap
-        Assert.AreEqual(1, FusedAssignment.PartitionCount(100_000, 30_000, 768));
+        Assert.AreEqual(8, FusedAssignment.PartitionCount(100_000, 100, 768)); // 8 × 0.6 MB of sums
+        Assert.AreEqual(5, FusedAssignment.PartitionCount(100_000, 1000, 768)); // 6.1 MB each: 32 MiB allow 5
+        Assert.AreEqual(4, FusedAssignment.PartitionCount(100_000, 10_000, 768)); // never fewer than 4 when the rows allow
+        Assert.AreEqual(3, FusedAssignment.PartitionCount(1600, 10_000, 768)); // 512 rows each at least
         Assert.AreEqual(2, FusedAssignment.PartitionCount(1100, 5, 13));
         Assert.AreEqual(1, FusedAssignment.PartitionCount(9, 3, 5));
     }

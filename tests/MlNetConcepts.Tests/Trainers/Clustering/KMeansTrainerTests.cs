@@ -151,6 +151,23 @@ public sealed class KMeansTrainerTests
     }
 
     [TestMethod]
+    public void ParallelInertiaEqualsThePlainLoop()
+    {
+        var rng = new Random(12);
+        foreach (var (n, d) in new[] { (5, 3), (4096, 17), (10_001, 24) }) // one block, one full block, several with a short last one
+        {
+            int k = 6;
+            var x = Enumerable.Range(0, n * d).Select(_ => (float)(rng.NextDouble() * 10 - 5)).ToArray();
+            var c = Enumerable.Range(0, k * d).Select(_ => (float)rng.NextDouble()).ToArray();
+            var labels = Enumerable.Range(0, n).Select(_ => rng.Next(k)).ToArray();
+            double plain = 0;
+            for (int i = 0; i < n; i++)
+                for (int t = 0; t < d; t++) { double diff = (double)x[i * d + t] - c[labels[i] * d + t]; plain += diff * diff; }
+            Assert.AreEqual(plain, Lloyd.Inertia(x, d, c, labels), 1e-12 * plain, $"n={n}, d={d}");
+        }
+    }
+
+    [TestMethod]
     public void ParallelClusterSumsEqualAPlainLoop()
     {
         var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
