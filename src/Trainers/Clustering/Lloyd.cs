@@ -11,10 +11,16 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// labels match the centres). An empty cluster takes the row farthest from its own centre. For
 /// spherical k-means the rows are unit vectors and each mean is scaled back to unit length, so
 /// assignment by smallest distance is assignment by largest cosine.
+/// The assignment step expands ‖x − μ‖² = ‖x‖² − 2·x·μ + ‖μ‖² and has three interchangeable
+/// implementations (<see cref="LloydPath"/>): the fused AVX-512 kernel, which computes the x·μ
+/// products as a GEMM micro-kernel does and takes the arg-min in registers, one pass over x with
+/// the centre sums (<see cref="FusedAssignment"/>); one SGEMM per block of rows through the
+/// compute backend followed by an arg-min pass; and the double-precision brute force they are
+/// tested against.
 /// </summary>
 internal static class Lloyd
 {
-    /// <summary>Rows per SGEMM block when assigning.</summary>
+    /// <summary>Rows per SGEMM block when assigning on the blocked path.</summary>
     public const int BlockRows = 2048;
 
     /// <summary>Runs Lloyd from <paramref name="initial"/> (k × d, not modified).</summary>

@@ -64,6 +64,32 @@ public sealed class KMeansTrainerTests
     }
 
     [TestMethod]
+    public void FusedLloydEqualsReferenceLloydOverSeveralPartitions()
+    {
+        // 4100 rows: 8 partitions of several chunks each; k = 37: a wide and a narrow strip of centres.
+        int n = 4100, d = 40, k = 37;
+        var rng = new Random(21);
+        var planted = Enumerable.Range(0, k * d).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
+        var x = new float[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            int j = rng.Next(k);
+            for (int t = 0; t < d; t++) x[i * d + t] = planted[j * d + t] + (float)(rng.NextDouble() * 2 - 1);
+        }
+        var init = new float[k * d];
+        for (int j = 0; j < k; j++) x.AsSpan(rng.Next(n) * d, d).CopyTo(init.AsSpan(j * d, d));
+        Assert.AreEqual(8, FusedAssignment.PartitionCount(n, k, d));
+        var norms = SquaredDistances.RowNorms(x, n, d);
+        var fast = Lloyd.Run(x, norms, n, d, init, k, 20, 0, spherical: false, LloydPath.Fused);
+        var slow = Lloyd.Run(x, norms, n, d, init, k, 20, 0, spherical: false, LloydPath.Reference);
+        Assert.IsGreaterThan(2, slow.Iterations);
+        Assert.AreEqual(slow.Iterations, fast.Iterations);
+        CollectionAssert.AreEqual(slow.Labels, fast.Labels);
+        Assert.AreEqual(slow.Inertia, fast.Inertia, 1e-9 * slow.Inertia);
+        for (int t = 0; t < slow.Centroids.Length; t++) Assert.AreEqual(slow.Centroids[t], fast.Centroids[t], 1e-5f);
+    }
+
+    [TestMethod]
     public void SameSeedGivesSameResult()
     {
         var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
