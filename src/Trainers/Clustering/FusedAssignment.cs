@@ -57,7 +57,8 @@ internal sealed unsafe class FusedAssignment
     /// <summary>
     /// min(n / 512, clamp(32 MiB / (k·d·8 bytes), 4, 8)), at least 1: enough partitions to balance
     /// a few workers, each with at least 512 rows to amortise its sums, and as few as 4 when the sums
-    /// are large. A function of the sizes only, never of the thread count.
+    /// are large. A function of the sizes only, never of the thread count; it also caps the workers
+    /// of one pass at 8 (as few as 4 when the sums are large), which suits the few-core machines this targets.
     /// </summary>
     public static int PartitionCount(int n, int k, int d)
     {
