@@ -5,7 +5,8 @@ namespace MlNetConcepts.Trainers.Clustering;
 
 /// <summary>
 /// k-means (Euclidean) and spherical k-means (cosine) on a float vector column that fits in
-/// memory: greedy k-means++ seeding, Lloyd iterations with SGEMM distances, the best of several
+/// memory: greedy k-means++ seeding, Lloyd iterations with GEMM-style distances (a fused AVX-512
+/// distance and arg-min kernel when the CPU has it, SGEMM through the compute backend otherwise), the best of several
 /// restarts. Each restart r uses its own generator seeded from (seed, r), so results repeat for a
 /// seed. The fitted <see cref="ClusteringTransformer"/> adds Score, PredictedLabel and Membership.
 /// </summary>

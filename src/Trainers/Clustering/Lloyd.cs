@@ -11,16 +11,26 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// labels match the centres). An empty cluster takes the row farthest from its own centre. For
 /// spherical k-means the rows are unit vectors and each mean is scaled back to unit length, so
 /// assignment by smallest distance is assignment by largest cosine.
+/// The assignment step expands ‖x − μ‖² = ‖x‖² − 2·x·μ + ‖μ‖² and has three interchangeable
+/// implementations (<see cref="LloydPath"/>): the fused AVX-512 kernel, which computes the x·μ
+/// products as a GEMM micro-kernel does and takes the arg-min in registers, one pass over x with
+/// the centre sums (<see cref="FusedAssignment"/>); one SGEMM per block of rows through the
+/// compute backend followed by an arg-min pass; and the double-precision brute force they are
+/// tested against.
 /// </summary>
 internal static class Lloyd
 {
-    /// <summary>Rows per SGEMM block when assigning.</summary>
+    /// <summary>Rows per SGEMM block when assigning on the blocked path.</summary>
     public const int BlockRows = 2048;
 
     /// <summary>Runs Lloyd from <paramref name="initial"/> (k × d, not modified).</summary>
     public static ClusteringResult Run(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] initial, int k,
-        int maxIter, double tolerance, bool spherical, bool useReference = false)
+        int maxIter, double tolerance, bool spherical, LloydPath path = LloydPath.Auto)
     {
+        path = Resolve(path);
+        bool useReference = path == LloydPath.Reference;
+        // The fused path keeps its per-partition sums between iterations.
+        var fused = path == LloydPath.Fused ? new FusedAssignment(n, k, d) : null;
         var centres = (float[])initial.Clone();
         var labels = new int[n];
         var oldLabels = new int[n];
@@ -31,7 +41,7 @@ internal static class Lloyd
         {
             // The reference path keeps the separate, obvious summation pass; the fast path fuses it.
             var sums = useReference ? null : new double[k * d];
-            Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference, sums);
+            Assign(x, xNorms, n, d, centres, k, labels, minDist, path, sums, fused);
             var next = Update(x, n, d, k, labels, minDist, centres, spherical, sums);
             iterations = it + 1;
             if (it > 0 && labels.AsSpan().SequenceEqual(oldLabels))
@@ -46,14 +56,32 @@ internal static class Lloyd
             labels.CopyTo(oldLabels, 0);
             if (shift <= tolerance) { converged = true; break; }
         }
-        if (!strict) Assign(x, xNorms, n, d, centres, k, labels, minDist, useReference);
+        if (!strict) Assign(x, xNorms, n, d, centres, k, labels, minDist, path, null, fused);
         return new ClusteringResult(centres, k, d, labels, Inertia(x, d, centres, labels), iterations, converged);
     }
 
-    /// <summary>Nearest centre of every row (ties to the lower index) and its squared distance.</summary>
+    /// <summary>The path <see cref="LloydPath.Auto"/> stands for on this machine and backend.</summary>
+    public static LloydPath Resolve(LloydPath path) => path != LloydPath.Auto ? path
+        : NearestCentreKernel.IsAccelerated && ComputeSettings.Backend is ComputeBackendKind.Auto or ComputeBackendKind.Managed
+            ? LloydPath.Fused : LloydPath.Blocked;
+
+    /// <summary>
+    /// Nearest centre of every row (ties to the lower index) and its squared distance; when
+    /// <paramref name="sums"/> is given, also adds every row into its cluster's float64 sum.
+    /// </summary>
     public static void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] centres, int k,
-        Span<int> labels, Span<float> minDist, bool useReference = false, double[]? sums = null)
+        Span<int> labels, Span<float> minDist, LloydPath path = LloydPath.Auto, double[]? sums = null)
+        => Assign(x, xNorms, n, d, centres, k, labels, minDist, Resolve(path), sums, null);
+
+    private static void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, int n, int d, float[] centres, int k,
+        Span<int> labels, Span<float> minDist, LloydPath path, double[]? sums, FusedAssignment? fused)
     {
+        if (path == LloydPath.Fused)
+        {
+            (fused ?? new FusedAssignment(n, k, d)).Assign(x, xNorms, centres, labels, minDist, sums);
+            return;
+        }
+        bool useReference = path == LloydPath.Reference;
         var cNorms = SquaredDistances.RowNorms(centres, k, d);
         int block = Math.Min(BlockRows, n);
         var dist = new float[block * k];
@@ -212,12 +240,39 @@ internal static class Lloyd
         return (sums, counts);
     }
 
-    /// <summary>Σ_n ‖x_n − μ_label(n)‖², exactly (double, direct subtraction).</summary>
-    public static double Inertia(ReadOnlySpan<float> x, int d, ReadOnlySpan<float> centres, ReadOnlySpan<int> labels)
+    /// <summary>Rows per block of <see cref="Inertia"/>; fixed, so the sum does not depend on the thread count.</summary>
+    private const int InertiaBlockRows = 4096;
+
+    /// <summary>
+    /// Σ_n ‖x_n − μ_label(n)‖² in double by direct subtraction (no cancellation), vectorised, in
+    /// parallel over fixed blocks of rows whose totals are added in block order.
+    /// </summary>
+    public static unsafe double Inertia(ReadOnlySpan<float> x, int d, ReadOnlySpan<float> centres, ReadOnlySpan<int> labels)
+    {
+        int n = labels.Length, blocks = (n + InertiaBlockRows - 1) / InertiaBlockRows;
+        if (blocks <= 1) return BlockInertia(x, d, centres, labels);
+        var totals = new double[blocks];
+        fixed (float* px = x, pc = centres)
+        fixed (int* pl = labels)
+        {
+            var (data, mus, labs, xLength, cLength) = ((nint)px, (nint)pc, (nint)pl, x.Length, centres.Length);
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads }, b =>
+            {
+                int from = b * InertiaBlockRows, rows = Math.Min(InertiaBlockRows, n - from);
+                totals[b] = BlockInertia(new ReadOnlySpan<float>((float*)data, xLength).Slice(from * d, rows * d), d,
+                    new ReadOnlySpan<float>((float*)mus, cLength), new ReadOnlySpan<int>((int*)labs + from, rows));
+            });
+        }
+        double total = 0;
+        foreach (double t in totals) total += t;
+        return total;
+    }
+
+    private static double BlockInertia(ReadOnlySpan<float> x, int d, ReadOnlySpan<float> centres, ReadOnlySpan<int> labels)
     {
         double total = 0;
         for (int i = 0; i < labels.Length; i++)
-            total += SquaredDistances.Between(x.Slice(i * d, d), centres.Slice(labels[i] * d, d));
+            total += SquaredDistances.BetweenSimd(x.Slice(i * d, d), centres.Slice(labels[i] * d, d));
         return total;
     }
 }

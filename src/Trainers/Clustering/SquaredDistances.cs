@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MlNetConcepts.Compute;
 
 namespace MlNetConcepts.Trainers.Clustering;
@@ -51,6 +53,33 @@ internal static class SquaredDistances
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < k; j++)
                 dist[i * k + j] = (float)Between(x.Slice(i * d, d), c.Slice(j * d, d));
+    }
+
+    /// <summary>
+    /// ‖a − b‖² in double, eight columns at a time (four double lanes per half, summed at the end):
+    /// the same terms as <see cref="Between"/> added in a different order.
+    /// </summary>
+    public static double BetweenSimd(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        var acc = Vector256<double>.Zero;
+        int t = 0;
+        for (; t + Vector256<float>.Count <= a.Length; t += Vector256<float>.Count)
+        {
+            var (alo, ahi) = Vector256.Widen(Vector256.LoadUnsafe(ref pa, (nuint)t));
+            var (blo, bhi) = Vector256.Widen(Vector256.LoadUnsafe(ref pb, (nuint)t));
+            var lo = alo - blo;
+            var hi = ahi - bhi;
+            acc += lo * lo + hi * hi;
+        }
+        double s = Vector256.Sum(acc);
+        for (; t < a.Length; t++)
+        {
+            double diff = (double)a[t] - b[t];
+            s += diff * diff;
+        }
+        return s;
     }
 
     /// <summary>‖a − b‖² in double.</summary>

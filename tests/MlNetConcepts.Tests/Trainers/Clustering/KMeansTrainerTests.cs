@@ -48,15 +48,45 @@ public sealed class KMeansTrainerTests
     }
 
     [TestMethod]
-    public void GemmLloydEqualsReferenceLloyd()
+    [DataRow("Auto")]
+    [DataRow("Fused")]
+    [DataRow("Blocked")]
+    public void GemmLloydEqualsReferenceLloyd(string pathName)
     {
+        var path = Enum.Parse<LloydPath>(pathName);
         var x = ClusterFixtures.Matrix("lloyd_x.npy", out int n, out int d);
         var init = ClusterFixtures.Matrix("lloyd_init.npy", out int k, out _);
         var norms = SquaredDistances.RowNorms(x, n, d);
-        var fast = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false);
-        var slow = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, useReference: true);
+        var fast = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, path);
+        var slow = Lloyd.Run(x, norms, n, d, init, k, 300, 0, spherical: false, path: LloydPath.Reference);
         CollectionAssert.AreEqual(slow.Labels, fast.Labels);
         Assert.AreEqual(slow.Inertia, fast.Inertia, 1e-9 * slow.Inertia);
+    }
+
+    [TestMethod]
+    public void FusedLloydEqualsReferenceLloydOverSeveralPartitions()
+    {
+        // 4100 rows: 8 partitions of several chunks each; k = 37: a wide and a narrow strip of centres.
+        int n = 4100, d = 40, k = 37;
+        var rng = new Random(21);
+        var planted = Enumerable.Range(0, k * d).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
+        var x = new float[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            int j = rng.Next(k);
+            for (int t = 0; t < d; t++) x[i * d + t] = planted[j * d + t] + (float)(rng.NextDouble() * 2 - 1);
+        }
+        var init = new float[k * d];
+        for (int j = 0; j < k; j++) x.AsSpan(rng.Next(n) * d, d).CopyTo(init.AsSpan(j * d, d));
+        Assert.AreEqual(8, FusedAssignment.PartitionCount(n, k, d));
+        var norms = SquaredDistances.RowNorms(x, n, d);
+        var fast = Lloyd.Run(x, norms, n, d, init, k, 20, 0, spherical: false, LloydPath.Fused);
+        var slow = Lloyd.Run(x, norms, n, d, init, k, 20, 0, spherical: false, LloydPath.Reference);
+        Assert.IsGreaterThan(2, slow.Iterations);
+        Assert.AreEqual(slow.Iterations, fast.Iterations);
+        CollectionAssert.AreEqual(slow.Labels, fast.Labels);
+        Assert.AreEqual(slow.Inertia, fast.Inertia, 1e-9 * slow.Inertia);
+        for (int t = 0; t < slow.Centroids.Length; t++) Assert.AreEqual(slow.Centroids[t], fast.Centroids[t], 1e-5f);
     }
 
     [TestMethod]
@@ -144,6 +174,23 @@ public sealed class KMeansTrainerTests
         var labels = output.ReadInt32s("PredictedLabel");
         Assert.AreEqual(n, labels.Length);
         Assert.IsGreaterThanOrEqualTo(0.99, ClusterQuality.AdjustedRandIndex(ClusterFixtures.Ints("blobs_y.npy"), labels));
+    }
+
+    [TestMethod]
+    public void ParallelInertiaEqualsThePlainLoop()
+    {
+        var rng = new Random(12);
+        foreach (var (n, d) in new[] { (5, 3), (4096, 17), (10_001, 24) }) // one block, one full block, several with a short last one
+        {
+            int k = 6;
+            var x = Enumerable.Range(0, n * d).Select(_ => (float)(rng.NextDouble() * 10 - 5)).ToArray();
+            var c = Enumerable.Range(0, k * d).Select(_ => (float)rng.NextDouble()).ToArray();
+            var labels = Enumerable.Range(0, n).Select(_ => rng.Next(k)).ToArray();
+            double plain = 0;
+            for (int i = 0; i < n; i++)
+                for (int t = 0; t < d; t++) { double diff = (double)x[i * d + t] - c[labels[i] * d + t]; plain += diff * diff; }
+            Assert.AreEqual(plain, Lloyd.Inertia(x, d, c, labels), 1e-12 * plain, $"n={n}, d={d}");
+        }
     }
 
     [TestMethod]
