@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MlNetConcepts.Trainers.Sae;
@@ -63,6 +64,7 @@ internal sealed class AdamOptimizer
     }
 
     /// <summary>The update on whole 256-bit vectors of [from, end); returns where the scalar tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int UpdateVectors(float[] p, float[] g, float[] m, float[] v, int from, int end, Coefficients c)
     {
         if (!Vector256.IsHardwareAccelerated) return from;

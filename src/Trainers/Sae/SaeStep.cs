@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetConcepts.Compute;
 
@@ -244,6 +245,7 @@ internal sealed class SaeStep
 
     /// <summary>g ← g where z ≠ 0, else 0 (the gradient reaches only selected entries). Vectorised: a quarter of the
     /// entries are selected in no particular pattern, so a branch per element would mispredict often.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MaskToSelected(Span<float> g, ReadOnlySpan<float> z)
     {
         int i = 0;

@@ -194,7 +194,7 @@ internal static class TiledSparseProducts
         Parallel.For(0, chunks, parallel, c => body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: a step calls it only a few times, tiering would run it unoptimised
     private static void DecodeTile(int[] index, float[] value, int from, int to, float[] packed, Span<float> o)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
@@ -217,7 +217,7 @@ internal static class TiledSparseProducts
         s4.StoreUnsafe(ref dst, 32); s5.StoreUnsafe(ref dst, 40); s6.StoreUnsafe(ref dst, 48); s7.StoreUnsafe(ref dst, 56);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: a step calls it only a few times, tiering would run it unoptimised
     private static void DotTile(int[] index, int from, int to, ReadOnlySpan<float> ab, float[] packed, float[] g)
     {
         ref float ar = ref MemoryMarshal.GetReference(ab);
@@ -241,7 +241,7 @@ internal static class TiledSparseProducts
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: a step calls it only a few times, tiering would run it unoptimised
     private static void AxpyTile(CodeColumns columns, int from, int to, int rowOffset, float[] weight, float[] packed, Span<float> o)
     {
         ref float dst = ref MemoryMarshal.GetReference(o);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -55,19 +56,53 @@ internal static class TopSelection
         }, parallel);
     }
 
-    /// <summary>General k: a quickselect cut per row.</summary>
+    /// <summary>
+    /// General k: a cut per row. A strided sample of about 256 values gives a floor safely below the
+    /// k-th largest (sample rank 2·k/n·S + 8); one vectorised pass collects the values at or above it,
+    /// and quickselect runs on those candidates only (about 2k of them instead of n). When the sample
+    /// misses (fewer than k candidates) or k is a large share of the row, the exact <see cref="Cut"/> runs.
+    /// </summary>
     internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
     {
         var counts = new int[rows];
         var cut = new float[rows];
         var ties = new int[rows];
-        Parallel.For(0, rows, parallel, () => new float[n], (r, _, buffer) =>
+        Parallel.For(0, rows, parallel, () => new RowScratch(n), (r, _, scratch) =>
         {
             var row = pre.AsSpan(r * n, n);
-            (cut[r], counts[r], ties[r]) = Cut(row, k, buffer, positiveOnly);
-            return buffer;
+            (cut[r], counts[r], ties[r]) = SampledRowCut(row, k, scratch, positiveOnly) ?? Cut(row, k, scratch.Buffer, positiveOnly);
+            return scratch;
         }, _ => { });
         codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), cut[r], ties[r], idx, val, positiveOnly), parallel);
+    }
+
+    /// <summary>Per-thread work arrays of <see cref="TopKPerRowSelect"/>.</summary>
+    private sealed class RowScratch(int n)
+    {
+        public readonly float[] Buffer = new float[n];
+        public readonly float[] Sample = new float[Math.Min(n, 512)];
+        public int[] Index = new int[64];
+        public float[] Value = new float[64];
+    }
+
+    /// <summary>The cut of <see cref="Cut"/> from a sampled floor, or null when the exact path must run.</summary>
+    private static (float Threshold, int Count, int Ties)? SampledRowCut(ReadOnlySpan<float> row, int k, RowScratch scratch, bool positiveOnly)
+    {
+        int n = row.Length, stride = Math.Max(1, n / 256), s = 0;
+        for (int i = 0; i < n && s < scratch.Sample.Length; i += stride) scratch.Sample[s++] = row[i];
+        double safeRank = Math.Ceiling(2.0 * k / n * s + 8);
+        if (safeRank >= s / 2) return null;
+        float lo = SelectDescending(scratch.Sample.AsSpan(0, s), (int)safeRank);
+        if (positiveOnly && !(lo > 0)) return null;
+        int count = 0;
+        CollectAtLeast(row, lo, ref scratch.Index, ref scratch.Value, ref count);
+        if (count < k) return null;
+        var candidates = scratch.Buffer.AsSpan(0, count);
+        scratch.Value.AsSpan(0, count).CopyTo(candidates);
+        float t = SelectDescending(candidates, k - 1);
+        int greater = 0;
+        foreach (float v in scratch.Value.AsSpan(0, count)) if (v > t) greater++;
+        return (t, k, k - greater);
     }
 
     /// <summary>
@@ -187,6 +222,7 @@ internal static class TopSelection
     }
 
     /// <summary>Appends (position, value) of every element ≥ <paramref name="floor"/>, in position order, growing the buffers as needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CollectAtLeast(ReadOnlySpan<float> row, float floor, ref int[] idx, ref float[] val, ref int count)
     {
         int i = 0;

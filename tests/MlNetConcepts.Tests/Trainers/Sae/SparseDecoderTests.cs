@@ -48,6 +48,27 @@ public sealed class SparseDecoderTests
     }
 
     [TestMethod]
+    [DataRow(40, true)] [DataRow(300, true)] [DataRow(300, false)] [DataRow(1200, false)]
+    public void WideRowSelectionFromASampledFloorMatchesASort(int k, bool positiveOnly)
+    {
+        // Rows of 3,000 take the sampled-floor path for k = 40 and 300 (1,200 is too large a share: exact path).
+        const int rows = 30, n = 3000;
+        var rng = new Random(k);
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)Math.Round(rng.NextDouble() * 4 - 2, 2)).ToArray();
+        // Rows 0 and 1: 30 and 150 large values on exactly the sampled positions (stride 11), so for k = 40
+        // (row 0) and k = 300 (row 1) the floor lands on them and too few candidates reach it: the exact path takes over.
+        for (int q = 0; q < 30; q++) pre[q * 11] = 50f;
+        for (int q = 0; q < 150; q++) pre[n + q * 11] = 50f;
+        var codes = new SparseCodes(rows, 1);
+        TopSelection.TopKPerRowSelect(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly);
+        for (int r = 0; r < rows; r++)
+        {
+            var expected = Enumerable.Range(0, n).Where(i => pre[r * n + i] > 0 || !positiveOnly).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(k).Order().ToArray();
+            CollectionAssert.AreEqual(expected, codes.Index[codes.RowStart[r]..codes.RowStart[r + 1]], $"row {r}");
+        }
+    }
+
+    [TestMethod]
     public void BatchSelectionKeepsTheLargestValuesOfTheBatch()
     {
         var rng = new Random(9);
