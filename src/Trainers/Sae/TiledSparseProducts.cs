@@ -24,52 +24,38 @@ internal static class TiledSparseProducts
 
     /// <summary>O_b = Σ_e z_e·W_{i(e)} for every row b (O is rows×d, overwritten; W has <paramref name="wRows"/> rows of width d).</summary>
     public static void Decode(SparseCodes z, float[] w, int wRows, int d, float[] output, ParallelOptions parallel)
-    {
-        var packed = new float[(long)wRows * Tile];
-        for (int t = 0; t < d; t += Tile)
+        => ForEachPackedTile(w, 0, wRows, d, parallel, (t, width, packed) => ForEachChunk(z.Rows, parallel, (from, to) =>
         {
-            int width = Math.Min(Tile, d - t);
-            Pack(w, wRows, d, t, width, packed, parallel);
-            ForEachChunk(z.Rows, parallel, (from, to) =>
+            for (int b = from; b < to; b++)
             {
-                for (int b = from; b < to; b++)
+                var o = output.AsSpan(b * d + t, width);
+                if (width == Tile && Vector256.IsHardwareAccelerated)
+                    DecodeTile(z.Index, z.Value, z.RowStart[b], z.RowStart[b + 1], packed, o);
+                else
                 {
-                    var o = output.AsSpan(b * d + t, width);
-                    if (width == Tile && Vector256.IsHardwareAccelerated)
-                        DecodeTile(z.Index, z.Value, z.RowStart[b], z.RowStart[b + 1], packed, o);
-                    else
-                    {
-                        o.Clear();
-                        for (int e = z.RowStart[b]; e < z.RowStart[b + 1]; e++)
-                            TensorPrimitives.MultiplyAdd(packed.AsSpan(z.Index[e] * Tile, width), z.Value[e], o, o);
-                    }
+                    o.Clear();
+                    for (int e = z.RowStart[b]; e < z.RowStart[b + 1]; e++)
+                        TensorPrimitives.MultiplyAdd(packed.AsSpan(z.Index[e] * Tile, width), z.Value[e], o, o);
                 }
-            });
-        }
-    }
+            }
+        }));
 
     /// <summary>g_e = A_{b(e)}·W_{i(e)} for every entry e of <paramref name="z"/> (A is rows×d; W has <paramref name="wRows"/> rows).</summary>
     public static void SampledDots(SparseCodes z, float[] a, float[] w, int wRows, int d, float[] g, ParallelOptions parallel)
     {
-        var packed = new float[(long)wRows * Tile];
         g.AsSpan(0, z.Count).Clear();
-        for (int t = 0; t < d; t += Tile)
+        ForEachPackedTile(w, 0, wRows, d, parallel, (t, width, packed) => ForEachChunk(z.Rows, parallel, (from, to) =>
         {
-            int width = Math.Min(Tile, d - t);
-            Pack(w, wRows, d, t, width, packed, parallel);
-            ForEachChunk(z.Rows, parallel, (from, to) =>
+            for (int b = from; b < to; b++)
             {
-                for (int b = from; b < to; b++)
-                {
-                    var ab = a.AsSpan(b * d + t, width);
-                    if (width == Tile && Vector256.IsHardwareAccelerated)
-                        DotTile(z.Index, z.RowStart[b], z.RowStart[b + 1], ab, packed, g);
-                    else
-                        for (int e = z.RowStart[b]; e < z.RowStart[b + 1]; e++)
-                            g[e] += TensorPrimitives.Dot(ab, packed.AsSpan(z.Index[e] * Tile, width));
-                }
-            });
-        }
+                var ab = a.AsSpan(b * d + t, width);
+                if (width == Tile && Vector256.IsHardwareAccelerated)
+                    DotTile(z.Index, z.RowStart[b], z.RowStart[b + 1], ab, packed, g);
+                else
+                    for (int e = z.RowStart[b]; e < z.RowStart[b + 1]; e++)
+                        g[e] += TensorPrimitives.Dot(ab, packed.AsSpan(z.Index[e] * Tile, width));
+            }
+        }));
     }
 
     /// <summary>Rows of A packed per tile in <see cref="ColumnAxpy"/> (1024 × 256 bytes = 256 KB, well within L2).</summary>
@@ -84,7 +70,6 @@ internal static class TiledSparseProducts
     public static void ColumnAxpy(CodeColumns columns, float[] weight, float[] a, int aRows, int d, float[] output, double[]? weightSums, ParallelOptions parallel)
     {
         int n = columns.Latents;
-        var packed = new float[(long)Math.Min(aRows, RowBlock) * Tile];
         var first = columns.Start[..n];
         var last = new int[n];
         for (int r0 = 0; r0 < aRows; r0 += RowBlock)
@@ -99,25 +84,20 @@ internal static class TiledSparseProducts
                     last[i] = c;
                 }
             });
-            for (int t = 0; t < d; t += Tile)
+            ForEachPackedTile(a, r0, r1, d, parallel, (t, width, packed) => ForEachChunk(n, parallel, (from, to) =>
             {
-                int width = Math.Min(Tile, d - t);
-                Pack(a, r0, r1, d, t, width, packed, parallel);
-                ForEachChunk(n, parallel, (from, to) =>
+                for (int i = from; i < to; i++)
                 {
-                    for (int i = from; i < to; i++)
-                    {
-                        int start = first[i], end = last[i];
-                        if (start == end) continue;
-                        var o = output.AsSpan(i * d + t, width);
-                        if (width == Tile && Vector256.IsHardwareAccelerated)
-                            AxpyTile(columns, start, end, blockStart, weight, packed, o);
-                        else
-                            for (int c = start; c < end; c++)
-                                TensorPrimitives.MultiplyAdd(packed.AsSpan((columns.Row[c] - blockStart) * Tile, width), weight[columns.Entry[c]], o, o);
-                    }
-                });
-            }
+                    int start = first[i], end = last[i];
+                    if (start == end) continue;
+                    var o = output.AsSpan(i * d + t, width);
+                    if (width == Tile && Vector256.IsHardwareAccelerated)
+                        AxpyTile(columns, start, end, blockStart, weight, packed, o);
+                    else
+                        for (int c = start; c < end; c++)
+                            TensorPrimitives.MultiplyAdd(packed.AsSpan((columns.Row[c] - blockStart) * Tile, width), weight[columns.Entry[c]], o, o);
+                }
+            }));
             Array.Copy(last, first, n);
         }
         if (weightSums is not null)
@@ -133,19 +113,24 @@ internal static class TiledSparseProducts
     }
 
     /// <summary>
-    /// Copies columns [t, t + width) of every row into a contiguous rows×64 block. Rows of a row-major matrix
-    /// lie d floats apart; with d a multiple of 1024 bytes all tile slices fall into a few cache sets and evict
+    /// Runs <paramref name="body"/>(t, width, packed) for each 64-column tile of rows [r0, r1) of a row-major
+    /// matrix, with that tile copied into a contiguous (r1 − r0)×64 block first. Rows of the matrix lie d
+    /// floats apart; with d a multiple of 1024 bytes all tile slices fall into a few cache sets and evict
     /// each other, so the kernels read the packed copy instead.
     /// </summary>
-    private static void Pack(float[] source, int rows, int d, int t, int width, float[] packed, ParallelOptions parallel)
-        => Pack(source, 0, rows, d, t, width, packed, parallel);
-
-    /// <summary>As <see cref="Pack(float[], int, int, int, int, float[], ParallelOptions)"/> for rows [r0, r1) only, packed from row 0.</summary>
-    private static void Pack(float[] source, int r0, int r1, int d, int t, int width, float[] packed, ParallelOptions parallel)
-        => ForEachChunk(r1 - r0, parallel, (from, to) =>
+    private static void ForEachPackedTile(float[] source, int r0, int r1, int d, ParallelOptions parallel, Action<int, int, float[]> body)
+    {
+        var packed = new float[(long)(r1 - r0) * Tile];
+        for (int t = 0; t < d; t += Tile)
         {
-            for (int r = from; r < to; r++) source.AsSpan((r0 + r) * d + t, width).CopyTo(packed.AsSpan(r * Tile, width));
-        });
+            int width = Math.Min(Tile, d - t);
+            ForEachChunk(r1 - r0, parallel, (from, to) =>
+            {
+                for (int r = from; r < to; r++) source.AsSpan((r0 + r) * d + t, width).CopyTo(packed.AsSpan(r * Tile, width));
+            });
+            body(t, width, packed);
+        }
+    }
 
     /// <summary>Plain <see cref="Decode"/>: one whole-row multiply-add per entry, in float64.</summary>
     public static void DecodeReference(SparseCodes z, float[] w, int d, float[] output)
