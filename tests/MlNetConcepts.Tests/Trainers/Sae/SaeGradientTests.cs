@@ -79,7 +79,7 @@ public sealed class SaeGradientTests
             var fastGrad = new SaeWeights(SaeTestData.D, SaeTestData.N, w.Threshold.Length);
             var step = new SaeStep(variant, o, SaeTestData.D, SaeTestData.N);
             foreach (int threads in new[] { 1, 2 })
-            foreach (var path in new[] { SaeStep.AuxKPath.Tiled, SaeStep.AuxKPath.Dense })
+            foreach (var path in new[] { AuxKPath.Tiled, AuxKPath.Dense })
             {
                 step.AuxPath = path; // both the tiled sparse and the dense AuxK path
                 var loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads });
