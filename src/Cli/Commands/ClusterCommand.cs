@@ -12,14 +12,16 @@ namespace MlNetConcepts.Cli;
 /// <summary>
 /// <c>mlnc cluster</c>: clusters an activation matrix (.npy, N × d) and writes centroids.npy (k × d
 /// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, seed 000 eq. 4),
-/// model.mlnc and report.json (quality metrics) into the output folder.
+/// model.mlnc and report.json (quality metrics) into the output folder. With <c>--method minibatch</c>
+/// a float32 file is memory-mapped and streamed (fit, memberships and quality scores a block at a
+/// time), so it may be larger than memory; only the labels (4 bytes a row) are held whole.
 /// </summary>
 internal static class ClusterCommand
 {
     public static Command Create()
     {
         var activations = new Option<string>("--activations") { Description = "Activation matrix (.npy, N × d).", Required = true };
-        var method = new Option<string>("--method") { Description = "kmeans, spherical, minibatch or agglomerative.", DefaultValueFactory = _ => "kmeans" };
+        var method = new Option<string>("--method") { Description = "kmeans, spherical, minibatch (streams a float32 file: data may exceed memory) or agglomerative.", DefaultValueFactory = _ => "kmeans" };
         var linkage = new Option<string>("--linkage") { Description = "Agglomerative linkage: ward, average or complete.", DefaultValueFactory = _ => "ward" };
         var metric = new Option<string?>("--metric") { Description = "euclidean or cosine (default: cosine for spherical, else euclidean)." };
         var k = new Option<int?>("--k") { Description = "Number of clusters." };
@@ -41,7 +43,14 @@ internal static class ClusterCommand
             string path = r.GetValue(activations)!;
             string m = r.GetValue(method)!.Trim().ToLowerInvariant();
             var geometry = ParseMetric(r.GetValue(metric), m);
-            var x = NpyFile.ReadMatrix(path, out int n, out int d);
+            if (!File.Exists(path)) throw new ConceptDataException($"{path}: activation file not found.");
+            // Mini-batch k-means streams a memory-mapped float32 file, so data larger than memory clusters; the other
+            // methods, and other dtypes (converted to float32), read it whole.
+            using var mapped = m == "minibatch" && NpyFile.ReadShape(path).Type == NdType.Float32 ? new NpyView(path) : null;
+            int n, d;
+            float[]? x = null;
+            if (mapped is null) x = NpyFile.ReadMatrix(path, out n, out d);
+            else (n, d) = (checked((int)mapped.Matrix.Rows), mapped.Matrix.Cols);
             string source = path;
             int? kk = r.GetValue(k);
             double? cut = r.GetValue(distance);
@@ -59,7 +68,7 @@ internal static class ClusterCommand
                     {
                         NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
                         MaximumIterations = r.GetValue(maxIter), Tolerance = r.GetValue(tol), Seed = s, Progress = Console.Error.WriteLine,
-                    }).FitMatrix(x, n, d, source);
+                    }).FitMatrix(x!, n, d, source);
                     break;
                 case "minibatch":
                     result = new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions
@@ -67,7 +76,7 @@ internal static class ClusterCommand
                         NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
                         MaximumEpochs = r.GetValue(maxIter), Tolerance = r.GetValue(tol), BatchSize = r.GetValue(batch), Seed = s,
                         Progress = Console.Error.WriteLine,
-                    }).FitStream(InMemoryView.FromMatrix("Features", x, d));
+                    }).FitStream(mapped ?? (IConceptView)InMemoryView.FromMatrix("Features", x!, d));
                     break;
                 case "agglomerative":
                     result = new AgglomerativeTrainer(new AgglomerativeOptions
@@ -75,7 +84,7 @@ internal static class ClusterCommand
                         NumberOfClusters = cut is null ? kk : null, DistanceThreshold = cut, Metric = geometry,
                         Linkage = ParseLinkage(link), MaximumRows = r.GetValue(maxRows),
                         Progress = Console.Error.WriteLine,
-                    }).FitMatrix(x, n, d, source);
+                    }).FitMatrix(x!, n, d, source);
                     break;
                 default:
                     throw new ConceptDataException($"--method must be kmeans, spherical, minibatch or agglomerative, got '{m}'.");
@@ -89,14 +98,19 @@ internal static class ClusterCommand
             }
 
             var model = new ClusteringTransformer(result.Centroids, result.K, d, "Features", geometry, m);
-            var (_, _, membership) = model.Predict(x, n);
             string dir = r.GetValue(output)!;
             Directory.CreateDirectory(dir);
             NpyFile.WriteMatrix(Path.Combine(dir, "centroids.npy"), result.Centroids, result.K, d);
             NpyFile.WriteVector(Path.Combine(dir, "labels.npy"), result.Labels);
-            NpyFile.WriteMatrix(Path.Combine(dir, "membership.npy"), membership, n, result.K);
+            var blocks = Blocks(x, mapped, n, d);
+            using (var writer = new NpyStreamWriter(Path.Combine(dir, "membership.npy"), result.K))
+            {
+                foreach (var (block, rows) in blocks()) writer.Append(model.Predict(block, rows).Membership);
+                writer.Complete();
+            }
             ModelArchive.Save((ISavableComponent)model, Path.Combine(dir, "model.mlnc"));
-            var report = Report(x, n, d, result, truth, geometry, m, link, s, clock.Elapsed.TotalSeconds, path);
+            Action<long, Span<float>> readRow = mapped is null ? (row, into) => x.AsSpan((int)row * d, d).CopyTo(into) : (row, into) => mapped.Matrix.Row(row).CopyTo(into);
+            var report = Report(blocks, readRow, n, d, result, truth, geometry, m, link, s, clock.Elapsed.TotalSeconds, path);
             AtomicFile.WriteText(Path.Combine(dir, "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"{m}: {n} rows × {d} → {result.K} clusters, inertia {result.Inertia:G6}, {result.Iterations} iterations, {clock.Elapsed.TotalSeconds:F1} s; wrote {dir}");
             return CliAction.Success;
@@ -104,10 +118,33 @@ internal static class ClusterCommand
         return cmd;
     }
 
-    private static JsonObject Report(float[] x, int n, int d, ClusteringResult result, int[]? truth, ClusterMetric geometry,
-        string method, string linkage, int seed, double seconds, string source)
+    /// <summary>The rows in order as (block, rows): the whole array, or 4096-row blocks of the memory-mapped file.</summary>
+    private static Func<IEnumerable<(float[] Block, int Rows)>> Blocks(float[]? x, NpyView? mapped, int n, int d)
     {
-        var data = geometry == ClusterMetric.Cosine ? ClusterInput.NormalizeRows(x, n, d, source) : x;
+        if (x is not null) return () => [(x, n)];
+        return () => MappedBlocks(mapped!, n, d);
+    }
+
+    private static IEnumerable<(float[] Block, int Rows)> MappedBlocks(NpyView mapped, int n, int d)
+    {
+        const int blockRows = 4096;
+        var block = new float[blockRows * d];
+        for (int start = 0; start < n; start += blockRows)
+        {
+            int rows = Math.Min(blockRows, n - start);
+            if (rows < blockRows) block = new float[rows * d]; // consumers take the block as exactly rows × d
+            mapped.Matrix.CopyRows(start, rows, block);
+            yield return (block, rows);
+        }
+    }
+
+    private static JsonObject Report(Func<IEnumerable<(float[] Block, int Rows)>> blocks, Action<long, Span<float>> readRow, int n, int d,
+        ClusteringResult result, int[]? truth, ClusterMetric geometry, string method, string linkage, int seed, double seconds, string source)
+    {
+        // Davies–Bouldin is Euclidean; with the cosine metric it is taken on unit-normalised rows.
+        Func<IEnumerable<(float[] Block, int Rows)>> scored = geometry == ClusterMetric.Cosine
+            ? () => blocks().Select(b => (ClusterInput.NormalizeRows(b.Block.AsSpan(0, b.Rows * d).ToArray(), b.Rows, d, source), b.Rows))
+            : blocks;
         int k = result.K;
         var o = new JsonObject
         {
@@ -126,10 +163,10 @@ internal static class ClusterCommand
             ["clusterSizes"] = new JsonArray(Enumerable.Range(0, k).Select(j => (JsonNode)result.Labels.Count(l => l == j)).ToArray()),
         };
         if (method == "agglomerative") o["linkage"] = linkage;
-        if (k >= 2) o["daviesBouldin"] = ClusterQuality.DaviesBouldin(data, n, d, result.Labels);
+        if (k >= 2) o["daviesBouldin"] = ClusterQuality.DaviesBouldin(scored, n, d, result.Labels);
         if (k >= 2 && k <= n - 1)
         {
-            o["silhouette"] = ClusterQuality.Silhouette(x, n, d, result.Labels, geometry, ClusterQuality.DefaultSilhouetteSample, seed);
+            o["silhouette"] = ClusterQuality.Silhouette(readRow, n, d, result.Labels, geometry, ClusterQuality.DefaultSilhouetteSample, seed);
             o["silhouetteSampled"] = n > ClusterQuality.DefaultSilhouetteSample;
         }
         if (truth is not null)

@@ -7,7 +7,7 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// </summary>
 public static class ClusterQuality
 {
-    /// <summary>Largest N for which <see cref="Silhouette"/> is exact by default; above it a seeded sample is scored.</summary>
+    /// <summary>Largest N for which <see cref="Silhouette(float[], int, int, int[], ClusterMetric, int, int)"/> is exact by default; above it a seeded sample is scored.</summary>
     public const int DefaultSilhouetteSample = 5000;
 
     /// <summary>Σ_n ‖x_n − μ_label(n)‖² in double.</summary>
@@ -21,25 +21,45 @@ public static class ClusterQuality
     /// Davies–Bouldin index: the mean over clusters i of max_{j≠i} (s_i + s_j) / ‖c_i − c_j‖, with c the
     /// cluster means and s_i the mean Euclidean distance of cluster i's rows to c_i. Lower is better.
     /// </summary>
-    public static double DaviesBouldin(float[] x, int n, int d, int[] labels)
+    public static double DaviesBouldin(float[] x, int n, int d, int[] labels) => DaviesBouldin(() => [(x, n)], n, d, labels);
+
+    /// <summary>
+    /// <see cref="DaviesBouldin(float[], int, int, int[])"/> over data read a block at a time: <paramref name="blocks"/>
+    /// yields the n rows in order as (rows×d block, rows) and is enumerated twice (cluster means, then spreads),
+    /// so data larger than memory (a memory-mapped file) can be scored.
+    /// </summary>
+    public static double DaviesBouldin(Func<IEnumerable<(float[] Block, int Rows)>> blocks, int n, int d, int[] labels)
     {
         var (ids, dense) = Relabel(labels, n);
         int k = ids.Length;
         if (k < 2) throw new ConceptDataException($"Davies–Bouldin needs at least 2 clusters, the labels have {k}.");
         var means = new double[k * d];
         var counts = new long[k];
-        for (int i = 0; i < n; i++)
+        int offset = 0;
+        foreach (var (x, rows) in blocks())
         {
-            counts[dense[i]]++;
-            for (int t = 0; t < d; t++) means[dense[i] * d + t] += x[i * d + t];
+            for (int i = 0; i < rows; i++)
+            {
+                int c = dense[offset + i];
+                counts[c]++;
+                for (int t = 0; t < d; t++) means[c * d + t] += x[i * d + t];
+            }
+            offset += rows;
         }
+        if (offset != n) throw new ConceptDataException($"Davies–Bouldin: the blocks hold {offset} rows, the labels {n}.");
         for (int j = 0; j < k; j++) for (int t = 0; t < d; t++) means[j * d + t] /= counts[j];
         var spread = new double[k];
-        for (int i = 0; i < n; i++)
+        offset = 0;
+        foreach (var (x, rows) in blocks())
         {
-            double s = 0;
-            for (int t = 0; t < d; t++) { double diff = x[i * d + t] - means[dense[i] * d + t]; s += diff * diff; }
-            spread[dense[i]] += Math.Sqrt(s);
+            for (int i = 0; i < rows; i++)
+            {
+                int c = dense[offset + i];
+                double s = 0;
+                for (int t = 0; t < d; t++) { double diff = x[i * d + t] - means[c * d + t]; s += diff * diff; }
+                spread[c] += Math.Sqrt(s);
+            }
+            offset += rows;
         }
         for (int j = 0; j < k; j++) spread[j] /= counts[j];
         double total = 0;
@@ -69,6 +89,14 @@ public static class ClusterQuality
     /// </summary>
     public static double Silhouette(float[] x, int n, int d, int[] labels, ClusterMetric metric = ClusterMetric.Euclidean,
         int sampleSize = DefaultSilhouetteSample, int seed = 0)
+        => Silhouette((row, destination) => x.AsSpan((int)row * d, d).CopyTo(destination), n, d, labels, metric, sampleSize, seed);
+
+    /// <summary>
+    /// <see cref="Silhouette(float[], int, int, int[], ClusterMetric, int, int)"/> reading only the rows it scores through
+    /// <paramref name="readRow"/>(row, destination) (e.g. from a memory-mapped file); the same seeded subset as the array form.
+    /// </summary>
+    public static double Silhouette(Action<long, Span<float>> readRow, int n, int d, int[] labels, ClusterMetric metric = ClusterMetric.Euclidean,
+        int sampleSize = DefaultSilhouetteSample, int seed = 0)
     {
         if (labels.Length != n) throw new ConceptDataException($"Silhouette: {labels.Length} labels for {n} rows.");
         int[] rows;
@@ -84,7 +112,7 @@ public static class ClusterQuality
         int m = rows.Length;
         var sub = new float[m * d];
         var subLabels = new int[m];
-        for (int i = 0; i < m; i++) { x.AsSpan(rows[i] * d, d).CopyTo(sub.AsSpan(i * d, d)); subLabels[i] = labels[rows[i]]; }
+        for (int i = 0; i < m; i++) { readRow(rows[i], sub.AsSpan(i * d, d)); subLabels[i] = labels[rows[i]]; }
         if (metric == ClusterMetric.Cosine) sub = ClusterInput.NormalizeRows(sub, m, d, "silhouette");
         var (ids, dense) = Relabel(subLabels, m);
         int k = ids.Length;

@@ -49,10 +49,48 @@ public sealed class ClusterCommandTests
                 double ari = report["adjustedRandIndex"]!.GetValue<double>();
                 Assert.AreEqual(ClusterQuality.AdjustedRandIndex(ClusterFixtures.Ints("blobs_y.npy"), labels), ari, 1e-12);
                 Assert.IsGreaterThanOrEqualTo(0.99, ari, method);
-                Assert.IsNotNull(report["silhouette"]);
+                var geometry = method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean;
+                Assert.AreEqual(ClusterQuality.Silhouette(data, n, d, labels, geometry, seed: 3), report["silhouette"]!.GetValue<double>(), 1e-12);
+                var scored = method == "spherical" ? ClusterInput.NormalizeRows(data, n, d, "test") : data;
+                Assert.AreEqual(ClusterQuality.DaviesBouldin(scored, n, d, labels), report["daviesBouldin"]!.GetValue<double>(), 1e-12);
             }
             finally { Directory.Delete(dir, true); }
         }
+    }
+
+    [TestMethod]
+    public void MiniBatchStreamsAMappedFileAndMatchesTheInMemoryRun()
+    {
+        // 10,000 rows: several 4,096-row blocks. The float32 file is memory-mapped and streamed; the same values
+        // stored as float64 are read whole. Both runs must write the same labels, memberships and report.
+        const int n = 10_000, d = 6;
+        var rng = new Random(5);
+        var x = new float[n * d];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < d; t++) x[i * d + t] = (float)(rng.NextDouble() + 4 * (i % 3 == t % 3 ? 1 : 0));
+        string dir = TempDir();
+        try
+        {
+            string f32 = Path.Combine(dir, "x32.npy"), f64 = Path.Combine(dir, "x64.npy");
+            NpyFile.WriteMatrix(f32, x, n, d);
+            NpyFile.Write(f64, new NdArray(NdType.Float64, [n, d], x.Select(v => (double)v).ToArray()));
+            foreach (var (file, outDir) in new[] { (f32, "a"), (f64, "b") })
+            {
+                var (code, err) = Run("cluster", "--activations", file, "--method", "minibatch", "--k", "3", "--seed", "2", "--batch-size", "700", "--out", Path.Combine(dir, outDir));
+                Assert.AreEqual(0, code, err);
+            }
+            foreach (string name in new[] { "labels.npy", "membership.npy", "centroids.npy" })
+                CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(dir, "a", name)), File.ReadAllBytes(Path.Combine(dir, "b", name)), name);
+            var a = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "a", "report.json")))!;
+            var b = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "b", "report.json")))!;
+            foreach (string key in new[] { "inertia", "daviesBouldin", "silhouette" })
+                Assert.AreEqual(b[key]!.GetValue<double>(), a[key]!.GetValue<double>(), 1e-12, key);
+            // And the streamed scores equal the array forms on the labels written.
+            var labels = NpyFile.Read(Path.Combine(dir, "a", "labels.npy")).ToInt32();
+            Assert.AreEqual(ClusterQuality.DaviesBouldin(x, n, d, labels), a["daviesBouldin"]!.GetValue<double>(), 1e-12);
+            Assert.IsTrue(a["silhouetteSampled"]!.GetValue<bool>());
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [TestMethod]
