@@ -7,12 +7,14 @@ namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
 /// Selection of the largest positive pre-activations: per row (TopK) or over a whole batch
-/// (BatchTopK); per row also of any sign (AuxK on raw pre-activations). Order is value descending, then position ascending (row-major for a batch), so
-/// ties are broken the same way as a stable sort would and the result is deterministic.
+/// (BatchTopK); per row also of any sign (AuxK on raw pre-activations). Order is value descending,
+/// then position ascending (row-major for a batch), so ties are broken the same way as a stable
+/// sort would and the result is deterministic. The fast paths (sampled floors, vectorised scans)
+/// fall back to the exact quickselect cut, which is also their reference in the tests.
 /// </summary>
 internal static class TopSelection
 {
-    /// <summary>Rows with k up to this use the insertion path (a sorted list of k), larger k quickselect.</summary>
+    /// <summary>Rows with k up to this use the insertion path (a sorted list of k), larger k a quickselect cut.</summary>
     internal const int SmallK = 32;
 
     /// <summary>Keeps the k largest positive values of each row (or the k largest of any sign when <paramref name="positiveOnly"/> is false).</summary>
