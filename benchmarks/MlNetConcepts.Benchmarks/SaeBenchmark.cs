@@ -78,7 +78,7 @@ internal static class SaeBenchmark
             SaeRecipe.ProjectDecoderGradient(w.DecoderWeight, grad.DecoderWeight, d, parallel);
             SaeRecipe.ClipGradientNorm(grad, adam.Trained, 1.0);
             adam.Step(w, grad, ++t, 1e-4, parallel);
-            SaeRecipe.NormalizeRows(w.DecoderWeight, d);
+            SaeRecipe.NormalizeRows(w.DecoderWeight, d, parallel);
             optimizerTicks += Stopwatch.GetTimestamp() - t0;
         }, repeats);
         step.Profile = null;

@@ -77,7 +77,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         TiledSparseProducts.Decode(local, wd, m, d, diff, parallel);
         var span = diff.AsSpan(0, rows * d);
         TensorPrimitives.Subtract(span, target.AsSpan(0, rows * d), span);
-        double ratio = SparseDecoder.SumOfSquares(span) / rows / denominator;
+        double ratio = SampleSums.SumOfSquares(span) / rows / denominator;
         if (!double.IsFinite(ratio)) return 0;
         TensorPrimitives.Multiply(span, (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), span);
         var auxGrad = new float[local.Count];
@@ -126,7 +126,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         var diff = _buffers.Get(15, rows * d);
         Gemm.MatMul(z, wd, diff, rows, m, d);
         TensorPrimitives.Subtract(diff.AsSpan(0, rows * d), target.AsSpan(0, rows * d), diff.AsSpan(0, rows * d));
-        double ratio = SparseDecoder.SumOfSquares(diff.AsSpan(0, rows * d)) / rows / denominator;
+        double ratio = SampleSums.SumOfSquares(diff.AsSpan(0, rows * d)) / rows / denominator;
         if (!double.IsFinite(ratio)) return 0;
         TensorPrimitives.Multiply(diff.AsSpan(0, rows * d), (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), diff.AsSpan(0, rows * d));
         var gz = _buffers.Get(10, (long)rows * m); // the compacted pre-activations are no longer needed

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNetConcepts.Compute;
 
 namespace MlNetConcepts.Trainers.Sae;
 
@@ -33,20 +34,20 @@ internal static class SaeRecipe
     {
         var rng = new Random(seed);
         for (int q = 0; q < w.DecoderWeight.Length; q++) w.DecoderWeight[q] = (float)(rng.NextDouble() * 2 - 1);
-        NormalizeRows(w.DecoderWeight, w.Inputs);
+        NormalizeRows(w.DecoderWeight, w.Inputs, new ParallelOptions());
         w.DecoderWeight.CopyTo(w.EncoderWeight, 0);
         Array.Clear(w.EncoderBias);
     }
 
     /// <summary>Scales every decoder row to unit L2 norm.</summary>
-    public static void NormalizeRows(float[] rows, int d)
+    public static void NormalizeRows(float[] rows, int d, ParallelOptions parallel)
     {
+        const int band = 256; // rows per task
         int n = rows.Length / d;
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = MlNetConcepts.Compute.ComputeSettings.Threads }, i =>
+        Parallel.For(0, (n + band - 1) / band, parallel, b =>
         {
-            var r = rows.AsSpan(i * d, d);
-            float norm = TensorPrimitives.Norm(r);
-            if (norm > 0) TensorPrimitives.Divide(r, norm, r);
+            int from = b * band, count = Math.Min(band, n - from);
+            VectorOps.NormalizeRows(rows.AsSpan(from * d, count * d), count, d);
         });
     }
 
@@ -67,7 +68,7 @@ internal static class SaeRecipe
     public static double ClipGradientNorm(SaeWeights grad, int[] trained, double maxNorm)
     {
         double sq = 0;
-        foreach (int p in trained) sq += SparseDecoder.SumOfSquares(grad.All[p]);
+        foreach (int p in trained) sq += SampleSums.SumOfSquares(grad.All[p]);
         double norm = Math.Sqrt(sq);
         if (maxNorm > 0 && norm > maxNorm)
         {

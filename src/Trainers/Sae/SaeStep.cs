@@ -90,7 +90,7 @@ internal sealed class SaeStep
             codeGrad, _groupOf, scale);
         double recon = weightedSse / rows;
         var columns = new CodeColumns(codes, n);
-        SparseDecoder.Backward(codes, columns, suffix, _groupOf, w.DecoderWeight, d, scale, null, grad.DecoderWeight, parallel);
+        SparseDecoder.Backward(codes, columns, suffix, _groupOf, d, scale, grad.DecoderWeight, parallel);
         var gDecBias = new double[d];
         SumRows(suffix[0], rows, d, scale, gDecBias);
         Profile?.Lap(3, ref mark);
@@ -109,8 +109,7 @@ internal sealed class SaeStep
         for (int j = 0; j < d; j++) grad.DecoderBias[j] = (float)(gDecBias[j] - encoderShare[j]);
         Profile?.Lap(6, ref mark);
 
-        double sse = 0;
-        for (int r = 0; r < rows; r++) sse += SparseDecoder.SumOfSquares(residual.AsSpan(r * d, d));
+        double sse = SampleSums.SumOfSquares(residual.AsSpan(0, rows * d));
         var loss = new StepLoss(recon + _options.AuxKCoefficient * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
         Profile?.Lap(7, ref mark);
         if (Profile is not null) Profile.Steps++;

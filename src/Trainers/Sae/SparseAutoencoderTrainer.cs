@@ -109,7 +109,7 @@ public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
                 SaeRecipe.ClipGradientNorm(grad, adam.Trained, o.GradientClipNorm);
                 double lr = SaeRecipe.LearningRate(peak, s, total, o);
                 adam.Step(w, grad, s + 1, lr, parallel);
-                SaeRecipe.NormalizeRows(w.DecoderWeight, d);
+                SaeRecipe.NormalizeRows(w.DecoderWeight, d, parallel);
                 var codes = step.Codes!;
                 variant.AfterStep(codes, w, o, s, total);
                 UpdateSinceFired(since, codes, data.BatchSize);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNetConcepts.Compute;
 
 namespace MlNetConcepts.Trainers.Sae;
 
@@ -16,12 +17,13 @@ internal static class SparseDecoder
     /// residual E_G into <paramref name="residual"/>; returns Σ_b Σ_g w_g‖E_g,b‖².
     /// </summary>
     /// <remarks>
-    /// When <paramref name="codeGradients"/> is given, ∂L/∂z_bi = <paramref name="scale"/>·S_{g(i),b}·W_dec,i is computed for each
-    /// row right after its forward, while the row's decoder rows are still in cache (<see cref="Backward"/> then skips that part).
+    /// The code gradients ∂L/∂z_bi = <paramref name="scale"/>·S_{g(i),b}·W_dec,i (for a loss with ∂L/∂x̂_g,b = scale·E_g,b)
+    /// are written into <paramref name="codeGradients"/> for each row right after its forward, while the row's decoder
+    /// rows are still in cache.
     /// </remarks>
     public static double Forward(SparseCodes codes, float[] target, float[] decoder, float[]? bias, int d,
         int[] ends, double[] groupWeights, float[][] suffix, float[] residual, ParallelOptions parallel,
-        float[]? codeGradients = null, int[]? groupOf = null, float scale = 0f)
+        float[] codeGradients, int[] groupOf, float scale)
     {
         int rows = codes.Rows, groups = ends.Length;
         var rowLoss = new double[rows];
@@ -37,7 +39,7 @@ internal static class SparseDecoder
                 for (; entry < last && codes.Index[entry] < ends[g]; entry++)
                     TensorPrimitives.MultiplyAdd(decoder.AsSpan(codes.Index[entry] * d, d), codes.Value[entry], acc, acc);
                 acc.CopyTo(e.AsSpan(g * d, d));
-                loss += groupWeights[g] * SumOfSquares(acc);
+                loss += groupWeights[g] * SampleSums.SumOfSquares(acc);
             }
             // S_j = w_j·E_j + S_{j+1}, from the last group down.
             for (int g = groups - 1; g >= 0; g--)
@@ -46,12 +48,11 @@ internal static class SparseDecoder
                 TensorPrimitives.Multiply(e.AsSpan(g * d, d), (float)groupWeights[g], s);
                 if (g < groups - 1) TensorPrimitives.Add(s, suffix[g + 1].AsSpan(r * d, d), s);
             }
-            if (codeGradients is not null)
-                for (int q = codes.RowStart[r]; q < last; q++)
-                {
-                    int i = codes.Index[q];
-                    codeGradients[q] = scale * TensorPrimitives.Dot(suffix[groupOf![i]].AsSpan(r * d, d), decoder.AsSpan(i * d, d));
-                }
+            for (int q = codes.RowStart[r]; q < last; q++)
+            {
+                int i = codes.Index[q];
+                codeGradients[q] = scale * TensorPrimitives.Dot(suffix[groupOf[i]].AsSpan(r * d, d), decoder.AsSpan(i * d, d));
+            }
             rowLoss[r] = loss;
             return e;
         }, _ => { });
@@ -61,21 +62,12 @@ internal static class SparseDecoder
     }
 
     /// <summary>
-    /// Backward for a loss with ∂L/∂x̂_g,b = scale·E_g,b per prefix, i.e. ∂L/∂z_bi = scale·S_{g(i),b}·W_dec,i
-    /// (written per entry into <paramref name="codeGradients"/>, unless null because <see cref="Forward"/> already did) and
-    /// ∂L/∂W_dec,i = scale·Σ_b z_bi·S_{g(i),b} (added into <paramref name="decoderGradient"/>).
+    /// Decoder gradient for a loss with ∂L/∂x̂_g,b = scale·E_g,b per prefix: ∂L/∂W_dec,i = scale·Σ_b z_bi·S_{g(i),b}
+    /// (added into <paramref name="decoderGradient"/>; the code gradients come from <see cref="Forward"/>).
     /// </summary>
-    public static void Backward(SparseCodes codes, CodeColumns columns, float[][] suffix, int[] groupOf, float[] decoder, int d,
-        float scale, float[]? codeGradients, float[] decoderGradient, ParallelOptions parallel)
+    public static void Backward(SparseCodes codes, CodeColumns columns, float[][] suffix, int[] groupOf, int d,
+        float scale, float[] decoderGradient, ParallelOptions parallel)
     {
-        if (codeGradients is not null) Parallel.For(0, codes.Rows, parallel, r =>
-        {
-            for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
-            {
-                int i = codes.Index[e];
-                codeGradients[e] = scale * TensorPrimitives.Dot(suffix[groupOf[i]].AsSpan(r * d, d), decoder.AsSpan(i * d, d));
-            }
-        });
         Parallel.For(0, columns.Latents, parallel, i =>
         {
             int from = columns.Start[i], to = columns.Start[i + 1];
@@ -142,8 +134,6 @@ internal static class SparseDecoder
             }
         return gz;
     }
-
-    internal static double SumOfSquares(ReadOnlySpan<float> v) => MlNetConcepts.Compute.SampleSums.SumOfSquares(v);
 }
 
 /// <summary>Codes transposed to columns (per latent: the entries that use it, in row order).</summary>

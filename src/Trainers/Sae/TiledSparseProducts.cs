@@ -226,6 +226,8 @@ internal static class TiledSparseProducts
         }
     }
 
+    // The same register tile as DecodeTile, gathering by sample and adding onto the output. Merging the two into one
+    // kernel with an optional weight index measured 1.5–2× slower for this one (sae-kernels, 2026-11-22), so they stay apart.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: a step calls it only a few times, tiering would run it unoptimised
     private static void AxpyTile(CodeColumns columns, int from, int to, int rowOffset, float[] weight, float[] packed, Span<float> o)
     {

@@ -90,12 +90,7 @@ internal static class TopSelection
     /// <summary>The cut of <see cref="Cut"/> from a sampled floor, or null when the exact path must run.</summary>
     private static (float Threshold, int Count, int Ties)? SampledRowCut(ReadOnlySpan<float> row, int k, RowScratch scratch, bool positiveOnly)
     {
-        int n = row.Length, stride = Math.Max(1, n / 256), s = 0;
-        for (int i = 0; i < n && s < scratch.Sample.Length; i += stride) scratch.Sample[s++] = row[i];
-        double safeRank = Math.Ceiling(2.0 * k / n * s + 8);
-        if (safeRank >= s / 2) return null;
-        float lo = SelectDescending(scratch.Sample.AsSpan(0, s), (int)safeRank);
-        if (positiveOnly && !(lo > 0)) return null;
+        if (SampledFloor(row, k, samples: 256, margin: 8, scratch.Sample) is not float lo || (positiveOnly && !(lo > 0))) return null;
         int count = 0;
         CollectAtLeast(row, lo, ref scratch.Index, ref scratch.Value, ref count);
         if (count < k) return null;
@@ -214,13 +209,21 @@ internal static class TopSelection
     /// strided sample; 0 when m is a large share of the values (then the exact path is as cheap).
     /// </summary>
     internal static float CandidateFloor(float[] values, long length, long m)
+        => SampledFloor(values.AsSpan(0, checked((int)length)), m, samples: 65536, margin: 64, new float[Math.Min(length, 2 * 65536)]) ?? 0f;
+
+    /// <summary>
+    /// The shared estimate behind the sampled paths: a strided sample of about <paramref name="samples"/> values
+    /// (at most <paramref name="buffer"/>'s length), and its value at rank 2·m/length·S + margin in descending order:
+    /// twice the expected rank of the m-th largest plus a margin, so the true m-th largest is almost surely above it.
+    /// Null when that rank reaches half the sample (m is too large a share for sampling to pay).
+    /// </summary>
+    private static float? SampledFloor(ReadOnlySpan<float> values, long m, int samples, int margin, Span<float> buffer)
     {
-        long stride = Math.Max(1, length / 65536);
-        var sample = new float[(length + stride - 1) / stride];
-        for (long i = 0, s = 0; i < length; i += stride) sample[s++] = values[i];
-        double safeRank = Math.Ceiling(2.0 * m / length * sample.Length + 64);
-        if (safeRank >= sample.Length / 2) return 0f;
-        return SelectDescending(sample, (int)safeRank);
+        int length = values.Length, stride = Math.Max(1, length / samples), s = 0;
+        for (int i = 0; i < length && s < buffer.Length; i += stride) buffer[s++] = values[i];
+        double safeRank = Math.Ceiling(2.0 * m / length * s + margin);
+        if (safeRank >= s / 2) return null;
+        return SelectDescending(buffer[..s], (int)safeRank);
     }
 
     /// <summary>Appends (position, value) of every element ≥ <paramref name="floor"/>, in position order, growing the buffers as needed.</summary>
