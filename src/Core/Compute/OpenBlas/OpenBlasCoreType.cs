@@ -37,7 +37,7 @@ public static class OpenBlasCoreType
         return (null, CoreTypeSource.Library);
     }
 
-    /// <summary>The decision for this process and this CPU.</summary>
-    public static (string? CoreType, CoreTypeSource Source) ChooseForThisMachine()
-        => Choose(Environment.GetEnvironmentVariable(Variable), Avx512F.IsSupported, Avx2.IsSupported);
+    /// <summary>The decision for the user's value (read before anything was written) on this CPU.</summary>
+    public static (string? CoreType, CoreTypeSource Source) ChooseForThisMachine(string? userValue)
+        => Choose(userValue, Avx512F.IsSupported, Avx2.IsSupported);
 }

@@ -22,7 +22,7 @@ public static unsafe class OpenBlasLibrary
 
     private sealed class State(
         nint handle, string? path, string? error, string? coreName, string? config,
-        string? requestedCoreType, CoreTypeSource coreTypeSource,
+        string? userCoreType, string? requestedCoreType, CoreTypeSource coreTypeSource,
         delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> sgemm,
         delegate* unmanaged<int, void> setThreads)
     {
@@ -31,6 +31,7 @@ public static unsafe class OpenBlasLibrary
         public string? Error { get; } = error;
         public string? CoreName { get; } = coreName;
         public string? Config { get; } = config;
+        public string? UserCoreType { get; } = userCoreType;
         public string? RequestedCoreType { get; } = requestedCoreType;
         public CoreTypeSource CoreTypeSource { get; } = coreTypeSource;
         public delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm { get; } = sgemm;
@@ -54,6 +55,14 @@ public static unsafe class OpenBlasLibrary
 
     /// <summary>The core type requested through <c>OPENBLAS_CORETYPE</c> (null: none, OpenBLAS detected the CPU).</summary>
     public static string? RequestedCoreType => Loaded.Value.RequestedCoreType;
+
+    /// <summary>
+    /// <c>OPENBLAS_CORETYPE</c> as the user left it, read before the library wrote its own choice
+    /// (null when unset). Once the library has loaded, the variable itself no longer tells a user's
+    /// value from an automatic one (an auto choice is written into the environment), so whoever
+    /// needs to know asks here or <see cref="CoreTypeSource"/>.
+    /// </summary>
+    public static string? UserCoreType => Loaded.Value.UserCoreType;
 
     /// <summary>Who chose the core type: the user, MlNetConcepts (auto) or the library itself.</summary>
     public static CoreTypeSource CoreTypeSource => Loaded.Value.CoreTypeSource;
@@ -80,16 +89,19 @@ public static unsafe class OpenBlasLibrary
 
     private static State Load()
     {
-        var (coreType, source) = OpenBlasCoreType.ChooseForThisMachine();
+        // Remember the user's value before anything is written: after an automatic choice the
+        // variable holds that choice, and reading it later would mistake it for the user's.
+        string? user = Environment.GetEnvironmentVariable(OpenBlasCoreType.Variable);
+        var (coreType, source) = OpenBlasCoreType.ChooseForThisMachine(user);
         // Only write the variable when we chose it: a user's value is already in the C environment.
         if (source == CoreTypeSource.Auto && coreType is not null) NativeEnvironment.TrySet(OpenBlasCoreType.Variable, coreType);
 
         var (handle, path, error) = LoadFirst(Candidates());
-        if (handle == 0) return new State(0, null, error, null, null, coreType, source, null, null);
+        if (handle == 0) return new State(0, null, error, null, null, user, coreType, source, null, null);
         NativeLibrary.TryGetExport(handle, "cblas_sgemm", out nint sgemm);
         NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out nint setThreads);
         return new State(handle, path, null, CallString(handle, "openblas_get_corename"), CallString(handle, "openblas_get_config"),
-            coreType, source,
+            user, coreType, source,
             (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm,
             (delegate* unmanaged<int, void>)setThreads);
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using MlNetConcepts.Compute;
 
 namespace MlNetConcepts.Tests.Core.Compute;
@@ -44,8 +45,10 @@ public class OpenBlasGemmTests
         // kernel OpenBLAS reports must be the one requested: proof the variable reached getenv.
         if (OpenBlasLibrary.RequestedCoreType is null) Assert.Inconclusive("No core type requested on this CPU.");
         Assert.AreEqual(OpenBlasLibrary.RequestedCoreType, OpenBlasLibrary.CoreName, ignoreCase: true);
-        var user = Environment.GetEnvironmentVariable(OpenBlasCoreType.Variable);
-        Assert.AreEqual(user is null ? CoreTypeSource.Auto : CoreTypeSource.User, OpenBlasLibrary.CoreTypeSource);
+        // The source follows from what the user had set before the library wrote its own choice;
+        // the variable read now would hold an automatic choice too and say "user" for it.
+        var expected = OpenBlasCoreType.Choose(OpenBlasLibrary.UserCoreType, Avx512F.IsSupported, Avx2.IsSupported);
+        Assert.AreEqual(expected, (OpenBlasLibrary.RequestedCoreType, OpenBlasLibrary.CoreTypeSource));
     }
 
     [TestMethod]
@@ -100,6 +103,40 @@ public class OpenBlasCoreTypeTests
         var name = Marshal.StringToCoTaskMemUTF8(Name);
         try { Assert.AreEqual("value-42", Marshal.PtrToStringUTF8((nint)getenv((byte*)name))); }
         finally { Marshal.FreeCoTaskMem(name); }
+    }
+}
+
+/// <summary>
+/// The core type's source as a fresh process sees it, with OPENBLAS_CORETYPE unset and set, so
+/// both kinds of machine (environment sets it, environment leaves it unset) are covered on each.
+/// </summary>
+[TestClass]
+public class OpenBlasCoreTypeSourceTests
+{
+    private static string CoreTypeLine(string? userValue)
+    {
+        if (!OpenBlasLibrary.IsAvailable) Assert.Inconclusive(OpenBlasLibrary.LoadError ?? "OpenBLAS is absent.");
+        var (code, output, err) = Tests.Cli.MlncProcess.Run(
+            new Dictionary<string, string?> { [OpenBlasCoreType.Variable] = userValue }, "info", "--system", "--json");
+        Assert.AreEqual(0, code, err);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        return doc["openblas core type"]!.GetValue<string>();
+    }
+
+    [TestMethod]
+    public void UnsetVariableIsAnAutomaticChoiceNotTheUsers()
+    {
+        var (coreType, source) = OpenBlasCoreType.Choose(null, Avx512F.IsSupported, Avx2.IsSupported);
+        string line = CoreTypeLine(null);
+        if (source == CoreTypeSource.Library) Assert.AreEqual("detected by OpenBLAS", line);
+        else StringAssert.StartsWith(line, $"{coreType} (auto: chosen from CPU features)");
+    }
+
+    [TestMethod]
+    public void AVariableSetByTheEnvironmentIsTheUsers()
+    {
+        if (!Avx2.IsSupported) Assert.Inconclusive("The Haswell kernel needs AVX2.");
+        Assert.AreEqual("Haswell (user: OPENBLAS_CORETYPE)", CoreTypeLine("Haswell"));
     }
 }
 
