@@ -18,6 +18,12 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "On an error, also print the exception's stack trace.",
+        Recursive = true,
+    };
+
     /// <summary>Applies the global options to the process-wide compute settings.</summary>
     public static void Apply(ParseResult result)
     {

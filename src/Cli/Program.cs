@@ -14,6 +14,7 @@ namespace MlNetConcepts.Cli
             var root = new RootCommand("mlnc: concept discovery in vision-language models (SAEs and clustering side by side).");
             root.Options.Add(GlobalOptions.Threads);
             root.Options.Add(GlobalOptions.Backend);
+            root.Options.Add(GlobalOptions.Verbose);
             // One line per command family; each lives in Commands/.
             root.Subcommands.Add(InfoCommand.Create());
             root.Subcommands.Add(StudyCommand.Create());

@@ -24,7 +24,7 @@ public static class Bridge
         EvaluatorChecks.SameCols(imageCodes, textCodes, "image and text codes must come from the same SAE");
         if (dictionary.Rows != imageCodes.Cols)
             throw new ConceptDataException($"{dictionary.Name} has {dictionary.Rows} concepts (rows) but the codes have {imageCodes.Cols} columns; the dictionary must have one row per concept.");
-        EvaluatorChecks.Positive(top, "--top");
+        EvaluatorChecks.Positive(top, nameof(top));
         int c = imageCodes.Cols, pairs = imageCodes.Rows, d = dictionary.Cols;
         var byConcept = SparseColumns(imageCodes);
         var textRows = SparseRows(textCodes);

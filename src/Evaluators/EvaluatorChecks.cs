@@ -15,8 +15,9 @@ internal static class EvaluatorChecks
             throw new ConceptDataException($"{a.Name} has {a.Cols} columns but {b.Name} has {b.Cols}; {what}.");
     }
 
-    public static void Positive(int value, string name)
+    /// <summary>Checks a count argument; the error names the API parameter (a CLI maps it to its flag).</summary>
+    public static void Positive(int value, string parameter)
     {
-        if (value < 1) throw new ConceptDataException($"{name} must be at least 1, got {value}.");
+        if (value < 1) throw new ConceptDataException($"{parameter} must be at least 1, got {value}.", [parameter]);
     }
 }

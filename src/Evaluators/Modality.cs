@@ -86,7 +86,7 @@ public static class Modality
             .WithParameter("image_rows", nImg).WithParameter("text_rows", nTxt);
         if (inputs is not null || dictionary is not null)
         {
-            if (inputs is null || dictionary is null) throw new ConceptDataException("The modality classifier needs both --inputs and --dictionary.");
+            if (inputs is null || dictionary is null) throw new ConceptDataException($"The modality classifier needs both {nameof(inputs)} and {nameof(dictionary)}.", [nameof(inputs), nameof(dictionary)]);
             frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary, modality, codes.Cols));
         }
         return frame;

@@ -30,7 +30,7 @@ public static class MonoSemanticity
         var acc = new PairMeanAccumulator(k, embeddings.Cols);
         if (topN is int top)
         {
-            EvaluatorChecks.Positive(top, "--top-n");
+            EvaluatorChecks.Positive(top, nameof(topN));
             var selector = TopNSelector.FromMatrix(activations, top);
             var unit = new float[embeddings.Cols];
             for (int c = 0; c < k; c++)
@@ -65,7 +65,7 @@ public static class MonoSemanticity
             .Add("dead", ms.Select(double.IsNaN).ToArray());
         return frame.WithParameter("samples", n).WithParameter("neurons", k)
             .WithParameter("embedding_width", embeddings.Cols)
-            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("top_n", (object?)topN ?? "all")
             .WithParameter("weights", "min-max scaled activations");
     }
 
@@ -98,7 +98,7 @@ public static class MonoSemanticity
         TopNSelector? selector = null;
         if (topN is int top)
         {
-            EvaluatorChecks.Positive(top, "--top-n");
+            EvaluatorChecks.Positive(top, nameof(topN));
             selector = new TopNSelector(j, top);
         }
         for (int first = 0; first < n; first += block)
@@ -133,7 +133,7 @@ public static class MonoSemanticity
             .Add("support", acc.Support)
             .WithParameter("samples", n).WithParameter("clusters", j)
             .WithParameter("embedding_width", embeddings.Cols)
-            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("top_n", (object?)topN ?? "all")
             .WithParameter("weights", "(1 + cos(a_n, mu_j)) / 2");
     }
 

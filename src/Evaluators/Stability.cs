@@ -34,7 +34,7 @@ public static class Stability
             CheckCodes(codesA, dictionaryA);
             CheckCodes(codesB, dictionaryB);
             if (topM < 1 || topM > Math.Min(dictionaryA.Rows, dictionaryB.Rows))
-                throw new ConceptDataException($"--top must be between 1 and {Math.Min(dictionaryA.Rows, dictionaryB.Rows)} (the smaller dictionary), got {topM}.");
+                throw new ConceptDataException($"{nameof(topM)} must be between 1 and {Math.Min(dictionaryA.Rows, dictionaryB.Rows)} (the smaller dictionary), got {topM}.", [nameof(topM)]);
             var topA = Energy.Ranking(Energy.PerConcept(codesA)).Take(topM).ToArray();
             var topB = Energy.Ranking(Energy.PerConcept(codesB)).Take(topM).ToArray();
             var (_, _, topCos) = Match(dictionaryA, dictionaryB, topA, topB);

@@ -18,7 +18,7 @@ public static class Uniqueness
     /// </summary>
     public static ReportFrame Report(DenseMatrix codes, int top = 16)
     {
-        EvaluatorChecks.Positive(top, "--top");
+        EvaluatorChecks.Positive(top, nameof(top));
         int k = codes.Cols;
         var selector = TopNSelector.FromMatrix(codes, top, onlyAbove: 0f);
         var sets = new long[k][];

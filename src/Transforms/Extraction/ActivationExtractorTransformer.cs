@@ -30,7 +30,7 @@ public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisp
     public ActivationExtractorTransformer(ActivationExtractorOptions options, string inputColumn, ImagePreprocessor? images, ITextTokenizer? tokenizer, IReadOnlyList<string>? outputColumns = null)
     {
         if ((images == null) == (tokenizer == null)) throw new ConceptDataException("give either image preprocessing (the column holds image paths) or a tokenizer (the column holds texts).");
-        if (!options.Tokens.OneRowPerSample) throw new ConceptDataException($"--tokens {options.Tokens} gives several rows per sample; a view transform keeps one row per input row (use cls, mean or end, or write files with ActivationFiles).");
+        if (!options.Tokens.OneRowPerSample) throw new ConceptDataException($"{nameof(options.Tokens)} {options.Tokens} gives several rows per sample; a view transform keeps one row per input row (use cls, mean or end, or write files with ActivationFiles).", [nameof(options.Tokens)]);
         outputColumns ??= options.Tensors.Select(t => Path.GetFileNameWithoutExtension(ActivationFiles.FileName(t))).ToArray();
         if (outputColumns.Count != options.Tensors.Count) throw new ConceptDataException($"{outputColumns.Count} output column names for {options.Tensors.Count} tensors.");
         _extractor = new ActivationExtractor(options);

@@ -29,6 +29,9 @@ public readonly record struct TokenSelection(TokenMode Mode, int Count = 0)
     /// <summary>Whether the selection yields exactly one row per sample.</summary>
     public bool OneRowPerSample => Mode is TokenMode.Cls or TokenMode.Mean or TokenMode.End;
 
+    // Errors name the options field this selection is given through, for front ends to map.
+    private const string Parameter = nameof(ActivationExtractorOptions.Tokens);
+
     /// <summary>Parses <c>cls</c>, <c>all</c>, <c>mean</c>, <c>end</c> or <c>random:N</c>.</summary>
     public static TokenSelection Parse(string text)
     {
@@ -36,7 +39,7 @@ public readonly record struct TokenSelection(TokenMode Mode, int Count = 0)
         if (t.StartsWith("random:", StringComparison.Ordinal))
         {
             if (int.TryParse(t.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0) return new(TokenMode.Random, n);
-            throw new ConceptDataException($"--tokens '{text}': random:N needs a positive N.");
+            throw new ConceptDataException($"{Parameter} '{text}': random:N needs a positive N.", [Parameter]);
         }
         return t switch
         {
@@ -44,7 +47,7 @@ public readonly record struct TokenSelection(TokenMode Mode, int Count = 0)
             "all" => new(TokenMode.All),
             "mean" => new(TokenMode.Mean),
             "end" => new(TokenMode.End),
-            _ => throw new ConceptDataException($"--tokens '{text}': use cls, all, mean, end or random:N."),
+            _ => throw new ConceptDataException($"{Parameter} '{text}': use cls, all, mean, end or random:N.", [Parameter]),
         };
     }
 
@@ -61,7 +64,7 @@ public readonly record struct TokenSelection(TokenMode Mode, int Count = 0)
             case TokenMode.Cls: return [0];
             case TokenMode.Mean: return [-1];
             case TokenMode.End:
-                if (endIndex < 0) throw new ConceptDataException("--tokens end applies to text inputs only (images have no end token).");
+                if (endIndex < 0) throw new ConceptDataException($"{Parameter} end applies to text inputs only (images have no end token).", [Parameter]);
                 return [endIndex];
             case TokenMode.All: return Enumerable.Range(0, tokens).ToArray();
             default:

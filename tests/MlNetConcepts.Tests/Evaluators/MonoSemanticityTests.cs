@@ -161,7 +161,7 @@ public sealed class MonoSemanticityTests
         ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Clusters(a, c, EvalFixtures.Random(10, 4, 4, "e")));
         StringAssert.Contains(ex.Message, "acts.npy has 3 columns but cent.npy has 5");
         ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(a, EvalFixtures.Random(10, 4, 4, "e"), topN: 0));
-        StringAssert.Contains(ex.Message, "--top-n must be at least 1");
+        StringAssert.Contains(ex.Message, "topN must be at least 1");
     }
 }
 

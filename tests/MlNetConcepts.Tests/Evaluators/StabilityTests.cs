@@ -45,6 +45,6 @@ public sealed class StabilityTests
         ex = Assert.ThrowsExactly<ConceptDataException>(() => Stability.Compare(EvalFixtures.Matrix("DA"), EvalFixtures.Matrix("DB"), EvalFixtures.Matrix("ZB"), EvalFixtures.Matrix("ZB"), 3));
         StringAssert.Contains(ex.Message, "ZB has 25 columns but DA has 20 concepts");
         ex = Assert.ThrowsExactly<ConceptDataException>(() => Stability.Compare(EvalFixtures.Matrix("DA"), EvalFixtures.Matrix("DB"), EvalFixtures.Matrix("ZA"), EvalFixtures.Matrix("ZB"), 21));
-        StringAssert.Contains(ex.Message, "--top must be between 1 and 20");
+        StringAssert.Contains(ex.Message, "topM must be between 1 and 20");
     }
 }
