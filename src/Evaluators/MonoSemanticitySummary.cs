@@ -23,7 +23,7 @@ public static class MonoSemanticitySummary
             .Add("worst", new[] { stats.Min })
             .Add("median", new[] { stats.Median })
             .Add("mean_support", new[] { support.Length == 0 ? double.NaN : support.Average() });
-        foreach (var (k, v) in scores.Parameters) frame.Parameters[k] = v;
+        frame.WithParametersOf(scores);
         return frame;
     }
 

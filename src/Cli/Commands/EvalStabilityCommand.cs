@@ -26,12 +26,7 @@ internal static class EvalStabilityCommand
                 throw new ConceptDataException("--codes-a, --codes-b and --top go together.");
             var report = Stability.Compare(EvalOptions.Matrix(r, dictA), EvalOptions.Matrix(r, dictB), za, zb, r.GetValue(top) ?? 0);
             if (r.GetValue(output) is string path) EvalOptions.Save(report, path);
-            if (r.GetValue(json))
-            {
-                var summary = new Reports.ReportFrame("stability");
-                foreach (var (k, v) in report.Parameters) summary.Parameters[k] = v;
-                Console.Out.WriteLine(summary.ToJson());
-            }
+            if (r.GetValue(json)) Console.Out.WriteLine(report.ToJson());
             else
             {
                 Console.Out.WriteLine($"stability: {Stability.Value(report).ToString("0.######", CultureInfo.InvariantCulture)} ({report.Rows} matched pairs)");

@@ -18,12 +18,7 @@ internal static class EvalUniquenessCommand
         {
             var report = Uniqueness.Report(EvalOptions.Matrix(r, codes), r.GetValue(top));
             if (r.GetValue(output) is string path) EvalOptions.Save(report, path);
-            if (r.GetValue(json))
-            {
-                var summary = new Reports.ReportFrame("uniqueness");
-                foreach (var (k, v) in report.Parameters) summary.Parameters[k] = v;
-                Console.Out.WriteLine(summary.ToJson());
-            }
+            if (r.GetValue(json)) Console.Out.WriteLine(report.ToJson());
             else
             {
                 Console.Out.WriteLine($"neurons with samples: {report.Parameters["neurons_with_samples"]} of {report.Rows}");

@@ -45,7 +45,12 @@ internal static class InfoCommand
             Console.Out.WriteLine(WriteJson(w =>
             {
                 w.WriteStartObject();
-                foreach (var (k, v) in pairs) w.WriteString(k, v);
+                // Counts (threads, processors) are numbers; descriptions stay text.
+                foreach (var (k, v) in pairs)
+                {
+                    if (long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out long count)) w.WriteNumber(k, count);
+                    else w.WriteString(k, v);
+                }
                 w.WriteEndObject();
             }));
         }
@@ -121,12 +126,11 @@ internal static class InfoCommand
         w.WriteEndObject();
     });
 
-    // JSON has no NaN or infinity: write null for "no value" and a string for ±infinity.
+    // JSON has no NaN or infinity: both are written as null, as in every mlnc JSON (docs/CLI-JSON.md).
     private static void Number(Utf8JsonWriter w, string name, double v)
     {
-        if (double.IsNaN(v)) w.WriteNull(name);
-        else if (double.IsInfinity(v)) w.WriteString(name, v > 0 ? "inf" : "-inf");
-        else w.WriteNumber(name, v);
+        if (double.IsFinite(v)) w.WriteNumber(name, v);
+        else w.WriteNull(name);
     }
 
     private static string WriteJson(Action<Utf8JsonWriter> write)

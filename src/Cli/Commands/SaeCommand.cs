@@ -145,7 +145,7 @@ internal static class SaeCommand
             var m = SaeMetrics.Compute(model, Enumerable.Range(0, (rows + 4095) / 4096).Select(b => x[(b * 4096 * cols)..(Math.Min(rows, (b + 1) * 4096) * cols)]));
             double? mmcs = r.GetValue(features) is { } fpath ? Recovery(model, fpath) : null;
             Console.WriteLine(r.GetValue(json)
-                ? JsonSerializer.Serialize(new { rows = m.Rows, mse = m.Mse, r2 = m.R2, l0 = m.L0, dead_fraction = m.DeadFraction, mean_cosine = m.MeanCosine, mmcs })
+                ? CliJson.Object(("rows", m.Rows), ("mse", m.Mse), ("r2", m.R2), ("l0", m.L0), ("dead_fraction", m.DeadFraction), ("mean_cosine", m.MeanCosine), ("mmcs", mmcs))
                 : FormatMetrics(m, $"{rows} rows") + (mmcs is double v ? string.Create(CultureInfo.InvariantCulture, $"  MMCS {v:F4}") : ""));
             return CliAction.Success;
         });

@@ -32,18 +32,20 @@ public sealed partial class ReportFrame
     public void SaveCsv(string path) => AtomicFile.WriteText(path, ToCsv());
 
     /// <summary>
-    /// JSON: <c>{"title", "parameters", "columns": [names], "rows": [{name: value}]}</c>;
-    /// NaN and infinities are written as null because JSON has no such numbers.
+    /// JSON: <c>{"title": string, "parameters": {name: value}, "columns": [names], "rows":
+    /// [{name: value}]}</c>. Numbers (columns and parameters alike) are JSON numbers, booleans are
+    /// JSON booleans, text is a string; NaN and infinities are written as null because JSON has
+    /// no such numbers. Every row has every column, in column order (docs/CLI-JSON.md).
     /// </summary>
     public string ToJson(bool indented = true)
     {
         var parameters = new JsonObject();
-        foreach (var (k, v) in Parameters) parameters[k] = v;
+        foreach (var k in Parameters.Keys) parameters[k] = JsonScalar.From(ParameterValue(k));
         var rows = new JsonArray();
         for (int r = 0; r < Rows; r++)
         {
             var o = new JsonObject();
-            foreach (var c in _columns) o[c.Name] = JsonValueOf(c, r);
+            foreach (var c in _columns) o[c.Name] = JsonScalar.From(c.Values.GetValue(r));
             rows.Add(o);
         }
         var root = new JsonObject
@@ -55,16 +57,6 @@ public sealed partial class ReportFrame
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
     }
-
-    private static JsonNode? JsonValueOf(FrameColumn c, int r) => c.Values switch
-    {
-        double[] a => double.IsFinite(a[r]) ? JsonValue.Create(a[r]) : null,
-        int[] a => JsonValue.Create(a[r]),
-        long[] a => JsonValue.Create(a[r]),
-        bool[] a => JsonValue.Create(a[r]),
-        string[] a => JsonValue.Create(a[r]),
-        _ => null,
-    };
 
     /// <summary>Writes JSON atomically.</summary>
     public void SaveJson(string path) => AtomicFile.WriteText(path, ToJson());

@@ -10,6 +10,8 @@ namespace MlNetConcepts.Reports;
 public sealed partial class ReportFrame : IConceptView
 {
     private readonly List<FrameColumn> _columns = new();
+    // The values given to WithParameter, kept typed so JSON writes numbers as numbers.
+    private readonly Dictionary<string, object?> _typedParameters = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty frame with a title.</summary>
     public ReportFrame(string title = "") => Title = title;
@@ -17,7 +19,11 @@ public sealed partial class ReportFrame : IConceptView
     /// <summary>A title shown when printing.</summary>
     public string Title { get; set; }
 
-    /// <summary>Parameters the report was computed with (written to JSON and shown on print).</summary>
+    /// <summary>
+    /// Parameters the report was computed with, as invariant text (shown on print). JSON writes
+    /// the typed value given to <see cref="WithParameter"/> instead (numbers stay numbers); a
+    /// value set here directly is written as a string.
+    /// </summary>
     public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The columns in order.</summary>
@@ -43,9 +49,32 @@ public sealed partial class ReportFrame : IConceptView
     /// <summary>Adds a parameter (returns the frame for chaining).</summary>
     public ReportFrame WithParameter(string name, object? value)
     {
-        Parameters[name] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        Parameters[name] = Text(value);
+        _typedParameters[name] = value;
         return this;
     }
+
+    /// <summary>Copies every parameter of <paramref name="source"/>, typed values included (returns this frame).</summary>
+    public ReportFrame WithParametersOf(ReportFrame source)
+    {
+        foreach (var (k, v) in source.Parameters) Parameters[k] = v;
+        foreach (var (k, v) in source._typedParameters) _typedParameters[k] = v;
+        return this;
+    }
+
+    /// <summary>
+    /// A parameter's value as given to <see cref="WithParameter"/> (e.g. an int or a double), or
+    /// its text when it was set through <see cref="Parameters"/> directly; a clear error when absent.
+    /// </summary>
+    public object? ParameterValue(string name)
+    {
+        if (!Parameters.TryGetValue(name, out var text))
+            throw new ConceptDataException($"Report '{Title}' has no parameter '{name}' (parameters: {string.Join(", ", Parameters.Keys)}).");
+        // A later direct write through Parameters wins over the typed value it replaced.
+        return _typedParameters.TryGetValue(name, out var typed) && Text(typed) == text ? typed : text;
+    }
+
+    private static string Text(object? value) => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>Typed values of a double column.</summary>
     public double[] Doubles(string name) => this[name].Values as double[] ?? throw new ConceptDataException($"Column '{name}' is not a double column.");
@@ -89,8 +118,7 @@ public sealed partial class ReportFrame : IConceptView
     /// <summary>A frame with only the named columns, in the given order (parameters kept).</summary>
     public ReportFrame SelectColumns(params string[] names)
     {
-        var f = new ReportFrame(Title);
-        foreach (var (k, v) in Parameters) f.Parameters[k] = v;
+        var f = new ReportFrame(Title).WithParametersOf(this);
         foreach (var n in names) f._columns.Add(this[n]);
         return f;
     }
@@ -98,8 +126,7 @@ public sealed partial class ReportFrame : IConceptView
     /// <summary>The rows at the given indices, in that order.</summary>
     public ReportFrame Select(int[] rows)
     {
-        var f = new ReportFrame(Title);
-        foreach (var (k, v) in Parameters) f.Parameters[k] = v;
+        var f = new ReportFrame(Title).WithParametersOf(this);
         foreach (var c in _columns) f._columns.Add(c.Take(rows));
         return f;
     }

@@ -163,7 +163,9 @@ public sealed class InfoCommandTests
         Assert.AreEqual(0, code);
         var doc = Json(output);
         var expected = MlNetConcepts.Compute.SystemInfo.Describe();
-        foreach (var (k, v) in expected) Assert.AreEqual(v, doc[k]!.GetValue<string>(), k);
+        // Counts are JSON numbers, descriptions strings (docs/CLI-JSON.md).
+        foreach (var (k, v) in expected)
+            Assert.AreEqual(v, k is "threads" or "processors" ? doc[k]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture) : doc[k]!.GetValue<string>(), k);
         var (code2, table, _) = Run("info", "--system");
         Assert.AreEqual(0, code2);
         StringAssert.Contains(table, "backend");

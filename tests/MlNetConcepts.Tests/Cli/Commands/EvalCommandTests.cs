@@ -83,8 +83,8 @@ public sealed class EvalCommandTests
         Assert.AreEqual(0, code);
         var root = System.Text.Json.Nodes.JsonNode.Parse(output)!;
         var p = root["parameters"]!;
-        Assert.AreEqual(EvalFixtures.Doubles("stab_rect_mean")[0], double.Parse((string)p["stability"]!, System.Globalization.CultureInfo.InvariantCulture), 1e-6);
-        Assert.AreEqual(EvalFixtures.Doubles("stab_top_mean")[0], double.Parse((string)p["stability_top_m"]!, System.Globalization.CultureInfo.InvariantCulture), 1e-6);
+        Assert.AreEqual(EvalFixtures.Doubles("stab_rect_mean")[0], p["stability"]!.GetValue<double>(), 1e-6);
+        Assert.AreEqual(EvalFixtures.Doubles("stab_top_mean")[0], p["stability_top_m"]!.GetValue<double>(), 1e-6);
     }
 
     [TestMethod]
@@ -104,7 +104,7 @@ public sealed class EvalCommandTests
         var (code, output, _) = Run("eval", "uniqueness", "--codes", F("U"), "--json");
         Assert.AreEqual(0, code);
         var p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
-        Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[0].ToString(), (string)p["pairs_jaccard_positive"]!);
+        Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[0], p["pairs_jaccard_positive"]!.GetValue<long>());
     }
 
     [TestMethod]
@@ -128,5 +128,34 @@ public sealed class EvalCommandTests
         Assert.AreEqual(2, code);
         StringAssert.Contains(err, "has 12 concepts (rows) but the codes have 30 columns");
         Assert.IsFalse(File.Exists(Path.Combine(dir, "b.csv")));
+    }
+    /// <summary>Every eval verb turns bad input into exit code 2 and one line naming what is wrong, and writes nothing.</summary>
+    [TestMethod]
+    [DataRow("ms-clusters", "--activations|X|--centroids|A|--embeddings|EMB", "columns")]
+    [DataRow("overlap", "--codes|A|--activations|ZI|--centroids|C", "rows")]
+    [DataRow("stability", "--dict-a|DA|--dict-b|A", "columns")]
+    [DataRow("stability", "--dict-a|DA|--dict-b|DB|--codes-a|ZA", "go together")]
+    [DataRow("uniqueness", "--codes|missing", "missing.npy")]
+    [DataRow("energy", "--codes|missing", "missing.npy")]
+    [DataRow("modality", "--codes|A|--modality|missing", "missing.npy")]
+    [DataRow("ms", "--activations|A", "--embeddings")]
+    public void EveryEvalVerbExitsWithCodeTwoOnBadInput(string verb, string options, string message)
+    {
+        var dir = TempDir();
+        var args = new List<string> { "eval", verb };
+        var parts = options.Split('|');
+        for (int i = 0; i < parts.Length; i += 2)
+        {
+            args.Add(parts[i]);
+            args.Add(parts[i + 1] == "missing" ? Path.Combine(dir, "missing.npy") : F(parts[i + 1]));
+        }
+        string outPath = Path.Combine(dir, verb == "overlap" ? "o" : "r.csv");
+        if (verb is "overlap" or "energy" or "modality") args.AddRange(["--out", outPath]);
+        var (code, output, err) = Run(args.ToArray());
+        Assert.AreEqual(2, code, $"stdout: {output} stderr: {err}");
+        StringAssert.Contains(err, message);
+        Assert.AreEqual(1, err.TrimEnd().Split('\n').Length, err);
+        Assert.IsFalse(err.Contains("   at ", StringComparison.Ordinal), "no stack trace");
+        Assert.IsFalse(File.Exists(outPath) || Directory.Exists(outPath) && Directory.EnumerateFileSystemEntries(outPath).Any(), "nothing written");
     }
 }

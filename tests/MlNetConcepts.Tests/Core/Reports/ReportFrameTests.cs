@@ -51,10 +51,37 @@ public sealed class ReportFrameTests
     public void JsonWritesNaNAsNullAndCarriesParameters()
     {
         var doc = System.Text.Json.JsonDocument.Parse(Sample().ToJson());
-        Assert.AreEqual("16", doc.RootElement.GetProperty("parameters").GetProperty("top_n").GetString());
+        Assert.AreEqual(16, doc.RootElement.GetProperty("parameters").GetProperty("top_n").GetInt32());
         var row1 = doc.RootElement.GetProperty("rows")[1];
         Assert.AreEqual(System.Text.Json.JsonValueKind.Null, row1.GetProperty("ms").ValueKind);
         Assert.AreEqual(0.9, doc.RootElement.GetProperty("rows")[2].GetProperty("ms").GetDouble());
+    }
+
+    [TestMethod]
+    public void JsonParametersKeepTheTypeTheyWereGivenWith()
+    {
+        var f = new ReportFrame("typed").Add("x", new[] { 1.0 })
+            .WithParameter("count", 7).WithParameter("total", 12345678901L).WithParameter("mean", 0.25)
+            .WithParameter("undefined", double.NaN).WithParameter("infinite", double.NegativeInfinity)
+            .WithParameter("flag", true).WithParameter("label", "all").WithParameter("digits", "0042").WithParameter("none", null);
+        f.Parameters["direct"] = "3.5";          // written through the dictionary: text, as given
+        f.WithParameter("replaced", 1);
+        f.Parameters["replaced"] = "one";        // a later direct write wins over the typed value
+        var p = System.Text.Json.JsonDocument.Parse(f.Select([0]).ToJson()).RootElement.GetProperty("parameters");
+        Assert.AreEqual(7, p.GetProperty("count").GetInt32());
+        Assert.AreEqual(12345678901L, p.GetProperty("total").GetInt64());
+        Assert.AreEqual(0.25, p.GetProperty("mean").GetDouble());
+        Assert.AreEqual(System.Text.Json.JsonValueKind.Null, p.GetProperty("undefined").ValueKind);
+        Assert.AreEqual(System.Text.Json.JsonValueKind.Null, p.GetProperty("infinite").ValueKind);
+        Assert.AreEqual(System.Text.Json.JsonValueKind.True, p.GetProperty("flag").ValueKind);
+        Assert.AreEqual("all", p.GetProperty("label").GetString());
+        Assert.AreEqual("0042", p.GetProperty("digits").GetString(), "text that looks like a number stays text");
+        Assert.AreEqual(System.Text.Json.JsonValueKind.Null, p.GetProperty("none").ValueKind);
+        Assert.AreEqual("3.5", p.GetProperty("direct").GetString());
+        Assert.AreEqual("one", p.GetProperty("replaced").GetString());
+        // The display form is unchanged: invariant text.
+        Assert.AreEqual("0.25", f.Parameters["mean"]);
+        Assert.AreEqual(0.25, f.SelectColumns("x").ParameterValue("mean"));
     }
 
     [TestMethod]
