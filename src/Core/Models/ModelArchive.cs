@@ -89,8 +89,25 @@ public static class ModelArchive
     public static T Load<T>(string path) where T : class
         => Load(path) as T ?? throw new ConceptDataException($"{path}: the model is not a {typeof(T).Name}.");
 
-    /// <summary>Reads an archive with the given loader registry.</summary>
+    /// <summary>
+    /// Reads an archive with the given loader registry. Nothing a manifest declares is trusted
+    /// before the data is checked: loaders compare declared sizes with the tensors present before
+    /// allocating, and a field of the wrong type or a component that does not fit its tensors is
+    /// reported as a <see cref="ConceptDataException"/> naming the archive, never as a crash.
+    /// </summary>
     public static object Load(string path, ModelLoaderRegistry registry)
+    {
+        try { return LoadUnchecked(path, registry); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException
+            or OverflowException or IndexOutOfRangeException or KeyNotFoundException or NullReferenceException)
+        {
+            // Loaders validate what they read; this net turns anything they missed into the same
+            // kind of error, attributed to the file rather than shown as a stack trace.
+            throw new ConceptDataException($"{path}: the model archive is not valid ({e.GetType().Name}: {e.Message}).", e);
+        }
+    }
+
+    private static object LoadUnchecked(string path, ModelLoaderRegistry registry)
     {
         if (!File.Exists(path)) throw new ConceptDataException($"{path}: model file not found.");
         ZipArchive zip;
@@ -120,6 +137,8 @@ public static class ModelArchive
             {
                 var e = zip.GetEntry(entryPath + "tensors.safetensors");
                 if (e is null) return null;
+                if (e.Length > Array.MaxLength)
+                    throw new ConceptDataException($"{path}: entry {e.FullName} declares {e.Length} bytes, more than one array can hold.");
                 using var s = e.Open();
                 using var buffer = new MemoryStream();
                 try { s.CopyTo(buffer); }

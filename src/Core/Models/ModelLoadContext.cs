@@ -35,10 +35,29 @@ public sealed class ModelLoadContext
     /// <summary>The options the component saved.</summary>
     public JsonObject Options { get; }
 
-    /// <summary>An option that must be present; a clear error naming the archive when it is not.</summary>
-    public T Option<T>(string key) => Options[key] is JsonNode n
-        ? n.GetValue<T>()
-        : throw new ConceptDataException($"{Source}: component '{Kind}' lacks option '{key}'.");
+    /// <summary>An option that must be present and of type <typeparamref name="T"/>; a clear error naming the archive when it is not.</summary>
+    public T Option<T>(string key)
+    {
+        if (Options[key] is not JsonNode n) throw new ConceptDataException($"{Source}: component '{Kind}' lacks option '{key}'.");
+        try { return n.GetValue<T>(); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new ConceptDataException($"{Source}: option '{key}' of component '{Kind}' is {n.ToJsonString()}, not a {typeof(T).Name}.", e);
+        }
+    }
+
+    /// <summary>
+    /// A size option (a count of rows, columns, latents…): an integer of at least 1. Loaders
+    /// check the tensors against it before allocating anything from it, so a manifest cannot make
+    /// them allocate more than the data it comes with.
+    /// </summary>
+    public int Size(string key)
+    {
+        long v = Option<long>(key);
+        if (v < 1 || v > Array.MaxLength)
+            throw new ConceptDataException($"{Source}: option '{key}' of component '{Kind}' is {v}; a size must be between 1 and {Array.MaxLength}.");
+        return (int)v;
+    }
 
     /// <summary>A stored tensor; a clear error when missing.</summary>
     public NdArray Tensor(string name)
@@ -56,7 +75,10 @@ public sealed class ModelLoadContext
         return _content?.Tensors.ContainsKey(name) == true;
     }
 
-    /// <summary>A stored float32 tensor, checked against an expected shape (null entries are free).</summary>
+    /// <summary>
+    /// A stored tensor as float32, checked against an expected shape (null entries are free)
+    /// before anything is copied, so a size a manifest declares never outruns the data present.
+    /// </summary>
     public float[] Floats(string name, params long?[] shape)
     {
         var t = Tensor(name);
@@ -64,6 +86,9 @@ public sealed class ModelLoadContext
             throw new ConceptDataException($"{Source}: tensor '{name}' of component '{Kind}' has shape {t.ShapeText}, expected ({string.Join(", ", shape.Select(d => d?.ToString() ?? "?"))}).");
         return t.ToFloat32();
     }
+
+    /// <summary>Number of nested components saved with this one.</summary>
+    public int ChildCount => _children.Count;
 
     /// <summary>Loads a nested component saved with <see cref="ModelSaveContext.SaveChild"/>.</summary>
     public object LoadChild(string key)

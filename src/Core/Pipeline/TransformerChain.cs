@@ -66,7 +66,10 @@ public sealed class TransformerChain<TLast> : IConceptTransformer, ISavableCompo
     /// <summary>Registers the chain's loader.</summary>
     internal static void Register(ModelLoaderRegistry registry) => registry.Register(Kind, 1, ctx =>
     {
-        int n = ctx.Options["steps"]!.GetValue<int>();
+        // The step count comes from the manifest: it must match the children saved with it.
+        int n = ctx.Option<int>("steps");
+        if (n < 0 || n != ctx.ChildCount)
+            throw new ConceptDataException($"{ctx.Source}: the chain declares {n} steps but {ctx.ChildCount} are saved.");
         var steps = new IConceptTransformer[n];
         for (int i = 0; i < n; i++) steps[i] = (IConceptTransformer)ctx.LoadChild($"step_{i}");
         return new TransformerChain<IConceptTransformer>(steps);

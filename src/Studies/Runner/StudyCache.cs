@@ -1,12 +1,16 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace MlNetConcepts.Studies.Runner;
 
 /// <summary>
 /// Results of study stages kept on disk under a key that hashes everything they depend on
 /// (input file contents and the stage's options), so an interrupted or extended study redoes
-/// only what changed. Entries are written atomically; a missing or partial entry is recomputed.
+/// only what changed. Entries are written atomically; a missing, partial or damaged entry is
+/// recomputed: reading an entry back checks it (files complete, shapes those the stage makes),
+/// and one that fails the check is discarded rather than trusted.
 /// </summary>
 public sealed class StudyCache(string directory)
 {
@@ -20,6 +24,9 @@ public sealed class StudyCache(string directory)
 
     /// <summary>Stages served from the cache during this run.</summary>
     public int Reused { get; private set; }
+
+    /// <summary>Cached entries found damaged during this run (discarded and recomputed; also counted in <see cref="Recomputed"/>).</summary>
+    public int Discarded { get; private set; }
 
     /// <summary>SHA-256 of a file's content (memoised per run).</summary>
     public string HashFile(string path)
@@ -37,13 +44,35 @@ public sealed class StudyCache(string directory)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", parts))))[..24];
 
     /// <summary>
-    /// Returns the folder of a cached stage, computing it first when absent: <paramref name="compute"/>
-    /// fills a temporary folder that is renamed into place only when it returns.
+    /// The result of a stage: <paramref name="read"/> of its cached folder when that reads back
+    /// cleanly, else <paramref name="read"/> of a folder that <paramref name="compute"/> fills
+    /// (a temporary folder renamed into place only when it returns). <paramref name="read"/>
+    /// throws <see cref="ConceptDataException"/> (or an I/O or JSON error) when an entry is damaged:
+    /// a truncated file, or shapes other than those the stage makes.
     /// </summary>
-    public string GetOrCompute(string stage, string key, Action<string> compute)
+    public T GetOrCompute<T>(string stage, string key, Action<string> compute, Func<string, T> read)
     {
         var final = Path.Combine(Directory, $"{stage}-{key}");
-        if (System.IO.Directory.Exists(final)) { Reused++; return final; }
+        if (System.IO.Directory.Exists(final))
+        {
+            try
+            {
+                var cached = read(final);
+                Reused++;
+                return cached;
+            }
+            catch (Exception e) when (e is ConceptDataException or JsonException or IOException or InvalidDataException)
+            {
+                Discarded++;
+                System.IO.Directory.Delete(final, true);
+            }
+        }
+        Compute(final, compute);
+        return read(final);
+    }
+
+    private void Compute(string final, Action<string> compute)
+    {
         var tmp = final + $".tmp{Environment.ProcessId}";
         if (System.IO.Directory.Exists(tmp)) System.IO.Directory.Delete(tmp, true);
         System.IO.Directory.CreateDirectory(tmp);
@@ -58,6 +87,5 @@ public sealed class StudyCache(string directory)
             throw;
         }
         Recomputed++;
-        return final;
     }
 }

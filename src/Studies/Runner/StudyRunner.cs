@@ -58,15 +58,21 @@ public sealed class StudyRunner
 
             // The analysis itself is cached too: its key covers the layer, every upstream stage and the config.
             string analysisKey = StudyCache.Key("analysis", layerKey, config.ToJson(), truth?.PlantedLayer ?? "");
-            var dir = cache.GetOrCompute("analysis", analysisKey, tmp =>
+            var layerResult = cache.GetOrCompute("analysis", analysisKey, tmp =>
             {
                 _log($"[{layer.Name}] evaluating");
                 var metadata = config.MetadataFor(layer);
                 if (!inputsByMetadata.TryGetValue(metadata, out var inputs)) inputsByMetadata[metadata] = inputs = StudyInputs.Read(metadata);
                 var result = new LayerAnalysis(config, inputs).Analyse(layer.Name, x, rows, width, saes, clusters, truth);
                 AtomicFile.WriteText(Path.Combine(tmp, "layer.json"), JsonSerializer.Serialize(result, ResultJson));
+            }, dir =>
+            {
+                var path = Path.Combine(dir, "layer.json");
+                var cached = JsonSerializer.Deserialize<LayerResult>(File.ReadAllText(path), ResultJson);
+                if (cached is null || cached.Layer != layer.Name || cached.Rows != rows)
+                    throw new ConceptDataException($"{path}: cached analysis is not of layer {layer.Name} with {rows} rows.");
+                return cached;
             });
-            var layerResult = JsonSerializer.Deserialize<LayerResult>(File.ReadAllText(Path.Combine(dir, "layer.json")), ResultJson)!;
             StudyTables.WriteLayer(layerResult, Path.Combine(outputDirectory, layer.Name));
             layers.Add(layerResult);
         }

@@ -45,24 +45,30 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
         int seed = config.Seed * 1000 + seedIndex;
         var options = SaeOptionsFor(spec, rows, seed);
         string key = StudyCache.Key("sae", layerKey, spec.ToString(), I(options.Steps!.Value), I(options.BatchSize), I(seed));
-        var dir = cache.GetOrCompute("sae", key, tmp =>
+        return cache.GetOrCompute("sae", key, tmp =>
         {
             log($"[{layer.Name}] training {StudyNames.Of(spec)} (seed {seedIndex}, {options.Steps} steps)");
             var view = InMemoryView.FromMatrix(options.InputColumn, x, width);
             var sae = new SparseAutoencoderTrainer(context, options).Fit(view);
             ModelArchive.Save(sae, Path.Combine(tmp, "sae.mlnc"));
             NpyFile.WriteMatrix(Path.Combine(tmp, "codes.npy"), sae.Encode(x, rows).ToDense(sae.Latents), rows, sae.Latents);
+        }, dir =>
+        {
+            var loaded = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae.mlnc"));
+            if (loaded.Inputs != width) throw new ConceptDataException($"{dir}: cached SAE reads width {loaded.Inputs}, the layer has {width}.");
+            var codesPath = Path.Combine(dir, "codes.npy");
+            var codes = NpyFile.ReadMatrix(codesPath, out int codeRows, out int latents);
+            if (codeRows != rows || latents != loaded.Latents)
+                throw new ConceptDataException($"{codesPath}: cached codes are {codeRows}×{latents}, expected {rows}×{loaded.Latents}.");
+            return (loaded, codes);
         });
-        var loaded = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae.mlnc"));
-        var codes = NpyFile.ReadMatrix(Path.Combine(dir, "codes.npy"), out _, out _);
-        return (loaded, codes);
     }
 
     /// <summary>Fits (or reuses) a clusterer on the layer and returns it.</summary>
     public ClusteringTransformer Clusters(string layerKey, StudyLayer layer, float[] x, int rows, int width, ClusterSpec spec)
     {
         string key = StudyCache.Key("clusters", layerKey, spec.ToString(), I(config.Seed), I(config.AgglomerativeSample));
-        var dir = cache.GetOrCompute("clusters", key, tmp =>
+        return cache.GetOrCompute("clusters", key, tmp =>
         {
             log($"[{layer.Name}] fitting {StudyNames.Of(spec)}");
             ClusteringTransformer model = spec.Method switch
@@ -77,8 +83,13 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
                 _ => throw new ConceptDataException($"study: unknown clustering method '{spec.Method}'."),
             };
             ModelArchive.Save(model, Path.Combine(tmp, "model.mlnc"));
+        }, dir =>
+        {
+            var model = ModelArchive.Load<ClusteringTransformer>(Path.Combine(dir, "model.mlnc"));
+            if (model.Dimension != width)
+                throw new ConceptDataException($"{dir}: cached clusterer has centroids of width {model.Dimension}, the layer has {width}.");
+            return model;
         });
-        return ModelArchive.Load<ClusteringTransformer>(Path.Combine(dir, "model.mlnc"));
     }
 
     private ClusteringTransformer FitKMeans(float[] x, int width, ClusterSpec spec)

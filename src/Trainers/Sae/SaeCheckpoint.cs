@@ -57,7 +57,11 @@ internal sealed record SaeCheckpoint(SaeWeights Weights, AdamOptimizer Adam, lon
             Fill("adam_v." + SaeWeights.Names[adam.Trained[q]], adam.Second[q]);
         }
         var since = content["since_fired"].ToInt64();
-        int I(string k) => int.Parse(Meta(k), CultureInfo.InvariantCulture);
-        return new SaeCheckpoint(w, adam, since, double.Parse(Meta("scale"), CultureInfo.InvariantCulture), I("step"), I("epoch"), I("batch_in_epoch"));
+        if (since.Length != shape.Latents) throw new ConceptDataException($"{path}: tensor 'since_fired' has {since.Length} values, expected {shape.Latents}.");
+        int I(string k) => int.TryParse(Meta(k), NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v
+            : throw new ConceptDataException($"{path}: checkpoint '{k}' is '{Meta(k)}', not a non-negative integer.");
+        double scale = double.TryParse(Meta("scale"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && double.IsFinite(s) ? s
+            : throw new ConceptDataException($"{path}: checkpoint 'scale' is '{Meta("scale")}', not a finite number.");
+        return new SaeCheckpoint(w, adam, since, scale, I("step"), I("epoch"), I("batch_in_epoch"));
     }
 }

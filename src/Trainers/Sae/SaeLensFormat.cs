@@ -57,8 +57,22 @@ public static class SaeLensFormat
         AtomicFile.WriteText(Path.Combine(directory, ConfigFile), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    /// <summary>Reads a SAELens or sparsify folder as a transformer on the given columns.</summary>
+    /// <summary>
+    /// Reads a SAELens or sparsify folder as a transformer on the given columns. Sizes come from
+    /// the tensors present; sizes the config declares (<c>d_in</c>, <c>d_sae</c>) must agree with
+    /// them, and a config field of the wrong type is reported naming the file.
+    /// </summary>
     public static SaeTransformer Import(string directory, string inputColumn = "Features", string outputColumn = "Concepts")
+    {
+        try { return ImportUnchecked(directory, inputColumn, outputColumn); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            // JsonNode.GetValue on a field of another type (e.g. "k": "eight").
+            throw new ConceptDataException($"{Path.Combine(directory, ConfigFile)}: a field has the wrong type ({e.Message}).", e);
+        }
+    }
+
+    private static SaeTransformer ImportUnchecked(string directory, string inputColumn, string outputColumn)
     {
         if (!Directory.Exists(directory)) throw new ConceptDataException($"{directory}: SAE folder not found.");
         string cfgPath = Path.Combine(directory, ConfigFile);
@@ -76,6 +90,8 @@ public static class SaeLensFormat
         bool sparsifyNames = !content.Tensors.ContainsKey("W_enc");
         var wEnc = Oriented(Get("W_enc", "encoder.weight"), d, n, preferLatentRows: sparsifyNames, weightsPath, "encoder");
         var wDec = Oriented(Get("W_dec", "decoder.weight"), d, n, preferLatentRows: true, weightsPath, "decoder");
+        CheckDeclared(cfg, "d_in", d, cfgPath, weightsPath);
+        CheckDeclared(cfg, "d_sae", n, cfgPath, weightsPath);
 
         string? arch = cfg["architecture"]?.GetValue<string>();
         int k = cfg["k"]?.GetValue<int>() ?? (cfg["activation_fn_kwargs"] as JsonObject)?["k"]?.GetValue<int>() ?? 0;
@@ -112,6 +128,15 @@ public static class SaeLensFormat
             for (int i = 0; i < n; i++) w.Threshold[i] = MathF.Log(Math.Max(t[i], 0f));
         }
         return new SaeTransformer(ours, w, new SaeOptions { Architecture = ours, K = Math.Max(1, k), Latents = n, InputColumn = inputColumn, OutputColumn = outputColumn });
+    }
+
+    // A size the config declares must be the one the tensors have (absent is fine: sparsify omits them).
+    private static void CheckDeclared(JsonObject cfg, string key, int actual, string cfgPath, string weightsPath)
+    {
+        if (cfg[key] is not JsonNode node) return;
+        long declared = node.GetValue<long>();
+        if (declared != actual)
+            throw new ConceptDataException($"{cfgPath}: {key} is {declared}, but the tensors in {weightsPath} give {actual}.");
     }
 
     /// <summary>A matrix as n×d latent rows, whichever way it is stored.</summary>

@@ -169,25 +169,32 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
     private static SaeTransformer Load(ModelLoadContext ctx)
     {
         string arch = ctx.Option<string>("architecture");
-        int d = ctx.Option<int>("inputs"), n = ctx.Option<int>("latents");
+        int d = ctx.Size("inputs"), n = ctx.Size("latents");
+        // The tensors first: their shapes are checked against the declared sizes before anything
+        // is allocated from them, so a manifest claiming a billion latents fails here, cheaply.
+        var wEnc = ctx.Floats("W_enc", n, d);
+        var bEnc = ctx.Floats("b_enc", n);
+        var wDec = ctx.Floats("W_dec", n, d);
+        var bDec = ctx.Floats("b_dec", d);
+        var threshold = ctx.HasTensor("threshold") ? ctx.Floats("threshold", [null]) : [];
         var groupEnds = (ctx.Options["groupEnds"] as JsonArray)?.Select(v => v!.GetValue<int>()).ToArray();
         var options = new SaeOptions
         {
             Architecture = arch,
             K = ctx.Option<int>("k"),
-            ThresholdMode = Enum.Parse<ThresholdMode>(ctx.Option<string>("thresholdMode")),
+            ThresholdMode = Enum.TryParse<ThresholdMode>(ctx.Option<string>("thresholdMode"), out var mode) ? mode
+                : throw new ConceptDataException($"{ctx.Source}: unknown thresholdMode '{ctx.Option<string>("thresholdMode")}' (known: {string.Join(", ", Enum.GetNames<ThresholdMode>())})."),
             InputColumn = ctx.Option<string>("inputColumn"),
             OutputColumn = ctx.Option<string>("outputColumn"),
             Latents = n,
             MatryoshkaGroupSizes = groupEnds?.Select((e, g) => e - (g == 0 ? 0 : groupEnds[g - 1])).ToArray(),
         };
-        int tl = ctx.HasTensor("threshold") ? (int)ctx.Tensor("threshold").Length : 0;
-        var w = new SaeWeights(d, n, tl);
-        ctx.Floats("W_enc", n, d).CopyTo(w.EncoderWeight, 0);
-        ctx.Floats("b_enc", n).CopyTo(w.EncoderBias, 0);
-        ctx.Floats("W_dec", n, d).CopyTo(w.DecoderWeight, 0);
-        ctx.Floats("b_dec", d).CopyTo(w.DecoderBias, 0);
-        if (tl > 0) ctx.Floats("threshold", tl).CopyTo(w.Threshold, 0);
+        var w = new SaeWeights(d, n, threshold.Length);
+        wEnc.CopyTo(w.EncoderWeight, 0);
+        bEnc.CopyTo(w.EncoderBias, 0);
+        wDec.CopyTo(w.DecoderWeight, 0);
+        bDec.CopyTo(w.DecoderBias, 0);
+        threshold.CopyTo(w.Threshold, 0);
         var names = (ctx.Options["slotNames"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToArray();
         return new SaeTransformer(arch, w, options, names);
     }
