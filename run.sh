@@ -66,6 +66,34 @@ build() {
   dotnet build "$ROOT/MlNetConcepts.sln" -c Release -nologo -v quiet "$@"
 }
 
+# Lists the tests a run skipped (MSTest's Assert.Inconclusive: a missing prerequisite) with their
+# reasons, read from the run's TRX log, so a skip is never silent in CI.
+skipped_summary() {
+  local trx=$1
+  [ -f "$trx" ] || { echo "[test] no test log to summarise"; return 0; }
+  awk '
+    function unescape(s) { gsub(/&apos;/, "\047", s); gsub(/&quot;/, "\"", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / {
+      want = 0
+      if ($0 !~ /outcome="NotExecuted"/) next
+      match($0, /testName="[^"]*"/)
+      names[++n] = unescape(substr($0, RSTART + 10, RLENGTH - 11))
+      reasons[n] = "(no reason given)"
+      want = ($0 !~ /\/>[ \t\r]*$/)
+      next
+    }
+    want && /<Message>/ {
+      s = $0; sub(/.*<Message>/, "", s); sub(/<\/Message>.*/, "", s); sub(/^Assert\.Inconclusive\. */, "", s)
+      reasons[n] = unescape(s); want = 0
+    }
+    /<\/UnitTestResult>/ { want = 0 }
+    END {
+      if (n == 0) { print "[test] no tests skipped"; exit }
+      printf "[test] %d test%s skipped:\n", n, (n == 1 ? "" : "s")
+      for (i = 1; i <= n; i++) printf "  - %s: %s\n", names[i], reasons[i]
+    }' "$trx"
+}
+
 cmd=${1:-help}
 shift || true
 case "$cmd" in
@@ -73,7 +101,13 @@ case "$cmd" in
   test)
     setup
     build
-    dotnet test "$ROOT/tests/MlNetConcepts.Tests/MlNetConcepts.Tests.csproj" -c Release --no-build -nologo "$@"
+    results=$(mktemp -d)
+    status=0
+    dotnet test "$ROOT/tests/MlNetConcepts.Tests/MlNetConcepts.Tests.csproj" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$results/tests.trx" "$@" || status=$?
+    skipped_summary "$results/tests.trx"
+    rm -rf "$results"
+    exit "$status"
     ;;
   demo)
     setup

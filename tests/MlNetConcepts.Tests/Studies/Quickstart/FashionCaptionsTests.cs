@@ -25,12 +25,31 @@ public sealed class FashionCaptionsTests
     [TestMethod]
     public void CaptionsFollowTheModelsTemplate()
     {
-        var caption = FashionCaptions.Caption("coat", [0.9, 0.2, 0.3], [0.65, 0.46, 0.17], new Random(1));
-        StringAssert.StartsWith(caption, "a photo of a ");
-        StringAssert.EndsWith(caption, " coat");
-        var words = caption.Split(' ')[4..^1];
-        // Each kept attribute takes the side of its median: light (0.9 > 0.65), small (0.2 < 0.46), patterned (0.3 > 0.17).
-        Assert.IsTrue(words.All(w => w is "light" or "small" or "patterned"), caption);
-        Assert.AreEqual(words.Length, words.Distinct().Count());
+        double[] medians = [0.65, 0.46, 0.17];
+        // Each kept attribute takes the side of its median: light (0.9 > 0.65), small (0.2 < 0.46),
+        // patterned (0.3 > 0.17); the mirrored attributes take the other three words.
+        var (high, low) = (new[] { "light", "small", "patterned" }, new[] { "dark", "large", "plain" });
+        foreach (var (attributes, expected) in new[] { (new[] { 0.9, 0.2, 0.3 }, high), (new[] { 0.1, 0.8, 0.05 }, low) })
+        {
+            var seen = new Dictionary<string, int>();
+            const int Captions = 400;
+            for (int seed = 0; seed < Captions; seed++)
+            {
+                var caption = FashionCaptions.Caption("coat", attributes, medians, new Random(seed));
+                StringAssert.StartsWith(caption, "a photo of a ");
+                StringAssert.EndsWith(caption, " coat");
+                var words = caption.Split(' ')[4..^1];
+                CollectionAssert.IsSubsetOf(words, expected, caption);
+                Assert.AreEqual(words.Length, words.Distinct().Count(), caption);
+                foreach (var w in words) seen[w] = seen.GetValueOrDefault(w) + 1;
+            }
+            // Every word is produced, each kept with probability 0.6 (train.py): 400 draws put the
+            // count within ±5 standard deviations (√(400·0.6·0.4) ≈ 9.8) of 240.
+            foreach (var w in expected)
+            {
+                int n = seen.GetValueOrDefault(w);
+                Assert.IsTrue(Math.Abs(n - 0.6 * Captions) <= 5 * Math.Sqrt(Captions * 0.6 * 0.4), $"'{w}' in {n} of {Captions} captions");
+            }
+        }
     }
 }

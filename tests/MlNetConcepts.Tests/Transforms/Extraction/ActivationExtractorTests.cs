@@ -134,6 +134,30 @@ public sealed class ActivationExtractorTests
         Assert.AreEqual(TokenMode.End, TokenSelection.Parse("end").Mode);
         StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => TokenSelection.Parse("random:0")).Message, "positive");
         StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => TokenSelection.Parse("first")).Message, "cls, all, mean");
+
+        // Extract through the text path: "a b" must reach the model as <start> a b <end> <pad> =
+        // ids 1 3 4 2 0 and "c" as 1 5 2 0 0 (ids are the vocabulary's line numbers).
+        var options = new ActivationExtractorOptions { ModelPath = OrtFixtures.Path("ids.onnx"), Tensors = ["pooled"], BatchSize = 1, Session = new OnnxSessionOptions { IntraOpThreads = 1 } };
+        using var ex = new ActivationExtractor(options);
+        var result = ActivationFiles.Write(ex, ti, OrtFixtures.TempDir());
+        CollectionAssert.AreEqual(new long[] { 2 }, result.Rows.ToArray());
+        var got = NpyFile.Read(result.Files[0]).ToFloat32();
+
+        // Oracle: the embedding rows E_k, read off the same model through the raw tensor path.
+        // ids.onnx returns Σ_t E[id_t]: f(k 0 0 0 0) = E_k + 4·E_0 and f(0 0 0 0 0) = 5·E_0.
+        var probe = new long[6 * 5];
+        for (int k = 0; k < 6; k++) probe[k * 5] = k;
+        var f = NpyFile.Read(ActivationFiles.Write(ex, new TensorInput(NdArray.FromInt64s(probe, 6, 5), "probe"), OrtFixtures.TempDir()).Files[0]).ToFloat32();
+        double E(int k, int c) => f[k * 4 + c] - 0.8 * f[c];
+        // The probe itself agrees with torch on the fixture's first row, ids 1 2 3 4 5.
+        var torch = OrtFixtures.Npy("ids_output.npy").ToFloat32();
+        var torch5 = NpyFile.Read(ActivationFiles.Write(ex, new TensorInput(NdArray.FromInt64s([1, 2, 3, 4, 5], 1, 5), "row"), OrtFixtures.TempDir()).Files[0]).ToFloat32();
+        for (int c = 0; c < 4; c++) Assert.AreEqual(torch[c], torch5[c], 1e-5);
+        for (int c = 0; c < 4; c++)
+        {
+            Assert.AreEqual(E(1, c) + E(3, c) + E(4, c) + E(2, c) + E(0, c), got[c], 1e-4, $"'a b', dim {c}");
+            Assert.AreEqual(E(1, c) + E(5, c) + E(2, c) + 2 * E(0, c), got[4 + c], 1e-4, $"'c', dim {c}");
+        }
     }
 }
 
