@@ -44,8 +44,22 @@ public class OpenBlasGemmTests
         // kernel OpenBLAS reports must be the one requested: proof the variable reached getenv.
         if (OpenBlasLibrary.RequestedCoreType is null) Assert.Inconclusive("No core type requested on this CPU.");
         Assert.AreEqual(OpenBlasLibrary.RequestedCoreType, OpenBlasLibrary.CoreName, ignoreCase: true);
-        var user = Environment.GetEnvironmentVariable(OpenBlasCoreType.Variable);
+        var user = InitialVariable(OpenBlasCoreType.Variable);
         Assert.AreEqual(user is null ? CoreTypeSource.Auto : CoreTypeSource.User, OpenBlasLibrary.CoreTypeSource);
+    }
+
+    /// <summary>
+    /// The variable as the process started with it. Once OpenBLAS has loaded with a detected core
+    /// type, the library has set the variable itself (in .NET's copy too), so the current
+    /// environment no longer says whether the user set it; Linux keeps the start-up block in
+    /// /proc/self/environ.
+    /// </summary>
+    private static string? InitialVariable(string name)
+    {
+        if (!File.Exists("/proc/self/environ")) return Environment.GetEnvironmentVariable(name);
+        foreach (var entry in File.ReadAllText("/proc/self/environ").Split('\0'))
+            if (entry.StartsWith(name + "=", StringComparison.Ordinal)) return entry[(name.Length + 1)..];
+        return null;
     }
 
     [TestMethod]
