@@ -20,6 +20,8 @@ missing_packages() {
   done
 }
 
+# ONNX Runtime is not installed here: the build restores it from NuGet (Microsoft.ML.OnnxRuntime,
+# managed API plus native library), like every other .NET dependency.
 setup() {
   local want=("${APT_PACKAGES[@]}")
   if [ "${1:-}" = "--dev" ]; then want+=("${APT_DEV_PACKAGES[@]}"); fi
@@ -34,32 +36,6 @@ setup() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
   fi
   command -v dotnet >/dev/null || { echo "[setup] the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
-  install_onnxruntime
-}
-
-# ONNX Runtime's C library, taken from the npm package onnxruntime-node (the only registry copy
-# that ships the native CPU build). Only the Linux x64 library is extracted, into .native/.
-ORT_VERSION=1.30.0
-ORT_DIR="$ROOT/.native/onnxruntime"
-install_onnxruntime() {
-  local lib="$ORT_DIR/libonnxruntime.so.1"
-  if [ -f "$lib" ] && [ "$(cat "$ORT_DIR/VERSION" 2>/dev/null)" = "$ORT_VERSION" ]; then return 0; fi
-  if ! command -v npm >/dev/null; then
-    echo "[setup] installing npm (needed to fetch onnxruntime-node@$ORT_VERSION)"
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
-  fi
-  echo "[setup] fetching onnxruntime-node@$ORT_VERSION (native ONNX Runtime library)"
-  mkdir -p "$ORT_DIR"
-  local tmp
-  tmp=$(mktemp -d "$ORT_DIR/.pack.XXXXXX")
-  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
-  tar -xzf "$tmp"/onnxruntime-node-*.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$lib.tmp" && mv "$lib.tmp" "$lib"
-  echo "$ORT_VERSION" > "$ORT_DIR/VERSION"
-  rm -rf "$tmp"
 }
 
 build() {

@@ -9,8 +9,8 @@ namespace MlNetConcepts.Benchmarks;
 /// <summary>
 /// Extraction throughput: the whole pipeline (image preprocessing, batching, ONNX Runtime, token
 /// selection, streaming <c>.npy</c> and rows.csv writing) beside the time spent inside ONNX
-/// Runtime's Run alone on the same inputs, for the demo VLM on the Fashion-MNIST test set and for
-/// the random-weight torchvision ViT test fixture.
+/// Runtime's Run alone on the same inputs, for the demo VLM on the Fashion-MNIST test set, the
+/// NuGet ResNet18 (fixed batch 1) and the random-weight torchvision ViT test fixture.
 /// </summary>
 internal static class ExtractBenchmark
 {
@@ -39,6 +39,8 @@ internal static class ExtractBenchmark
         }
         else Console.WriteLine($"| demo VLM | skipped: {idx} missing (./run.sh setup) | | | | |");
 
+        MeasureResNet(args.Int("resnet-inputs", 64), repeats, threads, idx);
+
         var fixture = Path.Combine(root, "tests", "MlNetConcepts.Tests", "Fixtures", "Ort");
         var (_, shape) = NpyFile.ReadShape(Path.Combine(fixture, "vit_input.npy"));
         int per = (int)(shape.Aggregate(1L, (a, b) => a * b) / shape[0]);
@@ -49,6 +51,29 @@ internal static class ExtractBenchmark
         Measure("ViT fixture (random weights, 3 blocks)", vitInputs, "block:0–2 CLS", repeats,
             () => new ActivationExtractor(new() { ModelPath = Path.Combine(fixture, "vit.onnx"), Tensors = ["block:0", "block:1", "block:2"], BatchSize = 64, Session = new() { IntraOpThreads = threads } }),
             () => new TensorInput(array, "random"));
+    }
+
+    /// <summary>
+    /// The NuGet ResNet18 (Microsoft.ML.DnnImageFeaturizer.ResNet18, copied beside the program):
+    /// its batch is fixed at 1, so the extractor makes one ONNX Runtime call per image. Inputs are
+    /// Fashion-MNIST pixels repeated 8×8 to 224×224 in three channels (0–255, as the model expects
+    /// after its mean subtraction, which does not change the cost).
+    /// </summary>
+    private static void MeasureResNet(int count, int repeats, int threads, string idx)
+    {
+        var model = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+        if (!File.Exists(model) || !File.Exists(idx)) { Console.WriteLine($"| ResNet18 | skipped: {model} or {idx} missing | | | | |"); return; }
+        var pixels = IdxFile.Read(idx).ToFloat32();
+        const int Side = 224, Plane = Side * Side;
+        var data = new float[(long)count * 3 * Plane];
+        for (int i = 0; i < count; i++)
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < Side; y++)
+                    for (int x = 0; x < Side; x++) data[((long)i * 3 + c) * Plane + y * Side + x] = pixels[i * 784 + y / 8 * 28 + x / 8] - 114f;
+        var array = NdArray.FromFloats(data, [count, 3, Side, Side]);
+        Measure("NuGet ResNet18 (224×224, fixed batch 1)", count, "pooled output", repeats,
+            () => new ActivationExtractor(new() { ModelPath = model, Tensors = ["Pooling395_Output_0"], Tokens = new TokenSelection(TokenMode.Mean), Session = new() { IntraOpThreads = threads } }),
+            () => new TensorInput(array, "fashion-mnist"));
     }
 
     private static void Measure(string name, int count, string tensors, int repeats, Func<ActivationExtractor> create, Func<ExtractionInput> input)

@@ -33,12 +33,11 @@ internal static class ExtractCommand
         var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };
         var batch = new Option<int>("--batch") { Description = "Samples per model call.", DefaultValueFactory = _ => 32 };
         var seed = new Option<int>("--seed") { Description = "Seed for --tokens random:N.", DefaultValueFactory = _ => 0 };
-        var ort = new Option<string?>("--ort-library") { Description = $"ONNX Runtime library file or folder (default: ${OrtLibraryLocator.EnvironmentVariable}, then .native/onnxruntime)." };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var skipBad = new Option<bool>("--skip-bad") { Description = "With --images: skip files that cannot be decoded, list them on stderr and in skipped.txt, instead of failing." };
         var resume = new Option<bool>("--resume") { Description = "Checkpoint after every batch; if the output folder holds a checkpoint of the same extraction, continue from it." };
         var cmd = new Command("extract", "Extract activations of an ONNX model (one .npy per tensor and rows.csv).");
-        foreach (var o in new Option[] { model, images, idx, input, texts, vocab, merges, context, tensors, tokens, preset, mean, std, limit, batch, seed, ort, output, resume, skipBad })
+        foreach (var o in new Option[] { model, images, idx, input, texts, vocab, merges, context, tensors, tokens, preset, mean, std, limit, batch, seed, output, resume, skipBad })
             cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
@@ -53,7 +52,7 @@ internal static class ExtractCommand
                 Tokens = TokenSelection.Parse(r.GetValue(tokens)!),
                 BatchSize = r.GetValue(batch),
                 Seed = r.GetValue(seed),
-                Session = new OnnxSessionOptions { IntraOpThreads = threads, LibraryPath = r.GetValue(ort) },
+                Session = new OnnxSessionOptions { IntraOpThreads = threads },
             };
             if (r.GetValue(input) is string spec)
             {

@@ -18,7 +18,7 @@ public sealed record ActivationExtractorOptions
     public string? InputName { get; init; }
     /// <summary>Seed of <see cref="TokenMode.Random"/>.</summary>
     public int Seed { get; init; }
-    /// <summary>Session options (threads, library path).</summary>
+    /// <summary>Session options (threads, optimisation level, execution provider).</summary>
     public OnnxSessionOptions Session { get; init; } = new();
 }
 

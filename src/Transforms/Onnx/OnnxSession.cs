@@ -1,19 +1,19 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using MlNetConcepts.IO;
+using Ort = Microsoft.ML.OnnxRuntime;
+using OrtTensors = Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace MlNetConcepts.Transforms.Onnx;
 
 /// <summary>
-/// An ONNX Runtime inference session (CPU) over the C API: created from a file or from model
-/// bytes, it lists its inputs and outputs and runs them. <see cref="Run"/> is thread-safe.
-/// Every native object is owned by a handle released on every path.
+/// An ONNX Runtime inference session over the managed API of the <c>Microsoft.ML.OnnxRuntime</c>
+/// package: created from a file or from model bytes, it lists its inputs and outputs and runs
+/// them. <see cref="Run"/> is thread-safe. Errors ONNX Runtime reports come back as
+/// <see cref="OnnxRuntimeException"/> with the model's name in front.
 /// </summary>
-public sealed unsafe class OnnxSession : IDisposable
+public sealed class OnnxSession : IDisposable
 {
-    private readonly OrtApi _api;
-    private readonly OrtHandle _session;
-    private readonly OrtHandle? _memoryInfo;
+    private readonly Ort.InferenceSession _session;
 
     /// <summary>Opens the model file at <paramref name="path"/>.</summary>
     public OnnxSession(string path, OnnxSessionOptions? options = null)
@@ -28,36 +28,17 @@ public sealed unsafe class OnnxSession : IDisposable
         Source = source;
         if (model == null && !File.Exists(source))
             throw new ConceptDataException($"{source}: model file not found.");
-        _api = OrtApi.Get(options.LibraryPath);
-        var env = OrtEnvironment.Get(_api);
-        using var opts = CreateOptions(options);
-        IntPtr session;
-        string what = $"{source}: cannot load the model";
-        if (model == null)
-        {
-            var full = Path.GetFullPath(source);
-            if (OperatingSystem.IsWindows())
-                fixed (char* p = full + "\0") _api.Check(_api.CreateSession(env, (byte*)p, opts.DangerousGetHandle(), &session), what);
-            else
-                fixed (byte* p = Utf8(full)) _api.Check(_api.CreateSession(env, p, opts.DangerousGetHandle(), &session), what);
-        }
-        else
-        {
-            fixed (byte* p = model) _api.Check(_api.CreateSessionFromArray(env, p, (nuint)model.Length, opts.DangerousGetHandle(), &session), what);
-        }
-        _session = new OrtHandle(session, _api.ReleaseSession);
+        using var opts = OnnxSessionSettings.Create(options);
+        _session = Guard($"{source}: cannot load the model",
+            () => model == null ? new Ort.InferenceSession(Path.GetFullPath(source), opts) : new Ort.InferenceSession(model, opts));
         try
         {
-            IntPtr mem;
-            _api.Check(_api.CreateCpuMemoryInfo(0, 0, &mem), "creating CPU memory info");
-            _memoryInfo = new OrtHandle(mem, _api.ReleaseMemoryInfo);
-            Inputs = ReadInfos(input: true);
-            Outputs = ReadInfos(input: false);
+            Inputs = _session.InputNames.Select(n => Describe(n, _session.InputMetadata[n])).ToArray();
+            Outputs = _session.OutputNames.Select(n => Describe(n, _session.OutputMetadata[n])).ToArray();
         }
         catch
         {
             // The constructor will not return an object to dispose: release now, not at finalisation.
-            _memoryInfo?.Dispose();
             _session.Dispose();
             throw;
         }
@@ -66,11 +47,11 @@ public sealed unsafe class OnnxSession : IDisposable
     /// <summary>The model file (or the name given for in-memory models).</summary>
     public string Source { get; }
 
-    /// <summary>The ONNX Runtime version in use.</summary>
-    public string RuntimeVersion => _api.Version;
+    /// <summary>The ONNX Runtime version in use (the native library's own version string).</summary>
+    public static string RuntimeVersion => Ort.OrtEnv.Instance().GetVersionString();
 
-    /// <summary>Full path of the loaded ONNX Runtime library.</summary>
-    public string LibraryPath => _api.LibraryPath;
+    /// <summary>Execution providers compiled into the loaded ONNX Runtime (e.g. <c>CPUExecutionProvider</c>).</summary>
+    public static IReadOnlyList<string> AvailableProviders => Ort.OrtEnv.Instance().GetAvailableProviders();
 
     /// <summary>Declared inputs.</summary>
     public IReadOnlyList<OnnxTensorInfo> Inputs { get; }
@@ -78,99 +59,25 @@ public sealed unsafe class OnnxSession : IDisposable
     /// <summary>Declared outputs (including any added in memory).</summary>
     public IReadOnlyList<OnnxTensorInfo> Outputs { get; }
 
-    private OrtHandle CreateOptions(OnnxSessionOptions o)
+    private static OnnxTensorInfo Describe(string name, Ort.NodeMetadata m)
     {
-        IntPtr p;
-        _api.Check(_api.CreateSessionOptions(&p), "creating session options");
-        var h = new OrtHandle(p, _api.ReleaseSessionOptions);
-        try
-        {
-            if (o.IntraOpThreads < 0) throw new ConceptDataException($"intra-op threads must be ≥ 0, got {o.IntraOpThreads}.");
-            _api.Check(_api.SetIntraOpNumThreads(p, o.IntraOpThreads), "setting intra-op threads");
-            _api.Check(_api.SetInterOpNumThreads(p, 1), "setting inter-op threads");
-            _api.Check(_api.SetSessionGraphOptimizationLevel(p, (int)o.OptimizationLevel), "setting the optimisation level");
-            AddConfig(p, "session.intra_op.allow_spinning", o.AllowSpinning ? "1" : "0");
-            AddConfig(p, "session.inter_op.allow_spinning", o.AllowSpinning ? "1" : "0");
-            if (o.ExternalDataFolder != null)
-                AddConfig(p, "session.model_external_initializers_file_folder_path", Path.GetFullPath(o.ExternalDataFolder));
-            return h;
-        }
-        catch
-        {
-            h.Dispose();
-            throw;
-        }
+        if (!m.IsTensor) return new OnnxTensorInfo(name, OnnxElementType.Undefined, [], []);
+        var dims = m.Dimensions.Select(d => (long)d).ToArray();
+        var symbolic = m.SymbolicDimensions.Select(s => s ?? "").ToArray();
+        return new OnnxTensorInfo(name, ElementType(m.ElementDataType), dims, symbolic);
     }
 
-    private void AddConfig(IntPtr opts, string key, string value)
-    {
-        fixed (byte* k = Utf8(key))
-        fixed (byte* v = Utf8(value))
-            _api.Check(_api.AddSessionConfigEntry(opts, k, v), $"setting {key}");
-    }
-
-    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s + "\0");
-
-    private OnnxTensorInfo[] ReadInfos(bool input)
-    {
-        var s = _session.DangerousGetHandle();
-        nuint count;
-        _api.Check(input ? _api.SessionGetInputCount(s, &count) : _api.SessionGetOutputCount(s, &count), "reading the model's signature");
-        IntPtr alloc;
-        _api.Check(_api.GetAllocatorWithDefaultOptions(&alloc), "getting the default allocator"); // never released
-        var result = new OnnxTensorInfo[(int)count];
-        for (nuint i = 0; i < count; i++)
-        {
-            IntPtr namePtr;
-            _api.Check(input ? _api.SessionGetInputName(s, i, alloc, &namePtr) : _api.SessionGetOutputName(s, i, alloc, &namePtr), "reading a tensor name");
-            string name;
-            try { name = Marshal.PtrToStringUTF8(namePtr) ?? ""; }
-            finally { _api.AllocatorFree(alloc, namePtr); }
-            IntPtr typeInfo;
-            _api.Check(input ? _api.SessionGetInputTypeInfo(s, i, &typeInfo) : _api.SessionGetOutputTypeInfo(s, i, &typeInfo), $"reading the type of '{name}'");
-            using var owner = new OrtHandle(typeInfo, _api.ReleaseTypeInfo);
-            int onnxType;
-            _api.Check(_api.GetOnnxTypeFromTypeInfo(typeInfo, &onnxType), $"reading the type of '{name}'");
-            if (onnxType != 1) // ONNX_TYPE_TENSOR
-            {
-                result[(int)i] = new OnnxTensorInfo(name, OnnxElementType.Undefined, [], []);
-                continue;
-            }
-            IntPtr tensorInfo; // owned by typeInfo: not released here
-            _api.Check(_api.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo), $"reading the type of '{name}'");
-            var (type, dims, symbolic) = ReadShape(tensorInfo, name, withSymbols: true);
-            result[(int)i] = new OnnxTensorInfo(name, type, dims, symbolic);
-        }
-        return result;
-    }
-
-    private (OnnxElementType Type, long[] Dims, string[] Symbolic) ReadShape(IntPtr info, string name, bool withSymbols)
-    {
-        int et;
-        nuint rank;
-        _api.Check(_api.GetTensorElementType(info, &et), $"reading '{name}'");
-        _api.Check(_api.GetDimensionsCount(info, &rank), $"reading '{name}'");
-        var dims = new long[(int)rank];
-        var symbolic = new string[(int)rank];
-        fixed (long* d = dims) _api.Check(_api.GetDimensions(info, d, rank), $"reading '{name}'");
-        if (withSymbols && rank > 0)
-        {
-            var ptrs = new IntPtr[(int)rank];
-            fixed (IntPtr* p = ptrs) _api.Check(_api.GetSymbolicDimensions(info, p, rank), $"reading '{name}'");
-            for (int j = 0; j < ptrs.Length; j++) symbolic[j] = ptrs[j] == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(ptrs[j]) ?? "";
-        }
-        else Array.Fill(symbolic, "");
-        var type = Enum.IsDefined(typeof(OnnxElementType), et) ? (OnnxElementType)et : OnnxElementType.Undefined;
-        return (type, dims, symbolic);
-    }
+    private static OnnxElementType ElementType(OrtTensors.TensorElementType t)
+        => Enum.IsDefined(typeof(OnnxElementType), (int)t) ? (OnnxElementType)(int)t : OnnxElementType.Undefined;
 
     /// <summary>
     /// Runs the model on <paramref name="inputs"/> and returns the requested outputs, in order,
     /// as arrays with their actual shapes. float16 and bfloat16 outputs are widened to float32.
+    /// Inputs are read in place (pinned for the call, not copied).
     /// </summary>
     public NdArray[] Run(IReadOnlyList<OnnxInput> inputs, IReadOnlyList<string> outputNames)
     {
-        ObjectDisposedException.ThrowIf(_session.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var name in outputNames)
             if (!Outputs.Any(o => o.Name == name))
                 throw new ConceptDataException($"{Source}: '{name}' is not an output of the model (outputs: {string.Join(", ", Outputs.Select(o => o.Name))}).");
@@ -178,98 +85,86 @@ public sealed unsafe class OnnxSession : IDisposable
             if (!Inputs.Any(i => i.Name == input.Name))
                 throw new ConceptDataException($"{Source}: '{input.Name}' is not an input of the model (inputs: {string.Join(", ", Inputs.Select(i => i.Name))}).");
 
-        int nIn = inputs.Count, nOut = outputNames.Count;
-        var pins = new GCHandle[nIn];
-        var values = new IntPtr[nIn];
-        var outValues = new IntPtr[nOut];
-        var names = new List<IntPtr>();
-        bool added = false;
+        var pins = new GCHandle[inputs.Count];
+        var values = new List<Ort.OrtValue>(inputs.Count);
         try
         {
-            _session.DangerousAddRef(ref added);
-            var inNames = new IntPtr[nIn];
-            var outNames = new IntPtr[nOut];
-            for (int i = 0; i < nIn; i++)
+            for (int i = 0; i < inputs.Count; i++)
             {
                 var input = inputs[i];
-                pins[i] = GCHandle.Alloc(input.Data, GCHandleType.Pinned); // stays pinned until ReleaseValue below
-                var shape = input.Shape;
-                IntPtr v;
-                fixed (long* sp = shape)
-                    _api.Check(_api.CreateTensorWithDataAsOrtValue(_memoryInfo!.DangerousGetHandle(), (void*)pins[i].AddrOfPinnedObject(),
-                        (nuint)(input.Data.LongLength * input.ElementSize), sp, (nuint)shape.Length, (int)input.ElementType, &v), $"{Source}: input '{input.Name}'");
-                values[i] = v;
-                inNames[i] = Marshal.StringToCoTaskMemUTF8(input.Name);
-                names.Add(inNames[i]);
+                // One path for every element type (System.Half has no managed-API tensor type):
+                // pin the array and hand ORT its address; the pin outlives the OrtValue.
+                pins[i] = GCHandle.Alloc(input.Data, GCHandleType.Pinned);
+                values.Add(Guard($"{Source}: input '{input.Name}'", () => Ort.OrtValue.CreateTensorValueWithData(Ort.OrtMemoryInfo.DefaultInstance,
+                    (OrtTensors.TensorElementType)(int)input.ElementType, input.Shape, pins[i].AddrOfPinnedObject(), input.Data.LongLength * input.ElementSize)));
             }
-            for (int i = 0; i < nOut; i++)
-            {
-                outNames[i] = Marshal.StringToCoTaskMemUTF8(outputNames[i]);
-                names.Add(outNames[i]);
-            }
-            fixed (IntPtr* ip = inNames, iv = values, op = outNames, ov = outValues)
-                _api.Check(_api.Run(_session.DangerousGetHandle(), IntPtr.Zero, ip, iv, (nuint)nIn, op, (nuint)nOut, ov), $"{Source}: run failed");
-            var result = new NdArray[nOut];
-            for (int i = 0; i < nOut; i++) result[i] = ReadValue(outValues[i], outputNames[i]);
+            using var runOptions = new Ort.RunOptions();
+            using var outs = Guard($"{Source}: run failed", () => _session.Run(runOptions, inputs.Select(x => x.Name).ToArray(), values, outputNames.ToArray()));
+            var result = new NdArray[outputNames.Count];
+            int k = 0;
+            foreach (var v in outs) { result[k] = ReadValue(v, outputNames[k]); k++; }
             return result;
         }
         finally
         {
-            foreach (var v in outValues) if (v != IntPtr.Zero) _api.ReleaseValue(v);
-            foreach (var v in values) if (v != IntPtr.Zero) _api.ReleaseValue(v);
+            foreach (var v in values) v.Dispose();
             foreach (var p in pins) if (p.IsAllocated) p.Free();
-            foreach (var n in names) Marshal.FreeCoTaskMem(n);
-            if (added) _session.DangerousRelease();
         }
     }
 
-    private NdArray ReadValue(IntPtr value, string name)
+    private NdArray ReadValue(Ort.OrtValue value, string name)
     {
-        if (value == IntPtr.Zero) throw new ConceptDataException($"{Source}: output '{name}' is not a tensor.");
-        IntPtr info;
-        _api.Check(_api.GetTensorTypeAndShape(value, &info), $"{Source}: output '{name}'");
-        OnnxElementType type;
-        long[] dims;
-        using (new OrtHandle(info, _api.ReleaseTensorTypeAndShapeInfo))
-            (type, dims, _) = ReadShape(info, name, withSymbols: false);
-        long count = dims.Aggregate(1L, (a, d) => checked(a * d));
-        if (count > Array.MaxLength) throw new ConceptDataException($"{Source}: output '{name}' has {count} elements, too many for one array.");
-        void* data;
-        _api.Check(_api.GetTensorMutableData(value, &data), $"{Source}: output '{name}'");
-        int n = (int)count;
+        if (!value.IsTensor) throw new ConceptDataException($"{Source}: output '{name}' is not a tensor.");
+        var info = value.GetTensorTypeAndShape();
+        var dims = info.Shape;
+        if (info.ElementCount > Array.MaxLength) throw new ConceptDataException($"{Source}: output '{name}' has {info.ElementCount} elements, too many for one array.");
+        var type = ElementType(info.ElementDataType);
         switch (type)
         {
             case OnnxElementType.Float:
-                return NdArray.FromFloats(new ReadOnlySpan<float>(data, n).ToArray(), dims);
+                return NdArray.FromFloats(value.GetTensorDataAsSpan<float>().ToArray(), dims);
             case OnnxElementType.Float16:
             {
-                var src = new ReadOnlySpan<Half>(data, n);
-                var f = new float[n];
-                for (int i = 0; i < n; i++) f[i] = (float)src[i];
+                var src = MemoryMarshal.Cast<byte, Half>(value.GetTensorDataAsSpan<byte>());
+                var f = new float[src.Length];
+                for (int i = 0; i < f.Length; i++) f[i] = (float)src[i];
                 return NdArray.FromFloats(f, dims);
             }
             case OnnxElementType.BFloat16:
             {
-                var src = new ReadOnlySpan<ushort>(data, n);
-                var f = new float[n];
-                for (int i = 0; i < n; i++) f[i] = NdArray.BFloat16ToSingle(src[i]);
+                var src = MemoryMarshal.Cast<byte, ushort>(value.GetTensorDataAsSpan<byte>());
+                var f = new float[src.Length];
+                for (int i = 0; i < f.Length; i++) f[i] = NdArray.BFloat16ToSingle(src[i]);
                 return NdArray.FromFloats(f, dims);
             }
             case OnnxElementType.Double:
-                return new NdArray(NdType.Float64, dims, new ReadOnlySpan<double>(data, n).ToArray());
+                return new NdArray(NdType.Float64, dims, value.GetTensorDataAsSpan<double>().ToArray());
             case OnnxElementType.Int64:
-                return NdArray.FromInt64s(new ReadOnlySpan<long>(data, n).ToArray(), dims);
+                return NdArray.FromInt64s(value.GetTensorDataAsSpan<long>().ToArray(), dims);
             case OnnxElementType.Int32:
-                return NdArray.FromInt32s(new ReadOnlySpan<int>(data, n).ToArray(), dims);
+                return NdArray.FromInt32s(value.GetTensorDataAsSpan<int>().ToArray(), dims);
             default:
                 throw new ConceptDataException($"{Source}: output '{name}' has element type {type}, which is not read (float, float16, bfloat16, double, int64, int32 are).");
         }
     }
 
+    /// <summary>Runs <paramref name="call"/>, turning ONNX Runtime's exception into ours with <paramref name="what"/> in front.</summary>
+    internal static T Guard<T>(string what, Func<T> call)
+    {
+        try { return call(); }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            var (code, message) = OrtErrorText.Split(e.Message);
+            throw new OnnxRuntimeException(code, $"{what}: {message}", e);
+        }
+    }
+
+    private bool _disposed;
+
     /// <summary>Releases the native session.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _session.Dispose();
-        _memoryInfo?.Dispose();
     }
 }

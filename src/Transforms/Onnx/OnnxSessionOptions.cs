@@ -35,8 +35,16 @@ public sealed record OnnxSessionOptions
     public string? ExternalDataFolder { get; init; }
 
     /// <summary>
-    /// Path of the ONNX Runtime library (file or folder); null: <see cref="OrtLibraryLocator"/>
-    /// searches. A process loads one ONNX Runtime: the first session's choice holds for all later ones.
+    /// Execution provider that runs the model: <c>CPU</c> (the default), <c>CUDA</c>, or another
+    /// name ONNX Runtime's <c>AppendExecutionProvider</c> accepts (e.g. <c>XNNPACK</c>). Nodes the
+    /// provider cannot run fall back to the CPU. A provider the loaded ONNX Runtime was not built
+    /// with is an error that lists the ones it has (<see cref="OnnxSession.AvailableProviders"/>).
     /// </summary>
-    public string? LibraryPath { get; init; }
+    public string ExecutionProvider { get; init; } = "CPU";
+
+    /// <summary>Device of <see cref="ExecutionProvider"/> when it is a GPU (CUDA device id).</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>Provider-specific settings passed to <c>AppendExecutionProvider</c> (not used for CPU and CUDA).</summary>
+    public IReadOnlyDictionary<string, string>? ProviderOptions { get; init; }
 }

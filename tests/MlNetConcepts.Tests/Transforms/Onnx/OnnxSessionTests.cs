@@ -102,35 +102,32 @@ public sealed class OnnxSessionTests
     }
 
     [TestMethod]
-    public void LocatorReportsHowToInstall()
+    public void TheNuGetRuntimeIsLoaded()
     {
-        var e = Assert.ThrowsExactly<ConceptDataException>(() => OrtLibraryLocator.Locate("/no/such/folder"));
-        StringAssert.Contains(e.Message, "./run.sh setup");
-        StringAssert.Contains(e.Message, OrtLibraryLocator.EnvironmentVariable);
+        StringAssert.StartsWith(OnnxSession.RuntimeVersion, "1.31.");
+        CollectionAssert.Contains(OnnxSession.AvailableProviders.ToArray(), "CPUExecutionProvider");
     }
 
     [TestMethod]
-    public void LocatorAcceptsAFolderHoldingTheLibrary()
+    public void AMissingExecutionProviderIsAClearError()
     {
-        var found = OrtLibraryLocator.Locate();
-        Assert.AreEqual(found, OrtLibraryLocator.Locate(Path.GetDirectoryName(found)));
+        // The CPU package has no CUDA: asking for it must fail before loading, naming what exists.
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => new OnnxSession(OrtFixtures.Path("vit.onnx"), Options with { ExecutionProvider = "CUDA" }));
+        StringAssert.Contains(e.Message, "'CUDA'");
+        StringAssert.Contains(e.Message, "available: CPU");
     }
 
     [TestMethod]
-    [DoNotParallelize]
-    public void EnvironmentVariableNamesTheLibraryOrItsFolder()
+    public void ThreadAndOptimisationSettingsGiveTheSameValues()
     {
-        var found = OrtLibraryLocator.Locate();
-        var saved = Environment.GetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable);
-        try
+        var x = OrtFixtures.Npy("vit_input.npy");
+        var want = OrtFixtures.Npy("vit_logits.npy").ToFloat32();
+        foreach (var o in new[] { new OnnxSessionOptions { IntraOpThreads = 2 }, new OnnxSessionOptions { IntraOpThreads = 1, OptimizationLevel = OnnxOptimizationLevel.None, AllowSpinning = true } })
         {
-            Environment.SetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable, Path.GetDirectoryName(found));
-            Assert.AreEqual(found, OrtLibraryLocator.Locate());
-            Environment.SetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable, "/no/such/runtimes/linux-x64/native");
-            var e = Assert.ThrowsExactly<ConceptDataException>(() => OrtLibraryLocator.Locate());
-            StringAssert.Contains(e.Message, "/no/such/runtimes/linux-x64/native (MLNC_ORT_LIBRARY)");
-            StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => OrtLibraryLocator.Locate("/tmp/explicit-missing.so")).Message, "the given path");
+            using var s = new OnnxSession(OrtFixtures.Path("vit.onnx"), o);
+            var y = s.Run([OnnxInput.Float("pixel_values", x.ToFloat32(), x.Shape)], ["logits"])[0];
+            Assert.IsTrue(OrtFixtures.MaxAbsDiff(y.ToFloat32(), want) < 1e-4, o.ToString());
         }
-        finally { Environment.SetEnvironmentVariable(OrtLibraryLocator.EnvironmentVariable, saved); }
+        StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => new OnnxSession(OrtFixtures.Path("vit.onnx"), new OnnxSessionOptions { IntraOpThreads = -1 })).Message, "intra-op threads");
     }
 }
