@@ -50,8 +50,6 @@ internal static class SaeCommand
         {
             var variant = SaeVariants.Create(r.GetValue(arch)!);
             string dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            var view = LoadView(r.GetValue(acts)!);
             var options = new SaeOptions
             {
                 Architecture = variant.Name,
@@ -71,6 +69,8 @@ internal static class SaeCommand
                 HoldOutFraction = r.GetValue(holdout),
             };
             options = variantFlags.Apply(r, variant, options);
+            var view = LoadView(r.GetValue(acts)!); // bad options and bad input fail before the output folder exists
+            Directory.CreateDirectory(dir);
             var trainer = new ConceptContext(options.Seed).Sae.Train(options);
             trainer.Progress = p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  R2 {p.R2:F4}  L0 {p.L0:F1}  dead {p.DeadFraction:P1} (silent on the last {p.DeadSpanSamples} samples)  lr {p.LearningRate:G3}"));

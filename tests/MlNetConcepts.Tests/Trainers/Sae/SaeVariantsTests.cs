@@ -98,6 +98,7 @@ public sealed class SaeVariantsTests
                 r = Run("sae", "train", "--activations", acts, "--arch", Toy, "--groups", "1,1", "--out", Path.Combine(dir, "bad"));
                 Assert.AreEqual(2, r.Code);
                 StringAssert.Contains(r.Err, $"--groups does not apply to --arch {Toy} (its options: --floor)");
+                Assert.IsFalse(Directory.Exists(Path.Combine(dir, "bad")), "nothing is written for a bad option");
                 r = Run("sae", "train", "--activations", acts, "--arch", Toy, "--floor", "-1", "--out", Path.Combine(dir, "bad"));
                 Assert.AreEqual(2, r.Code);
                 StringAssert.Contains(r.Err, "--floor must be a number ≥ 0, got '-1'");
