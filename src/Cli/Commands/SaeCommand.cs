@@ -28,34 +28,31 @@ internal static class SaeCommand
     private static Command Train()
     {
         var acts = Activations();
-        var arch = new Option<string>("--arch") { Description = "relu, topk, batchtopk, jumprelu or matryoshka.", DefaultValueFactory = _ => "batchtopk" };
+        var arch = new Option<string>("--arch") { Description = $"SAE variant: {string.Join(", ", SaeVariants.Names)}.", DefaultValueFactory = _ => new SaeOptions().Architecture };
         var expansion = new Option<int>("--expansion") { Description = "Latents as a multiple of d.", DefaultValueFactory = _ => 8 };
-        var k = new Option<int>("--k") { Description = "Active latents per sample (topk, batchtopk, matryoshka).", DefaultValueFactory = _ => 32 };
+        var k = new Option<int>("--k") { Description = $"Active latents per sample ({string.Join(", ", SaeVariants.All().Where(v => v.UsesK).Select(v => v.Name))}).", DefaultValueFactory = _ => new SaeOptions().K };
         var steps = new Option<int?>("--steps") { Description = "Optimisation steps (default: one epoch)." };
         var batch = new Option<int>("--batch") { Description = "Samples per step.", DefaultValueFactory = _ => 4096 };
-        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 2e-4/sqrt(n/2^14))." };
-        var l1 = new Option<double?>("--l1") { Description = "relu: L1 coefficient; jumprelu: L0 coefficient." };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default: derived from the width and the run's length, see SaeOptions.LearningRate)." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
         var every = new Option<int>("--checkpoint-every") { Description = "Write DIR/checkpoint.safetensors every N steps (0: never)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from DIR/checkpoint.safetensors when it exists." };
         var holdout = new Option<double>("--holdout") { Description = "Fraction of rows held out for the final metrics.", DefaultValueFactory = _ => 0.05 };
-        var perNeuron = new Option<bool>("--per-neuron-threshold") { Description = "batchtopk/matryoshka: one inference threshold per latent instead of a scalar." };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the rows when --steps is not given.", DefaultValueFactory = _ => 1 };
-        var deadWindow = new Option<long>("--dead-window") { Description = "A latent silent for this many samples counts as dead (AuxK acts on it).", DefaultValueFactory = _ => new SaeOptions().DeadWindowSamples };
-        var auxCoefficient = new Option<double>("--auxk-coefficient") { Description = "Weight of the AuxK loss on dead latents.", DefaultValueFactory = _ => new SaeOptions().AuxKCoefficient };
-        var auxPre = new Option<bool>("--auxk-pre-activations") { Description = "AuxK also uses negative pre-activations, so latents silent on every input still learn (helps on small data)." };
+        var deadWindow = new Option<long?>("--dead-window") { Description = "A latent silent for this many samples counts as dead (AuxK acts on it). Default: 10M, or less on a shorter run (see SaeOptions.DeadWindowSamples)." };
+        var auxCoefficient = new Option<double?>("--auxk-coefficient") { Description = "Weight of the AuxK loss on dead latents (default 1/32, see SaeOptions.AuxKCoefficient)." };
+        var auxPre = new Option<bool?>("--auxk-pre-activations") { Description = "true: AuxK also uses negative pre-activations, so latents silent on every input still learn; false: only positive ones. Default: true on runs shorter than the published window." };
+        var variantFlags = new SaeVariantFlags();
         var output = new Option<string>("--out") { Description = "Output folder (sae.mlnc and saelens/).", Required = true };
         var cmd = new Command("train", "Train an SAE on an activation matrix; writes DIR/sae.mlnc and DIR/saelens/.");
-        foreach (var o in new Option[] { acts, arch, expansion, k, steps, epochs, batch, lr, l1, seed, every, resume, holdout, perNeuron, deadWindow, auxCoefficient, auxPre, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { acts, arch, expansion, k, steps, epochs, batch, lr, seed, every, resume, holdout, deadWindow, auxCoefficient, auxPre, output }.Concat(variantFlags.Options)) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
+            var variant = SaeVariants.Create(r.GetValue(arch)!);
             string dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            var view = LoadView(r.GetValue(acts)!);
-            string a = r.GetValue(arch)!;
             var options = new SaeOptions
             {
-                Architecture = a,
+                Architecture = variant.Name,
                 ExpansionFactor = r.GetValue(expansion),
                 K = r.GetValue(k),
                 Steps = r.GetValue(steps),
@@ -65,23 +62,23 @@ internal static class SaeCommand
                 AuxKOnPreActivations = r.GetValue(auxPre),
                 BatchSize = r.GetValue(batch),
                 LearningRate = r.GetValue(lr),
-                L1Coefficient = a == "relu" && r.GetValue(l1) is double v1 ? v1 : new SaeOptions().L1Coefficient,
-                L0Coefficient = a == "jumprelu" && r.GetValue(l1) is double v0 ? v0 : new SaeOptions().L0Coefficient,
                 Seed = r.GetValue(seed),
                 CheckpointEvery = r.GetValue(every),
                 CheckpointPath = Path.Combine(dir, "checkpoint.safetensors"),
                 Resume = r.GetValue(resume),
                 HoldOutFraction = r.GetValue(holdout),
-                ThresholdMode = r.GetValue(perNeuron) ? ThresholdMode.PerNeuron : ThresholdMode.Scalar,
             };
+            options = variantFlags.Apply(r, variant, options);
+            var view = LoadView(r.GetValue(acts)!); // bad options and bad input fail before the output folder exists
+            Directory.CreateDirectory(dir);
             var trainer = new ConceptContext(options.Seed).Sae.Train(options);
             trainer.Progress = p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  R2 {p.R2:F4}  L0 {p.L0:F1}  dead {p.DeadFraction:P1}  lr {p.LearningRate:G3}"));
+                $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  R2 {p.R2:F4}  L0 {p.L0:F1}  dead {p.DeadFraction:P1} (silent on the last {p.DeadSpanSamples} samples)  lr {p.LearningRate:G3}"));
             var sae = trainer.Fit(view);
             ModelArchive.Save((ISavableComponent)sae, Path.Combine(dir, "sae.mlnc"));
             SaeLensFormat.Export(sae, Path.Combine(dir, "saelens"));
             var m = trainer.LastMetrics ?? SaeMetrics.Compute(sae, view, "Features");
-            Console.WriteLine(FormatMetrics(m, trainer.LastMetrics is null ? "training rows" : "held-out rows"));
+            Console.WriteLine(FormatMetrics(m, trainer.LastMetrics is null ? $"{m.Rows} training rows" : $"{m.Rows} held-out rows"));
             return CliAction.Success;
         });
         return cmd;
@@ -163,7 +160,7 @@ internal static class SaeCommand
     }
 
     private static string FormatMetrics(SaeMetrics m, string what) => string.Create(CultureInfo.InvariantCulture,
-        $"{what}: MSE {m.Mse:G5}  R2 {m.R2:F4}  L0 {m.L0:F2}  dead {m.DeadFraction:P2}  mean cos {m.MeanCosine:F4}");
+        $"{what}: MSE {m.Mse:G5}  R2 {m.R2:F4}  L0 {m.L0:F2}  dead {m.DeadFraction:P2} (silent on all {m.Rows} rows)  mean cos {m.MeanCosine:F4}");
 
     internal static SaeTransformer LoadSae(string path)
     {

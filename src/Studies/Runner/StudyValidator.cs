@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MlNetConcepts.IO;
+using MlNetConcepts.Trainers.Sae;
 
 namespace MlNetConcepts.Studies.Runner;
 
@@ -10,9 +11,6 @@ namespace MlNetConcepts.Studies.Runner;
 /// </summary>
 public static partial class StudyValidator
 {
-    /// <summary>Known SAE variants (the trainer registry's keys).</summary>
-    public static readonly string[] SaeVariants = ["relu", "topk", "batchtopk", "jumprelu", "matryoshka"];
-
     /// <summary>Known clustering methods.</summary>
     public static readonly string[] ClusterMethods = ["kmeans", "spherical", "minibatch", "agglomerative"];
 
@@ -55,11 +53,12 @@ public static partial class StudyValidator
         if (c.Saes.Count == 0 && c.Clusters.Count == 0) throw new ConceptDataException("study: nothing to run (no --sae and no --clusters).");
         foreach (var s in c.Saes)
         {
-            if (!SaeVariants.Contains(s.Arch)) throw new ConceptDataException($"study: unknown SAE variant '{s.Arch}' (known: {string.Join(", ", SaeVariants)}).");
+            if (!SaeVariants.Contains(s.Arch)) throw new ConceptDataException($"study: unknown SAE variant '{s.Arch}' (known: {string.Join(", ", SaeVariants.Names)}).");
             if (s.Expansion < 1) throw new ConceptDataException($"study: SAE {s}: expansion must be at least 1.");
-            if (s.K < 1 && s.Arch != "relu" && s.Arch != "jumprelu") throw new ConceptDataException($"study: SAE {s}: k must be at least 1.");
+            bool usesK = SaeVariants.Create(s.Arch).UsesK;
+            if (s.K < 1 && usesK) throw new ConceptDataException($"study: SAE {s}: k must be at least 1.");
             foreach (var (name, w) in widths)
-                if (s.K >= s.Expansion * w) throw new ConceptDataException($"study: SAE {s}: k={s.K} must be smaller than the SAE width {s.Expansion * w} of layer '{name}'.");
+                if (usesK && s.K >= s.Expansion * w) throw new ConceptDataException($"study: SAE {s}: k={s.K} must be smaller than the SAE width {s.Expansion * w} of layer '{name}'.");
             if (s.Steps < 0 || s.Batch < 1) throw new ConceptDataException($"study: SAE {s}: steps must be ≥ 0 and batch ≥ 1.");
         }
         foreach (var cl in c.Clusters)

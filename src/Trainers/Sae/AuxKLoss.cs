@@ -44,20 +44,21 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
     /// </summary>
     public double Add(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual, ParallelOptions parallel)
     {
-        if (dead is null || _options.AuxKCoefficient == 0) return 0;
+        double alpha = _options.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient;
+        if (dead is null || alpha == 0) return 0;
         int n = _n, d = _d;
         var deadIds = Enumerable.Range(0, n).Where(i => dead[i]).ToArray();
         int kAux = Math.Min(_options.AuxK ?? d / 2, deadIds.Length);
         if (kAux < 1) return 0;
         int m = deadIds.Length;
-        var deadPre = _buffers.Get(10, (long)rows * m);
+        var deadPre = _buffers.DeadPreActivations.Get((long)rows * m);
         Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
         var local = new SparseCodes(rows, rows * kAux);
-        TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel, positiveOnly: !_options.AuxKOnPreActivations);
+        TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel, positiveOnly: _options.AuxKOnPreActivations != true);
         if (local.Count == 0) return 0;
 
         // Target e = x − x̂ (the negated residual), held fixed.
-        var target = _buffers.Get(11, rows * d);
+        var target = _buffers.AuxTarget.Get(rows * d);
         TensorPrimitives.Negate(residual.AsSpan(0, rows * d), target.AsSpan(0, rows * d));
         double denominator = SaeStep.TotalVariance(target, rows, d) / rows;
         if (!(denominator > 0)) return 0;
@@ -67,23 +68,23 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
             AuxKPath.Tiled => false,
             _ => local.Count >= AuxDenseMinDensity * rows * m,
         };
-        if (dense) return AddAuxKDense(local, deadIds, target, denominator, xc, rows, w, grad, parallel);
+        if (dense) return AddAuxKDense(local, deadIds, target, denominator, alpha, xc, rows, w, grad, parallel);
 
         // Tiled sparse, over the compacted dead latents: R = ê − e with ê the decoding of the selected entries;
         // ∂/∂z_e = R_b·W_dec,c; ∂W_dec,c = Σ z_e·R_b; ∂W_enc,c = Σ ∂/∂z_e·xc_b; ∂b_enc,c = Σ ∂/∂z_e.
-        var wd = _buffers.Get(12, m * d);
+        var wd = _buffers.DeadDecoder.Get(m * d);
         Parallel.For(0, m, parallel, c => w.DecoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(wd.AsSpan(c * d, d)));
-        var diff = _buffers.Get(15, rows * d);
+        var diff = _buffers.AuxDifference.Get(rows * d);
         TiledSparseProducts.Decode(local, wd, m, d, diff, parallel);
         var span = diff.AsSpan(0, rows * d);
         TensorPrimitives.Subtract(span, target.AsSpan(0, rows * d), span);
         double ratio = SampleSums.SumOfSquares(span) / rows / denominator;
         if (!double.IsFinite(ratio)) return 0;
-        TensorPrimitives.Multiply(span, (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), span);
+        TensorPrimitives.Multiply(span, (float)(alpha * 2.0 / (rows * denominator)), span);
         var auxGrad = new float[local.Count];
         TiledSparseProducts.SampledDots(local, diff, wd, m, d, auxGrad, parallel);
         var columns = new CodeColumns(local, m);
-        var gW = _buffers.Get(16, m * d);
+        var gW = _buffers.DeadWeightGradient.Get(m * d);
         gW.AsSpan(0, m * d).Clear();
         TiledSparseProducts.ColumnAxpy(columns, local.Value, diff, rows, d, gW, null, parallel);
         AddRows(gW, deadIds, d, grad.DecoderWeight, parallel);
@@ -105,34 +106,34 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
     /// ∂W_dec[dead] = Zᵀ·∂ê; ∂W_enc[dead] = ∂preᵀ·xc; ∂b_enc[dead] = Σ_b ∂pre (b_dec's share follows from b_enc's in <see cref="SaeStep.Run"/>).
     /// Gradients go straight into <paramref name="grad"/>.
     /// </summary>
-    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] target, double denominator, float[] xc, int rows,
+    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] target, double denominator, double alpha, float[] xc, int rows,
         SaeWeights w, SaeWeights grad, ParallelOptions parallel)
     {
         int d = _d, m = deadIds.Length;
-        var wd = _buffers.Get(12, m * d);
-        var we = _buffers.Get(13, m * d);
+        var wd = _buffers.DeadDecoder.Get(m * d);
+        var we = _buffers.DeadEncoder.Get(m * d);
         Parallel.For(0, m, parallel, c =>
         {
             w.DecoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(wd.AsSpan(c * d, d));
             w.EncoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(we.AsSpan(c * d, d));
         });
-        var z = _buffers.Get(14, (long)rows * m);
+        var z = _buffers.DeadCodes.Get((long)rows * m);
         Parallel.For(0, rows, parallel, r =>
         {
             var row = z.AsSpan(r * m, m);
             row.Clear();
             for (int e = local.RowStart[r]; e < local.RowStart[r + 1]; e++) row[local.Index[e]] = local.Value[e];
         });
-        var diff = _buffers.Get(15, rows * d);
+        var diff = _buffers.AuxDifference.Get(rows * d);
         Gemm.MatMul(z, wd, diff, rows, m, d);
         TensorPrimitives.Subtract(diff.AsSpan(0, rows * d), target.AsSpan(0, rows * d), diff.AsSpan(0, rows * d));
         double ratio = SampleSums.SumOfSquares(diff.AsSpan(0, rows * d)) / rows / denominator;
         if (!double.IsFinite(ratio)) return 0;
-        TensorPrimitives.Multiply(diff.AsSpan(0, rows * d), (float)(_options.AuxKCoefficient * 2.0 / (rows * denominator)), diff.AsSpan(0, rows * d));
-        var gz = _buffers.Get(10, (long)rows * m); // the compacted pre-activations are no longer needed
+        TensorPrimitives.Multiply(diff.AsSpan(0, rows * d), (float)(alpha * 2.0 / (rows * denominator)), diff.AsSpan(0, rows * d));
+        var gz = _buffers.DeadCodeGradients.Get((long)rows * m);
         Gemm.MatMulTransB(diff, wd, gz, rows, d, m);
         Parallel.For(0, rows, parallel, r => MaskToSelected(gz.AsSpan(r * m, m), z.AsSpan(r * m, m)));
-        var gW = _buffers.Get(16, m * d);
+        var gW = _buffers.DeadWeightGradient.Get(m * d);
         Gemm.MatMulTransA(z, diff, gW, rows, m, d);
         AddRows(gW, deadIds, d, grad.DecoderWeight, parallel);
         Gemm.MatMulTransA(gz, xc, gW, rows, m, d);

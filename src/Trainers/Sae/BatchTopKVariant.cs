@@ -9,7 +9,14 @@ namespace MlNetConcepts.Trainers.Sae;
 public class BatchTopKVariant : SaeVariant
 {
     /// <inheritdoc />
-    public override string Name => "batchtopk";
+    public override bool UsesK => true;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<SaeParameter> Parameters =>
+    [
+        SaeParameter.Switch("per-neuron-threshold", "one inference threshold per latent instead of a scalar",
+            o => o.ThresholdMode == ThresholdMode.PerNeuron, (o, v) => o with { ThresholdMode = v ? ThresholdMode.PerNeuron : ThresholdMode.Scalar }),
+    ];
 
     /// <inheritdoc />
     public override int ThresholdLength(int latents, SaeOptions options) => options.ThresholdMode == ThresholdMode.Scalar ? 1 : latents;
@@ -18,7 +25,7 @@ public class BatchTopKVariant : SaeVariant
     public override void Initialize(SaeWeights weights, SaeOptions options) => Array.Fill(weights.Threshold, -1f);
 
     /// <inheritdoc />
-    public override void Validate(SaeOptions options, int inputs, int latents) => SaeVariants.CheckK(options, latents);
+    public override bool AcceptsThresholdLength(int length, int latents, SaeOptions options) => length == 1 || length == latents; // scalar or per latent, whatever the options say
 
     /// <inheritdoc />
     public override void SelectForTraining(float[] pre, int rows, SaeWeights weights, SaeOptions options, SparseCodes codes, ParallelOptions parallel)
@@ -31,7 +38,7 @@ public class BatchTopKVariant : SaeVariant
     /// <inheritdoc />
     public override void AfterStep(SparseCodes codes, SaeWeights weights, SaeOptions options, int step, int totalSteps)
     {
-        if (step < Math.Min(options.ThresholdStartStep, totalSteps / 2) || codes.Count == 0) return;
+        if (step < Math.Min(options.ThresholdStartStep ?? SaeDefaults.ThresholdStartStep, totalSteps / 2) || codes.Count == 0) return;
         float beta = (float)options.ThresholdEmaDecay;
         var t = weights.Threshold;
         if (t.Length == 1)
@@ -52,8 +59,10 @@ public class BatchTopKVariant : SaeVariant
     /// Per-latent thresholds for latents that never fired after the EMA started are unset (−1);
     /// they take the mean of the set ones so inference never treats them as plain ReLU.
     /// </summary>
-    public static void FillUnsetThresholds(float[] t)
+    public override void FinishTraining(SaeWeights weights)
     {
+        var t = weights.Threshold;
+        if (t.Length < 2) return;
         double sum = 0; int set = 0;
         foreach (float v in t) if (v >= 0) { sum += v; set++; }
         float fill = set > 0 ? (float)(sum / set) : 0f;
@@ -66,5 +75,14 @@ public class BatchTopKVariant : SaeVariant
         var t = new float[weights.Latents];
         for (int i = 0; i < t.Length; i++) t[i] = Math.Max(0f, weights.Threshold.Length == 1 ? weights.Threshold[0] : weights.Threshold[i]);
         return t;
+    }
+
+    /// <summary>Reference: the k·B largest positive pre-activations of the flattened batch by a full sort (ties to the lower position).</summary>
+    public override bool[] ReferenceSelect(ReferenceBatch b)
+    {
+        var active = new bool[b.Rows * b.Latents];
+        foreach (int q in Enumerable.Range(0, active.Length).Where(q => b.Pre[q] > 0).OrderByDescending(q => b.Pre[q]).ThenBy(q => q).Take(b.Options.K * b.Rows))
+            active[q] = true;
+        return active;
     }
 }

@@ -10,7 +10,21 @@ namespace MlNetConcepts.Trainers.Sae;
 public sealed class JumpReluVariant : SaeVariant
 {
     /// <inheritdoc />
-    public override string Name => "jumprelu";
+    public override IReadOnlyList<string> SaeLensImports => ["jumprelu"];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<SaeParameter> Parameters =>
+    [
+        SaeParameter.Positive("l0", "coefficient λ of the L0 penalty λ·Σᵢ H(preᵢ − θᵢ)", o => o.L0Coefficient, (o, v) => o with { L0Coefficient = v }),
+        SaeParameter.Positive("bandwidth", "bandwidth ε of the threshold pseudo-gradient's kernel", o => o.JumpReluBandwidth, (o, v) => o with { JumpReluBandwidth = v }),
+        SaeParameter.Positive("initial-threshold", "initial threshold θ on unit-mean-squared-norm inputs", o => o.JumpReluInitialThreshold, (o, v) => o with { JumpReluInitialThreshold = v }),
+    ];
+
+    /// <summary>SAELens stores θ; this variant trains log θ (θ ≤ 0 becomes −∞: every positive pre-activation passes).</summary>
+    public override void ImportThreshold(float[] saeLens, float[] threshold)
+    {
+        for (int i = 0; i < threshold.Length; i++) threshold[i] = MathF.Log(Math.Max(saeLens[i], 0f));
+    }
     /// <inheritdoc />
     public override int ThresholdLength(int latents, SaeOptions options) => latents;
     /// <inheritdoc />
@@ -62,4 +76,29 @@ public sealed class JumpReluVariant : SaeVariant
 
     /// <inheritdoc />
     public override float[]? ExportThreshold(SaeWeights weights) => weights.Threshold.Select(t => MathF.Exp(t)).ToArray();
+
+    /// <summary>Reference: pre-activations above exp(t).</summary>
+    public override bool[] ReferenceSelect(ReferenceBatch b)
+        => b.Pre.Select((v, q) => v > Math.Exp(b.Threshold[q % b.Latents])).ToArray();
+
+    /// <summary>Reference: λ·(active count)/B and the straight-through gradient of t = log θ, straight from the formulas.</summary>
+    public override double ReferencePenalty(ReferencePenaltyContext c)
+    {
+        var b = c.Batch;
+        int n = b.Latents, rows = b.Rows;
+        double lambda = b.Options.L0Coefficient, eps = b.Options.JumpReluBandwidth;
+        if (c.Gradients is { } grad)
+            for (int i = 0; i < n; i++)
+            {
+                double theta = Math.Exp(b.Threshold[i]), g = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    double u = (b.Pre[r * n + i] - theta) / eps;
+                    double kernel = Math.Abs(u) < 0.5 ? 1 : 0;
+                    g += -(theta / eps) * kernel * c.CodeGradient[r * n + i] - lambda / (eps * rows) * kernel;
+                }
+                grad[4][i] += g * theta;
+            }
+        return lambda * c.Active.Count(a => a) / rows;
+    }
 }

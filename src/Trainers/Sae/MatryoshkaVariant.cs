@@ -10,7 +10,24 @@ namespace MlNetConcepts.Trainers.Sae;
 public sealed class MatryoshkaVariant : BatchTopKVariant
 {
     /// <inheritdoc />
-    public override string Name => "matryoshka";
+    public override IReadOnlyList<SaeParameter> Parameters => [.. base.Parameters, Groups];
+
+    /// <summary>
+    /// "groups": comma-separated group sizes that sum to n (all whole numbers, e.g. 32,96,128,256) or fractions of the
+    /// width (e.g. 1/16,1/8,1/4,9/16 or 0.0625,…; the last group takes the remainder).
+    /// </summary>
+    private static readonly SaeParameter Groups = new("groups",
+        "nested groups: sizes summing to the width (32,96,128,256) or fractions of it (1/16,1/8,1/4,9/16)", false,
+        (o, text) =>
+        {
+            var items = text.Split(',', StringSplitOptions.TrimEntries);
+            if (items.All(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+                return o with { MatryoshkaGroupSizes = items.Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray() };
+            return o with { MatryoshkaGroupSizes = null, MatryoshkaFractions = items.Select(t => SaeParameter.ParsePositive("groups", t)).ToArray() };
+        },
+        o => o.MatryoshkaGroupSizes is { } sizes
+            ? string.Join(",", sizes.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : string.Join(",", o.MatryoshkaFractions.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
 
     /// <inheritdoc />
     public override int[] GroupEnds(int latents, SaeOptions options)

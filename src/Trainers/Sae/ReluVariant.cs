@@ -8,9 +8,15 @@ namespace MlNetConcepts.Trainers.Sae;
 public sealed class ReluVariant : SaeVariant
 {
     /// <inheritdoc />
-    public override string Name => "relu";
-    /// <inheritdoc />
     public override string SaeLensArchitecture => "standard";
+    /// <inheritdoc />
+    public override IReadOnlyList<string> SaeLensImports => ["standard", "relu"];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<SaeParameter> Parameters =>
+    [
+        SaeParameter.Positive("l1", "coefficient λ of the L1 penalty λ·Σᵢ zᵢ‖W_dec,i‖", o => o.L1Coefficient, (o, v) => o with { L1Coefficient = v }),
+    ];
 
     /// <inheritdoc />
     public override void SelectForTraining(float[] pre, int rows, SaeWeights weights, SaeOptions options, SparseCodes codes, ParallelOptions parallel)
@@ -52,5 +58,30 @@ public sealed class ReluVariant : SaeVariant
             for (int j = 0; j < d; j++) g[j] += (float)(f * w[j]);
         }
         return lambda * penalty / c.Rows;
+    }
+
+    /// <summary>Reference: every positive pre-activation.</summary>
+    public override bool[] ReferenceSelect(ReferenceBatch b) => b.Pre.Select(v => v > 0).ToArray();
+
+    /// <summary>Reference: λ·(1/B)Σ_b Σᵢ z_bi‖W_dec,i‖ and its gradients, straight from the formula.</summary>
+    public override double ReferencePenalty(ReferencePenaltyContext c)
+    {
+        var b = c.Batch;
+        int n = b.Latents, d = c.Inputs, rows = b.Rows;
+        double lambda = b.Options.L1Coefficient, penalty = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double norm = Math.Sqrt(Enumerable.Range(0, d).Sum(j => c.DecoderWeight[i * d + j] * c.DecoderWeight[i * d + j]));
+            double sumZ = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                sumZ += c.Codes[r * n + i];
+                if (c.Active[r * n + i]) c.PreGradient[r * n + i] += lambda * norm / rows;
+            }
+            penalty += lambda * sumZ * norm / rows;
+            if (c.Gradients is { } grad && norm > 0)
+                for (int j = 0; j < d; j++) grad[2][i * d + j] += lambda * sumZ / rows * c.DecoderWeight[i * d + j] / norm;
+        }
+        return penalty;
     }
 }

@@ -52,7 +52,7 @@ public static class SaeLensFormat
             ["hook_name"] = "",
             ["mlnc_architecture"] = sae.Architecture,
         };
-        if (arch == "topk") cfg["k"] = sae.Options.K;
+        if (threshold is null) sae.Variant.WriteSaeLensConfig(cfg, sae.Options);
         SafeTensors.WriteFile(Path.Combine(directory, WeightsFile), tensors);
         AtomicFile.WriteText(Path.Combine(directory, ConfigFile), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
@@ -93,22 +93,17 @@ public static class SaeLensFormat
         CheckDeclared(cfg, "d_in", d, cfgPath, weightsPath);
         CheckDeclared(cfg, "d_sae", n, cfgPath, weightsPath);
 
-        string? arch = cfg["architecture"]?.GetValue<string>();
         int k = cfg["k"]?.GetValue<int>() ?? (cfg["activation_fn_kwargs"] as JsonObject)?["k"]?.GetValue<int>() ?? 0;
-        string ours = arch switch
-        {
-            "standard" or "relu" => "relu",
-            "topk" => "topk",
-            "jumprelu" => "jumprelu",
-            null when k > 0 => "topk",
-            null => "relu",
-            _ => throw new ConceptDataException($"{cfgPath}: SAELens architecture '{arch}' is not supported (standard, topk, jumprelu are)."),
-        };
-        if (ours == "topk" && k < 1) throw new ConceptDataException($"{cfgPath}: a topk SAE needs 'k' in its config.");
+        // sparsify folders name no architecture: a k means TopK, else a plain ReLU SAE.
+        string arch = cfg["architecture"]?.GetValue<string>() ?? (k > 0 ? "topk" : "standard");
+        var variant = SaeVariants.ForSaeLens(arch) ?? throw new ConceptDataException(
+            $"{cfgPath}: SAELens architecture '{arch}' is not supported ({string.Join(", ", SaeVariants.All().SelectMany(v => v.SaeLensImports).Distinct())} are).");
+        if (variant.UsesK && k < 1) throw new ConceptDataException($"{cfgPath}: a {arch} SAE needs 'k' in its config.");
+        var options = new SaeOptions { Architecture = variant.Name, K = Math.Max(1, k), Latents = n, InputColumn = inputColumn, OutputColumn = outputColumn };
         string norm = cfg["normalize_activations"]?.GetValue<string>() ?? "none";
         if (norm != "none") throw new ConceptDataException($"{cfgPath}: normalize_activations '{norm}' is not supported; only 'none' is.");
 
-        var w = new SaeWeights(d, n, ours == "jumprelu" ? n : 0);
+        var w = new SaeWeights(d, n, variant.ThresholdLength(n, options));
         wEnc.CopyTo(w.EncoderWeight, 0);
         bEnc.CopyTo(w.EncoderBias, 0);
         wDec.CopyTo(w.DecoderWeight, 0);
@@ -121,13 +116,13 @@ public static class SaeLensFormat
                 for (int j = 0; j < d; j++) s += (double)bDec[j] * wEnc[(long)i * d + j];
                 w.EncoderBias[i] += (float)s;
             }
-        if (ours == "jumprelu")
+        if (w.Threshold.Length > 0)
         {
             var t = Get("threshold").ToFloat32();
-            if (t.Length != n) throw new ConceptDataException($"{weightsPath}: threshold has {t.Length} values, expected {n}.");
-            for (int i = 0; i < n; i++) w.Threshold[i] = MathF.Log(Math.Max(t[i], 0f));
+            if (t.Length != w.Threshold.Length) throw new ConceptDataException($"{weightsPath}: threshold has {t.Length} values, expected {w.Threshold.Length}.");
+            variant.ImportThreshold(t, w.Threshold);
         }
-        return new SaeTransformer(ours, w, new SaeOptions { Architecture = ours, K = Math.Max(1, k), Latents = n, InputColumn = inputColumn, OutputColumn = outputColumn });
+        return new SaeTransformer(variant.Name, w, options);
     }
 
     // A size the config declares must be the one the tensors have (absent is fine: sparsify omits them).

@@ -10,19 +10,16 @@ namespace MlNetConcepts.Trainers.Sae;
 /// </summary>
 internal static class SaeRecipe
 {
-    /// <summary>Default peak learning rate 2e-4/√(n/2¹⁴).</summary>
-    public static double DefaultLearningRate(int latents) => 2e-4 / Math.Sqrt(latents / 16384.0);
-
     /// <summary>
-    /// Learning rate at 0-based <paramref name="step"/>: linear warm-up over min(warm-up, T/10) steps,
-    /// constant, then linear decay to 0 from DecayStartFraction·T.
+    /// Learning rate at 0-based <paramref name="step"/>: linear warm-up over <paramref name="warmup"/> steps,
+    /// constant, then linear decay to 0 from <paramref name="decayStartFraction"/>·T.
     /// </summary>
-    public static double LearningRate(double peak, int step, int total, SaeOptions o)
+    public static double LearningRate(double peak, int step, int total, int warmup, double decayStartFraction)
     {
-        int warm = Math.Min(o.WarmupSteps, Math.Max(1, total / 10));
+        int warm = Math.Max(1, warmup);
         double f = step < warm ? (step + 1.0) / warm : 1.0;
-        int decayStart = (int)(o.DecayStartFraction * total);
-        if (o.DecayStartFraction < 1 && step >= decayStart) f *= (double)(total - step) / Math.Max(1, total - decayStart);
+        int decayStart = (int)(decayStartFraction * total);
+        if (decayStartFraction < 1 && step >= decayStart) f *= (double)(total - step) / Math.Max(1, total - decayStart);
         return peak * f;
     }
 

@@ -2,7 +2,7 @@ namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
 /// The plain float64 reference of <see cref="SaeStep"/>: every product dense, every selection by
-/// a full sort, written straight from the formulas. It is slow on purpose; the finite-difference
+/// a full sort (each variant's <see cref="SaeVariant.ReferenceSelect"/> and <see cref="SaeVariant.ReferencePenalty"/>), written straight from the formulas. It is slow on purpose; the finite-difference
 /// gradient checks run against it and the fast float32 path is compared with it.
 /// Parameters are in the order of <see cref="SaeWeights.Names"/>: W_enc, b_enc, W_dec, b_dec, threshold.
 /// </summary>
@@ -33,7 +33,8 @@ internal static class SaeReference
                 for (int j = 0; j < d; j++) s += xc[r * d + j] * wEnc[i * d + j];
                 pre[r * n + i] = s;
             }
-        var active = Select(variant.Name, o, pre, rows, n, th);
+        var batch = new ReferenceBatch(o, pre, rows, n, th);
+        var active = variant.ReferenceSelect(batch);
         var z = new double[rows * n];
         for (int q = 0; q < z.Length; q++) z[q] = active[q] ? pre[q] : 0;
 
@@ -87,7 +88,7 @@ internal static class SaeReference
 
         usedAuxTarget = auxTarget ?? e[groups - 1].Select(v => -v).ToArray(); // e = x − x̂
         double aux = AuxK(o, d, n, wDec, pre, usedAuxTarget, rows, dead, gpre, grad);
-        double penalty = Penalty(variant.Name, o, d, n, wDec, th, pre, z, active, gz, gpre, rows, grad);
+        double penalty = variant.ReferencePenalty(new ReferencePenaltyContext(batch, d, wDec, z, active, gz, gpre, grad));
 
         if (grad is not null)
         {
@@ -104,42 +105,19 @@ internal static class SaeReference
                     }
                 }
         }
-        return recon + o.AuxKCoefficient * aux + penalty;
-    }
-
-    private static bool[] Select(string arch, SaeOptions o, double[] pre, int rows, int n, double[] th)
-    {
-        var active = new bool[rows * n];
-        switch (arch)
-        {
-            case "relu":
-                for (int q = 0; q < pre.Length; q++) active[q] = pre[q] > 0;
-                break;
-            case "jumprelu":
-                for (int q = 0; q < pre.Length; q++) active[q] = pre[q] > Math.Exp(th[q % n]);
-                break;
-            case "topk":
-                for (int r = 0; r < rows; r++)
-                    foreach (int q in Enumerable.Range(r * n, n).Where(q => pre[q] > 0).OrderByDescending(q => pre[q]).ThenBy(q => q).Take(o.K))
-                        active[q] = true;
-                break;
-            default: // batchtopk, matryoshka
-                foreach (int q in Enumerable.Range(0, rows * n).Where(q => pre[q] > 0).OrderByDescending(q => pre[q]).ThenBy(q => q).Take(o.K * rows))
-                    active[q] = true;
-                break;
-        }
-        return active;
+        return recon + (o.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient) * aux + penalty;
     }
 
     private static double AuxK(SaeOptions o, int d, int n, double[] wDec, double[] pre, double[] target, int rows,
         bool[]? dead, double[] gpre, double[][]? grad)
     {
-        if (dead is null || o.AuxKCoefficient == 0) return 0;
+        double alpha = o.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient;
+        if (dead is null || alpha == 0) return 0;
         int kAux = Math.Min(o.AuxK ?? d / 2, dead.Count(v => v));
         if (kAux < 1) return 0;
         var zAux = new double[rows * n];
         for (int r = 0; r < rows; r++)
-            foreach (int i in Enumerable.Range(0, n).Where(i => dead[i] && (pre[r * n + i] > 0 || o.AuxKOnPreActivations)).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(kAux))
+            foreach (int i in Enumerable.Range(0, n).Where(i => dead[i] && (pre[r * n + i] > 0 || o.AuxKOnPreActivations == true)).OrderByDescending(i => pre[r * n + i]).ThenBy(i => i).Take(kAux))
                 zAux[r * n + i] = pre[r * n + i];
         if (zAux.All(v => v == 0)) return 0;
         var mean = new double[d];
@@ -158,7 +136,7 @@ internal static class SaeReference
             }
         double ratio = num / den;
         if (!(den > 0) || !double.IsFinite(ratio)) return 0;
-        double f = o.AuxKCoefficient * 2.0 / (rows * den);
+        double f = alpha * 2.0 / (rows * den);
         for (int r = 0; r < rows; r++)
             for (int i = 0; i < n; i++)
             {
@@ -172,47 +150,5 @@ internal static class SaeReference
                 gpre[r * n + i] += s;
             }
         return ratio;
-    }
-
-    private static double Penalty(string arch, SaeOptions o, int d, int n, double[] wDec, double[] th, double[] pre, double[] z,
-        bool[] active, double[] gz, double[] gpre, int rows, double[][]? grad)
-    {
-        if (arch == "relu")
-        {
-            double lambda = o.L1Coefficient, penalty = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double norm = Math.Sqrt(Enumerable.Range(0, d).Sum(j => wDec[i * d + j] * wDec[i * d + j]));
-                double sumZ = 0;
-                for (int r = 0; r < rows; r++)
-                {
-                    sumZ += z[r * n + i];
-                    if (active[r * n + i]) gpre[r * n + i] += lambda * norm / rows;
-                }
-                penalty += lambda * sumZ * norm / rows;
-                if (grad is not null && norm > 0)
-                    for (int j = 0; j < d; j++) grad[2][i * d + j] += lambda * sumZ / rows * wDec[i * d + j] / norm;
-            }
-            return penalty;
-        }
-        if (arch == "jumprelu")
-        {
-            double lambda = o.L0Coefficient, eps = o.JumpReluBandwidth;
-            int count = active.Count(a => a);
-            if (grad is not null)
-                for (int i = 0; i < n; i++)
-                {
-                    double theta = Math.Exp(th[i]), g = 0;
-                    for (int r = 0; r < rows; r++)
-                    {
-                        double u = (pre[r * n + i] - theta) / eps;
-                        double kernel = Math.Abs(u) < 0.5 ? 1 : 0;
-                        g += -(theta / eps) * kernel * gz[r * n + i] - lambda / (eps * rows) * kernel;
-                    }
-                    grad[4][i] += g * theta;
-                }
-            return lambda * count / rows;
-        }
-        return 0;
     }
 }

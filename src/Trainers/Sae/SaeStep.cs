@@ -67,9 +67,9 @@ internal sealed class SaeStep
         int d = _d, n = _n;
         long mark = Stopwatch.GetTimestamp();
         foreach (var a in grad.All) Array.Clear(a);
-        var xc = _buffers.Get(0, rows * d);
+        var xc = _buffers.Centered.Get(rows * d);
         Parallel.For(0, rows, parallel, r => TensorPrimitives.Subtract(x.AsSpan(r * d, d), w.DecoderBias, xc.AsSpan(r * d, d)));
-        var pre = _buffers.Get(1, (long)rows * n);
+        var pre = _buffers.PreActivations.Get((long)rows * n);
         Parallel.For(0, rows, parallel, r => w.EncoderBias.CopyTo(pre.AsSpan(r * n, n)));
         Profile?.Lap(0, ref mark);
         Gemm.Sgemm(false, true, rows, n, d, 1f, xc, d, w.EncoderWeight, d, 1f, pre, n);
@@ -82,8 +82,8 @@ internal sealed class SaeStep
 
         // Decoder forward over nested prefixes, then its backward.
         var suffix = new float[_ends.Length][];
-        for (int g = 0; g < suffix.Length; g++) suffix[g] = _buffers.Get(2 + g, rows * d);
-        var residual = _buffers.Get(2 + suffix.Length, rows * d);
+        for (int g = 0; g < suffix.Length; g++) suffix[g] = _buffers.GroupSuffix(g).Get(rows * d);
+        var residual = _buffers.Residual.Get(rows * d);
         float scale = 2f / rows;
         var codeGrad = new float[codes.Count];
         double weightedSse = SparseDecoder.Forward(codes, x, w.DecoderWeight, w.DecoderBias, d, _ends, _groupWeights, suffix, residual, parallel,
@@ -110,7 +110,7 @@ internal sealed class SaeStep
         Profile?.Lap(6, ref mark);
 
         double sse = SampleSums.SumOfSquares(residual.AsSpan(0, rows * d));
-        var loss = new StepLoss(recon + _options.AuxKCoefficient * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
+        var loss = new StepLoss(recon + (_options.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient) * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
         Profile?.Lap(7, ref mark);
         if (Profile is not null) Profile.Steps++;
         return loss;

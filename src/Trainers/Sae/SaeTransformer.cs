@@ -28,12 +28,8 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
         _variant = SaeVariants.Create(architecture);
         Weights = weights;
         _options = options;
-        int expected = _variant.ThresholdLength(weights.Latents, options);
-        // BatchTopK-style variants may hold a scalar or a per-latent θ whatever the options say.
-        bool allowed = weights.Threshold.Length == expected
-            || (_variant is BatchTopKVariant && (weights.Threshold.Length == 1 || weights.Threshold.Length == weights.Latents));
-        if (!allowed)
-            throw new ConceptDataException($"A {architecture} SAE needs {expected} threshold values, got {weights.Threshold.Length}.");
+        if (!_variant.AcceptsThresholdLength(weights.Threshold.Length, weights.Latents, options))
+            throw new ConceptDataException($"A {architecture} SAE needs {_variant.ThresholdLength(weights.Latents, options)} threshold values, got {weights.Threshold.Length}.");
         _slotNames = slotNames?.ToArray() ?? Enumerable.Range(0, weights.Latents).Select(i => $"concept_{i}").ToArray();
         if (_slotNames.Length != weights.Latents) throw new ConceptDataException($"{_slotNames.Length} slot names were given for {weights.Latents} latents.");
     }
@@ -150,10 +146,12 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
         o["inputs"] = Inputs;
         o["latents"] = Latents;
         o["k"] = _options.K;
-        o["thresholdMode"] = _options.ThresholdMode.ToString();
         o["inputColumn"] = _options.InputColumn;
         o["outputColumn"] = _options.OutputColumn;
-        if (_variant is MatryoshkaVariant) o["groupEnds"] = new JsonArray(_variant.GroupEnds(Latents, _options).Select(v => (JsonNode)v).ToArray());
+        var parameters = new JsonObject();
+        foreach (var p in _variant.Parameters)
+            if (p.Format(_options) is { } text) parameters[p.Name] = text;
+        o["parameters"] = parameters;
         if (!_slotNames.Select((s, i) => s == $"concept_{i}").All(b => b)) o["slotNames"] = new JsonArray(_slotNames.Select(s => (JsonNode)s).ToArray());
         long d = Inputs, n = Latents;
         context.AddTensor("W_enc", Weights.EncoderWeight, n, d);
@@ -170,6 +168,7 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
     {
         string arch = ctx.Option<string>("architecture");
         int d = ctx.Size("inputs"), n = ctx.Size("latents");
+        var variant = SaeVariants.Create(arch);
         // The tensors first: their shapes are checked against the declared sizes before anything
         // is allocated from them, so a manifest claiming a billion latents fails here, cheaply.
         var wEnc = ctx.Floats("W_enc", n, d);
@@ -177,18 +176,18 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
         var wDec = ctx.Floats("W_dec", n, d);
         var bDec = ctx.Floats("b_dec", d);
         var threshold = ctx.HasTensor("threshold") ? ctx.Floats("threshold", [null]) : [];
-        var groupEnds = (ctx.Options["groupEnds"] as JsonArray)?.Select(v => v!.GetValue<int>()).ToArray();
         var options = new SaeOptions
         {
-            Architecture = arch,
+            Architecture = variant.Name,
             K = ctx.Option<int>("k"),
-            ThresholdMode = Enum.TryParse<ThresholdMode>(ctx.Option<string>("thresholdMode"), out var mode) ? mode
-                : throw new ConceptDataException($"{ctx.Source}: unknown thresholdMode '{ctx.Option<string>("thresholdMode")}' (known: {string.Join(", ", Enum.GetNames<ThresholdMode>())})."),
             InputColumn = ctx.Option<string>("inputColumn"),
             OutputColumn = ctx.Option<string>("outputColumn"),
             Latents = n,
-            MatryoshkaGroupSizes = groupEnds?.Select((e, g) => e - (g == 0 ? 0 : groupEnds[g - 1])).ToArray(),
         };
+        // The variant's own parameters, by the names it declares; ones it no longer declares are ignored.
+        if (ctx.Options["parameters"] is JsonObject saved)
+            foreach (var p in variant.Parameters)
+                if (saved[p.Name]?.GetValue<string>() is { } text) options = p.Apply(options, text);
         var w = new SaeWeights(d, n, threshold.Length);
         wEnc.CopyTo(w.EncoderWeight, 0);
         bEnc.CopyTo(w.EncoderBias, 0);

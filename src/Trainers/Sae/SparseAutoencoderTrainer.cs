@@ -46,22 +46,24 @@ public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
     /// <summary>Trains; cancelling stops after the current step (checkpoints already written stay).</summary>
     public SaeTransformer Fit(IConceptView input, CancellationToken cancel)
     {
-        var o = _options;
-        var variant = SaeVariants.Create(o.Architecture);
-        var data = new BatchSource(input, o.InputColumn, o, _seed);
+        var asked = _options;
+        var variant = SaeVariants.Create(asked.Architecture);
+        var data = new BatchSource(input, asked.InputColumn, asked, _seed);
         int d = data.Width;
-        int n = o.Latents ?? checked(o.ExpansionFactor * d);
+        int n = asked.Latents ?? checked(asked.ExpansionFactor * d);
         if (n < 1) throw new ConceptDataException($"The SAE width must be at least 1, got {n}.");
-        if (o.BatchSize < 1) throw new ConceptDataException($"Batch size must be at least 1, got {o.BatchSize}.");
-        if (o.DeadWindowSamples < 1) throw new ConceptDataException($"The dead-latent window must be at least 1 sample, got {o.DeadWindowSamples}.");
-        if (!(o.AuxKCoefficient >= 0) || !double.IsFinite(o.AuxKCoefficient)) throw new ConceptDataException($"The AuxK coefficient must be a finite number ≥ 0, got {o.AuxKCoefficient}.");
-        variant.Validate(o, d, n);
-        variant.GroupEnds(n, o);
+        if (asked.BatchSize < 1) throw new ConceptDataException($"Batch size must be at least 1, got {asked.BatchSize}.");
+        variant.Validate(asked, d, n);
+        variant.GroupEnds(n, asked);
         if (data.BatchesPerEpoch == 0) throw new ConceptDataException("No full batch of training rows.");
-        int total = o.Steps ?? checked(o.Epochs * data.BatchesPerEpoch);
+        int total = asked.Steps ?? checked(asked.Epochs * data.BatchesPerEpoch);
         if (total < 1) throw new ConceptDataException($"Training needs at least one step, got {total}.");
+        var run = SaeDefaults.Derive(asked, variant, n, total);
+        var o = run.ApplyTo(asked); // every "derive from the run" setting filled in, for the step and the fitted SAE
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads };
-        double peak = o.LearningRate ?? SaeRecipe.DefaultLearningRate(n);
+        // Dead % in the progress log means what it means in the final metrics: silent on every one of as many
+        // consecutive samples as the metrics are computed on (the held-out rows, else all rows).
+        long reportSpan = data.Rows - data.TrainRows is > 0 and long held ? held : data.Rows;
 
         var w = new SaeWeights(d, n, variant.ThresholdLength(n, o));
         var adam = new AdamOptimizer(w, variant.ThresholdIsTrained, o);
@@ -103,11 +105,11 @@ public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
                 if (s >= total) break;
                 cancel.ThrowIfCancellationRequested();
                 for (int q = 0; q < raw.Length; q++) raw[q] *= inv;
-                var dead = Dead(since, o.DeadWindowSamples);
+                var dead = Dead(since, run.DeadWindowSamples);
                 var loss = step.Run(raw, data.BatchSize, w, grad, dead, parallel);
                 SaeRecipe.ProjectDecoderGradient(w.DecoderWeight, grad.DecoderWeight, d, parallel);
                 SaeRecipe.ClipGradientNorm(grad, adam.Trained, o.GradientClipNorm);
-                double lr = SaeRecipe.LearningRate(peak, s, total, o);
+                double lr = SaeRecipe.LearningRate(run.LearningRate, s, total, run.WarmupSteps, o.DecayStartFraction);
                 adam.Step(w, grad, s + 1, lr, parallel);
                 SaeRecipe.NormalizeRows(w.DecoderWeight, d, parallel);
                 var codes = step.Codes!;
@@ -118,13 +120,16 @@ public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
                 if (o.CheckpointEvery > 0 && o.CheckpointPath is { } cpPath && s % o.CheckpointEvery == 0 && s < total)
                     new SaeCheckpoint(w, adam, since, scale, s, epoch, batchInEpoch).Save(cpPath, variant.Name);
                 if (Progress is not null && (s % Math.Max(1, o.ProgressEvery) == 0 || s == total))
+                {
+                    long span = Math.Min(reportSpan, (long)s * data.BatchSize); // early on: silent since the start
                     Progress(new SaeProgress(s, total, loss.Loss, 1 - loss.SquaredError / loss.TotalVariance,
-                        (double)loss.ActiveCodes / data.BatchSize, since.Count(v => v >= o.DeadWindowSamples) / (double)n, lr));
+                        (double)loss.ActiveCodes / data.BatchSize, since.Count(v => v >= span) / (double)n, span, lr));
+                }
             }
             if (s < total) { epoch++; batchInEpoch = 0; }
         }
 
-        if (w.Threshold.Length > 1 && variant is BatchTopKVariant) BatchTopKVariant.FillUnsetThresholds(w.Threshold);
+        variant.FinishTraining(w);
         var fitted = SaeTransformer.FromTraining(variant, o, w, scale);
         var blocks = data.HeldOutBlocks(4096).ToList();
         LastMetrics = blocks.Count > 0 ? SaeMetrics.Compute(fitted, blocks) : null;

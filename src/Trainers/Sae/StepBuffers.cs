@@ -1,18 +1,54 @@
 namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
-/// Work arrays of <see cref="SaeStep"/> and <see cref="AuxKLoss"/> kept between steps, by slot; a slot
-/// grows when a step needs more (a step at B = 4096, n = 12288 would otherwise allocate and page in 200 MB).
+/// Work arrays of <see cref="SaeStep"/> and <see cref="AuxKLoss"/> kept between steps, one named buffer per use, so
+/// no two uses can share an array by accident (a step at B = 4096, n = 12288 would otherwise allocate and page in 200 MB).
+/// The per-group reconstruction suffixes are a list that grows with the number of Matryoshka groups.
 /// </summary>
 internal sealed class StepBuffers
 {
-    private readonly float[]?[] _slots = new float[17][];
+    private readonly List<ReusedBuffer> _groupSuffixes = [];
 
-    /// <summary>The array in <paramref name="slot"/>, at least <paramref name="length"/> long (contents are not cleared).</summary>
-    public float[] Get(int slot, long length)
+    /// <summary>Centred inputs xc = x − b_dec, B×d.</summary>
+    public ReusedBuffer Centered { get; } = new();
+    /// <summary>Pre-activations, B×n.</summary>
+    public ReusedBuffer PreActivations { get; } = new();
+    /// <summary>Full residual x̂ − x of the widest group, B×d.</summary>
+    public ReusedBuffer Residual { get; } = new();
+    /// <summary>AuxK: pre-activations of the dead latents, compacted, B×m.</summary>
+    public ReusedBuffer DeadPreActivations { get; } = new();
+    /// <summary>AuxK: ∂L/∂z over the compacted dead latents (dense path), B×m.</summary>
+    public ReusedBuffer DeadCodeGradients { get; } = new();
+    /// <summary>AuxK: its target e = x − x̂, B×d.</summary>
+    public ReusedBuffer AuxTarget { get; } = new();
+    /// <summary>AuxK: decoder rows of the dead latents, compacted, m×d.</summary>
+    public ReusedBuffer DeadDecoder { get; } = new();
+    /// <summary>AuxK: encoder rows of the dead latents, compacted, m×d.</summary>
+    public ReusedBuffer DeadEncoder { get; } = new();
+    /// <summary>AuxK: dense codes of the selected dead latents, B×m.</summary>
+    public ReusedBuffer DeadCodes { get; } = new();
+    /// <summary>AuxK: ê − e, then its scaled gradient, B×d.</summary>
+    public ReusedBuffer AuxDifference { get; } = new();
+    /// <summary>AuxK: a weight gradient over the compacted dead latents before it is scattered, m×d.</summary>
+    public ReusedBuffer DeadWeightGradient { get; } = new();
+
+    /// <summary>The suffix-sum buffer of Matryoshka group <paramref name="group"/> (B×d).</summary>
+    public ReusedBuffer GroupSuffix(int group)
     {
-        var a = _slots[slot];
-        if (a is null || a.LongLength < length) _slots[slot] = a = new float[length];
-        return a;
+        while (_groupSuffixes.Count <= group) _groupSuffixes.Add(new ReusedBuffer());
+        return _groupSuffixes[group];
+    }
+}
+
+/// <summary>An array kept for reuse that grows when a call needs more; its contents are not cleared.</summary>
+internal sealed class ReusedBuffer
+{
+    private float[]? _array;
+
+    /// <summary>The array, at least <paramref name="length"/> long.</summary>
+    public float[] Get(long length)
+    {
+        if (_array is null || _array.LongLength < length) _array = new float[length];
+        return _array;
     }
 }

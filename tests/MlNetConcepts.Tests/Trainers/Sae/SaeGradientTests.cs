@@ -70,26 +70,47 @@ public sealed class SaeGradientTests
     {
         for (int seed = 1; seed <= 3; seed++)
         {
-            var (w, x, dead) = SaeTestData.Problem(arch, seed);
-            var variant = SaeVariants.Create(arch);
-            var o = SaeTestData.Options(arch) with { AuxKOnPreActivations = auxOnPre };
-            var p = SaeTestData.ToDouble(w);
-            var grad = p.Select(a => new double[a.Length]).ToArray();
-            double expected = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, x.Select(v => (double)v).ToArray(), SaeTestData.Rows, dead, grad);
-            var fastGrad = new SaeWeights(SaeTestData.D, SaeTestData.N, w.Threshold.Length);
-            var step = new SaeStep(variant, o, SaeTestData.D, SaeTestData.N);
-            foreach (int threads in new[] { 1, 2 })
-            foreach (var path in new[] { AuxKPath.Tiled, AuxKPath.Dense })
-            {
-                step.AuxPath = path; // both the tiled sparse and the dense AuxK path
-                var loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads });
-                Assert.AreEqual(expected, loss.Loss, 1e-5 * Math.Max(1, Math.Abs(expected)), $"{arch} loss");
-                for (int a = 0; a < grad.Length; a++)
-                    for (int q = 0; q < grad[a].Length; q++)
-                        Assert.AreEqual(grad[a][q], fastGrad.All[a][q], 1e-5 + 1e-4 * Math.Abs(grad[a][q]), $"{arch} seed {seed} threads {threads} AuxK path {path}: {SaeWeights.Names[a]}[{q}]");
-            }
+            var fastGrad = AssertFastMatchesReference(arch, SaeTestData.Options(arch) with { AuxKOnPreActivations = auxOnPre }, seed);
             if (arch == "jumprelu") Assert.IsTrue(fastGrad.Threshold.Any(g => g != 0), "some pre-activation lies in a kernel window");
         }
+    }
+
+    /// <summary>
+    /// Matryoshka with 8 and 16 nested groups (one latent per group at 16): each group has its own work buffer, apart
+    /// from AuxK's (with numbered slots, 8 groups once shared a buffer with AuxK and 15 overflowed them).
+    /// </summary>
+    [TestMethod]
+    [DataRow(8)]
+    [DataRow(16)]
+    public void ManyMatryoshkaGroupsMatchTheReference(int groups)
+    {
+        var sizes = Enumerable.Repeat(SaeTestData.N / groups, groups).ToArray();
+        for (int seed = 1; seed <= 2; seed++)
+            AssertFastMatchesReference("matryoshka", SaeTestData.Options("matryoshka") with { MatryoshkaGroupSizes = sizes, AuxKOnPreActivations = true }, seed);
+    }
+
+    /// <summary>Runs the fast step on 1 and 2 threads and both AuxK paths; asserts loss and every gradient match the float64 reference.</summary>
+    private static SaeWeights AssertFastMatchesReference(string arch, SaeOptions o, int seed)
+    {
+        var (w, x, dead) = SaeTestData.Problem(arch, seed);
+        var variant = SaeVariants.Create(arch);
+        var p = SaeTestData.ToDouble(w);
+        var grad = p.Select(a => new double[a.Length]).ToArray();
+        double expected = SaeReference.Loss(variant, o, SaeTestData.D, SaeTestData.N, p, x.Select(v => (double)v).ToArray(), SaeTestData.Rows, dead, grad);
+        var fastGrad = new SaeWeights(SaeTestData.D, SaeTestData.N, w.Threshold.Length);
+        var step = new SaeStep(variant, o, SaeTestData.D, SaeTestData.N);
+        foreach (int threads in new[] { 1, 2 })
+        foreach (var path in new[] { AuxKPath.Tiled, AuxKPath.Dense })
+        {
+            step.AuxPath = path; // both the tiled sparse and the dense AuxK path
+            var loss = step.Run(x, SaeTestData.Rows, w, fastGrad, dead, new ParallelOptions { MaxDegreeOfParallelism = threads });
+            if (o.AuxKOnPreActivations == true) Assert.IsGreaterThan(0, loss.AuxK, "AuxK acts on the dead latents");
+            Assert.AreEqual(expected, loss.Loss, 1e-5 * Math.Max(1, Math.Abs(expected)), $"{arch} loss");
+            for (int a = 0; a < grad.Length; a++)
+                for (int q = 0; q < grad[a].Length; q++)
+                    Assert.AreEqual(grad[a][q], fastGrad.All[a][q], 1e-5 + 1e-4 * Math.Abs(grad[a][q]), $"{arch} seed {seed} threads {threads} AuxK path {path}: {SaeWeights.Names[a]}[{q}]");
+        }
+        return fastGrad;
     }
 
     [TestMethod]
