@@ -152,7 +152,7 @@ public sealed record SaeSpec(string Arch, int Expansion, int K)
         var p = text.Split(':');
         int steps = 0;
         if (p.Length is < 3 or > 4 || !int.TryParse(p[1], out int e) || !int.TryParse(p[2], out int k) || (p.Length == 4 && !int.TryParse(p[3], out steps)))
-            throw new ConceptDataException($"--sae '{text}': expected ARCH:EXPANSION:K[:STEPS], e.g. batchtopk:4:8.");
+            throw new ConceptDataException($"sae '{text}': expected ARCH:EXPANSION:K[:STEPS], e.g. batchtopk:4:8.", ["sae"]);
         return new SaeSpec(p[0].Trim().ToLowerInvariant(), e, k) { Steps = steps };
     }
 
@@ -171,7 +171,7 @@ public sealed record ClusterSpec(string Method, int K)
     {
         var p = text.Split(':');
         if (p.Length is < 2 or > 3 || !int.TryParse(p[1], out int k))
-            throw new ConceptDataException($"--clusters '{text}': expected METHOD:K, e.g. kmeans:32 or agglomerative:32:ward.");
+            throw new ConceptDataException($"clusters '{text}': expected METHOD:K, e.g. kmeans:32 or agglomerative:32:ward.", ["clusters"]);
         var spec = new ClusterSpec(p[0].Trim().ToLowerInvariant(), k);
         return p.Length == 3 ? spec with { Linkage = p[2].Trim().ToLowerInvariant() } : spec;
     }

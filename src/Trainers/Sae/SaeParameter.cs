@@ -37,7 +37,7 @@ public sealed record SaeParameter(string Name, string Description, bool IsFlag,
     /// <summary>An on/off switch.</summary>
     public static SaeParameter Switch(string name, string description, Func<SaeOptions, bool> get, Func<SaeOptions, bool, SaeOptions> set)
         => new(name, description, true,
-            (o, text) => set(o, bool.TryParse(text, out bool v) ? v : throw new ConceptDataException($"--{name} takes true or false, got '{text}'.")),
+            (o, text) => set(o, bool.TryParse(text, out bool v) ? v : throw new ConceptDataException($"{name} takes true or false, got '{text}'.", [name])),
             o => get(o) ? "true" : "false");
 
     /// <summary>Parses a finite number &gt; 0 written with '.' as decimal point, or as a fraction "a/b".</summary>
@@ -47,7 +47,7 @@ public sealed record SaeParameter(string Name, string Description, bool IsFlag,
         bool ok = slash < 0
             ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
             : TryFraction(text, slash, out v);
-        if (!ok || !double.IsFinite(v) || v <= 0) throw new ConceptDataException($"--{name} must be a positive number, got '{text}'.");
+        if (!ok || !double.IsFinite(v) || v <= 0) throw new ConceptDataException($"{name} must be a positive number, got '{text}'.", [name]);
         return v;
     }
 

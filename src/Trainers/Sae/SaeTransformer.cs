@@ -187,7 +187,11 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
         // The variant's own parameters, by the names it declares; ones it no longer declares are ignored.
         if (ctx.Options["parameters"] is JsonObject saved)
             foreach (var p in variant.Parameters)
-                if (saved[p.Name]?.GetValue<string>() is { } text) options = p.Apply(options, text);
+                if (saved[p.Name]?.GetValue<string>() is { } text)
+                {
+                    try { options = p.Apply(options, text); }
+                    catch (ConceptDataException e) { throw new ConceptDataException($"{ctx.Source}: saved parameter {e.Message}", e); }
+                }
         var w = new SaeWeights(d, n, threshold.Length);
         wEnc.CopyTo(w.EncoderWeight, 0);
         bEnc.CopyTo(w.EncoderBias, 0);

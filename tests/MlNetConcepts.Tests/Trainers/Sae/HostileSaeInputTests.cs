@@ -74,7 +74,8 @@ public sealed class HostileSaeInputTests
         AssertRejected(Archive(m => Options(m)["latents"] = -5), "option 'latents'", "is -5");
         AssertRejected(Archive(m => Options(m)["inputs"] = 0), "option 'inputs'", "is 0");
         AssertRejected(Archive(m => Options(m)["inputs"] = "six"), "option 'inputs'", "\"six\"");
-        AssertRejected(Archive(m => Options(m)["thresholdMode"] = "sideways"), "unknown thresholdMode 'sideways'");
+        AssertRejected(Archive(m => Options(m)["parameters"] = new JsonObject { ["per-neuron-threshold"] = "sideways" }, Sae("batchtopk")),
+            "saved parameter per-neuron-threshold takes true or false, got 'sideways'");
     }
 
     [TestMethod]

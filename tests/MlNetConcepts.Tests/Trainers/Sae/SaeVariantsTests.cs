@@ -137,7 +137,7 @@ public sealed class SaeVariantsTests
         Assert.IsNull(fractions.MatryoshkaGroupSizes);
         CollectionAssert.AreEqual(new[] { 8, 16, 32 }, m.GroupEnds(32, fractions));
         var e = Assert.ThrowsExactly<ConceptDataException>(() => groups.Apply(new SaeOptions(), "1/4,x"));
-        StringAssert.Contains(e.Message, "--groups must be a positive number, got 'x'");
+        StringAssert.Contains(e.Message, "groups must be a positive number, got 'x'");
         Assert.AreEqual(ThresholdMode.PerNeuron, m.Parameters.Single(p => p.Name == "per-neuron-threshold").Apply(new SaeOptions(), "true").ThresholdMode);
 
         // Saved and loaded through the archive by the names the variant declares.
