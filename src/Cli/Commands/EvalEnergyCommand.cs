@@ -16,8 +16,7 @@ internal static class EvalEnergyCommand
         CliAction.Set(cmd, r =>
         {
             using var view = EvalOptions.OpenFiles(r, out var columns, codes);
-            int width = view.Schema[0].Type.VectorSize;
-            var energy = Energy.PerConcept(view, columns[0], r.GetValue(block) ?? MlNetConcepts.IO.MatrixFile.BlockRowsFor(width, 64 << 20));
+            var energy = Energy.PerConcept(view, columns[0], EvalOptions.DefaultBlockRows(r, block, view));
             var report = Energy.Report(energy).WithParameter("samples", view.RowCount!.Value);
             EvalOptions.Save(report, r.GetValue(output)!);
             Console.Out.WriteLine($"concepts holding 50% / 90% / 99% of the energy: {report.Parameters["concepts_for_50pct"]} / {report.Parameters["concepts_for_90pct"]} / {report.Parameters["concepts_for_99pct"]}");

@@ -22,6 +22,10 @@ internal static class EvalOptions
         Description = $"Rows read per block (default: blocks of about 64 MB). Inputs of any size are streamed; memory used ≈ {memory}.",
     };
 
+    /// <summary>The <c>--block-rows</c> value, or rows for about 64 MB of the view's widest column.</summary>
+    public static int DefaultBlockRows(ParseResult r, Option<int?> block, MatrixFilesView view)
+        => r.GetValue(block) ?? MatrixFile.BlockRowsFor(view.Schema.Max(c => c.Type.VectorSize), 64 << 20);
+
     /// <summary>
     /// Opens the files of <paramref name="options"/> as one streamed view with rows aligned (.npy of any
     /// size, or CSR .npz codes); each column is named after its file, so errors name the file.

@@ -180,6 +180,17 @@ public sealed class EvalCommandTests
             (code, _, err) = Run("eval", "ms-clusters", "--activations", F("X"), "--centroids", F("C"), "--embeddings", F("EMB"), "--block-rows", "9", "--top-n", "10", "--out", Path.Combine(dir, "ct.csv"));
             Assert.AreEqual(0, code, err);
             EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters_top"), MsColumn(Path.Combine(dir, "ct.csv")), 1e-5, "ms clusters top-10, 9-row blocks");
+            string output;
+            (code, output, err) = Run("eval", "uniqueness", "--codes", F("U"), "--block-rows", "7", "--json");
+            Assert.AreEqual(0, code, err);
+            var p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
+            Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[0].ToString(), (string)p["pairs_jaccard_positive"]!);
+            Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[1].ToString(), (string)p["pairs_jaccard_over_half"]!);
+            NpyFile.WholeLoadLimitOverride = 200; // the dictionaries (≤ 150 values) are read whole, the codes (≥ 1200) are not
+            (code, output, err) = Run("eval", "stability", "--dict-a", F("DA"), "--dict-b", F("DB"), "--codes-a", F("ZA"), "--codes-b", F("ZB"), "--top", "8", "--block-rows", "7", "--json");
+            Assert.AreEqual(0, code, err);
+            p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
+            Assert.AreEqual(EvalFixtures.Doubles("stab_top_mean")[0], double.Parse((string)p["stability_top_m"]!, System.Globalization.CultureInfo.InvariantCulture), 1e-6);
         }
         finally { NpyFile.WholeLoadLimitOverride = null; }
     }
