@@ -186,7 +186,19 @@ public sealed class EvalCommandTests
             var p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
             Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[0].ToString(), (string)p["pairs_jaccard_positive"]!);
             Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[1].ToString(), (string)p["pairs_jaccard_over_half"]!);
-            NpyFile.WholeLoadLimitOverride = 200; // the dictionaries (≤ 150 values) are read whole, the codes (≥ 1200) are not
+            NpyFile.WholeLoadLimitOverride = 200; // the dictionaries (≤ 180 values) are read whole, the codes (≥ 1200) are not
+            (code, _, err) = Run("eval", "bridge", "--image-codes", F("ZI"), "--text-codes", F("ZT"), "--dictionary", F("DBR"), "--top", "25", "--block-rows", "7", "--out", Path.Combine(dir, "b.csv"));
+            Assert.AreEqual(0, code, err);
+            var b = File.ReadAllLines(Path.Combine(dir, "b.csv"));
+            Assert.AreEqual(26, b.Length);
+            var bridgeTop = EvalFixtures.Doubles("bridge_top");
+            for (int t = 0; t < 25; t++)
+            {
+                var cells = b[1 + t].Split(',');
+                Assert.AreEqual(bridgeTop[t * 5], double.Parse(cells[0]), $"bridge pair {t}: i");
+                Assert.AreEqual(bridgeTop[t * 5 + 1], double.Parse(cells[1]), $"bridge pair {t}: j");
+                Assert.AreEqual(bridgeTop[t * 5 + 2], ParseCell(cells[2]), 1e-5, $"bridge pair {t}: B");
+            }
             (code, output, err) = Run("eval", "stability", "--dict-a", F("DA"), "--dict-b", F("DB"), "--codes-a", F("ZA"), "--codes-b", F("ZB"), "--top", "8", "--block-rows", "7", "--json");
             Assert.AreEqual(0, code, err);
             p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
