@@ -51,7 +51,14 @@ internal static class ClusterCommand
             using var mapped = m == "minibatch" && NpyFile.ReadShape(path).Type == NdType.Float32 ? new NpyView(path) : null;
             int n, d;
             float[]? x = null;
-            if (mapped is null) x = NpyFile.ReadMatrix(path, out n, out d);
+            if (mapped is null)
+            {
+                var (_, shape) = NpyFile.ReadShape(path);
+                long values = shape.Aggregate(1L, (a, b) => a * b);
+                if (values > NpyFile.WholeLoadLimit)
+                    throw new ConceptDataException($"{path}: {values} values are too many for --method {m}, which holds the data in memory; --method minibatch streams a float32 file of any size.");
+                x = NpyFile.ReadMatrix(path, out n, out d);
+            }
             else (n, d) = (checked((int)mapped.Matrix.Rows), mapped.Matrix.Cols);
             string source = path;
             int? kk = r.GetValue(k);

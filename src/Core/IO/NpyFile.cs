@@ -28,7 +28,7 @@ public static partial class NpyFile
     }
 
     /// <summary>The most elements a whole-file read accepts: one .NET array's limit, or what a test sets.</summary>
-    internal static long WholeLoadLimit => WholeLoadLimitOverride ?? Array.MaxLength;
+    public static long WholeLoadLimit => WholeLoadLimitOverride ?? Array.MaxLength;
 
     /// <summary>Tests set this (on their own thread) to prove a command never reads a file whole.</summary>
     [ThreadStatic]

@@ -112,6 +112,14 @@ public sealed class ClusterCommandTests
             (code, err) = Run("cluster", "--activations", x, "--k", "3", "--labels", ClusterFixtures.PathOf("blobs_y.npy"), "--out", dir);
             Assert.AreEqual(2, code);
             StringAssert.Contains(err, "expected (160,)");
+            NpyFile.WholeLoadLimitOverride = 100;
+            try
+            {
+                (code, err) = Run("cluster", "--activations", x, "--k", "3", "--out", dir);
+                Assert.AreEqual(2, code);
+                StringAssert.Contains(err, "too many for --method kmeans, which holds the data in memory; --method minibatch streams");
+            }
+            finally { NpyFile.WholeLoadLimitOverride = null; }
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -131,6 +131,23 @@ public sealed class SaeCommandTests
     }
 
     [TestMethod]
+    public void AFailedTrainingLeavesNoOutputFolder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-fail-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.AreEqual(0, Run("synth", "superposition", "--out", Path.Combine(dir, "data"), "--samples", "200", "--features", "16", "--dims", "8").Code);
+            var r = Run("sae", "train", "--activations", Path.Combine(dir, "data", "activations.npy"), "--arch", "topk", "--expansion", "2", "--k", "16",
+                "--steps", "5", "--out", Path.Combine(dir, "sae"));
+            Assert.AreEqual(2, r.Code);
+            StringAssert.Contains(r.Err, "k = 16");
+            // Neither the folder nor a temporary sibling: only the synthetic data is there.
+            CollectionAssert.AreEqual(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ToArray());
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void SynthTrainEncodeEvalRoundTrip()
     {
         string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-cli-" + Guid.NewGuid().ToString("N"));
