@@ -22,12 +22,66 @@ public static class Bridge
     {
         EvaluatorChecks.SameRows(imageCodes, textCodes);
         EvaluatorChecks.SameCols(imageCodes, textCodes, "image and text codes must come from the same SAE");
-        if (dictionary.Rows != imageCodes.Cols)
-            throw new ConceptDataException($"{dictionary.Name} has {dictionary.Rows} concepts (rows) but the codes have {imageCodes.Cols} columns; the dictionary must have one row per concept.");
+        var view = Data.InMemoryView.Create()
+            .AddVector(imageCodes.Name, imageCodes.Data, imageCodes.Cols)
+            .AddVector(imageCodes.Name == textCodes.Name ? textCodes.Name + " (text)" : textCodes.Name, textCodes.Data, textCodes.Cols)
+            .Build();
+        return TopPairs(view, view.Schema[0].Name, view.Schema[1].Name, dictionary, top);
+    }
+
+    /// <summary>
+    /// <see cref="TopPairs(DenseMatrix, DenseMatrix, DenseMatrix, int)"/> with the image and text codes of each pair
+    /// in one row of a view, read <paramref name="blockRows"/> rows at a time (dense or sparse columns, any row
+    /// count). Memory: the nonzero codes (about 24 bytes each, kept per concept and per pair) plus one block.
+    /// </summary>
+    public static ReportFrame TopPairs(Data.IConceptView view, string imageColumn, string textColumn, DenseMatrix dictionary, int top,
+        int blockRows = Data.IConceptView.DefaultBatchSize)
+    {
+        var ic = view.Schema.RequireVector(imageColumn);
+        var tc = view.Schema.RequireVector(textColumn);
+        int c = ic.Type.VectorSize;
+        if (tc.Type.VectorSize != c)
+            throw new ConceptDataException($"{imageColumn} has {c} columns but {textColumn} has {tc.Type.VectorSize}; image and text codes must come from the same SAE.");
+        if (dictionary.Rows != c)
+            throw new ConceptDataException($"{dictionary.Name} has {dictionary.Rows} concepts (rows) but the codes have {c} columns; the dictionary must have one row per concept.");
         EvaluatorChecks.Positive(top, nameof(top));
-        int c = imageCodes.Cols, pairs = imageCodes.Rows, d = dictionary.Cols;
-        var byConcept = SparseColumns(imageCodes);
-        var textRows = SparseRows(textCodes);
+        EvaluatorChecks.Positive(blockRows, nameof(blockRows));
+        int d = dictionary.Cols;
+        // Image codes by concept (pair, value) and text codes by pair (concept, value): only the nonzeros.
+        var byConcept = new List<(int Pair, float Value)>[c];
+        for (int k = 0; k < c; k++) byConcept[k] = new();
+        var textRows = new List<(int Col, float Value)[]>();
+        using (var cursor = view.GetCursor(blockRows, [imageColumn, textColumn]))
+        {
+            while (cursor.MoveNext())
+            {
+                var image = cursor.GetSparse(ic.Index);
+                var text = cursor.GetSparse(tc.Index);
+                for (int r = 0; r < cursor.BatchRows; r++)
+                {
+                    long row = cursor.BatchStart + r;
+                    if (row >= int.MaxValue) throw new ConceptDataException($"{imageColumn}: more than {int.MaxValue - 1} pairs.");
+                    var idx = image.RowIndices(r);
+                    var val = image.RowValues(r);
+                    for (int i = 0; i < idx.Length; i++)
+                    {
+                        CheckFinite(val[i], imageColumn, row, idx[i]);
+                        byConcept[idx[i]].Add(((int)row, val[i]));
+                    }
+                    var tIdx = text.RowIndices(r);
+                    var tVal = text.RowValues(r);
+                    var entries = new (int, float)[tIdx.Length];
+                    for (int i = 0; i < tIdx.Length; i++)
+                    {
+                        CheckFinite(tVal[i], textColumn, row, tIdx[i]);
+                        entries[i] = (tIdx[i], tVal[i]);
+                    }
+                    textRows.Add(entries);
+                }
+            }
+        }
+        int pairs = textRows.Count;
+        if (pairs == 0) throw new ConceptDataException($"{imageColumn}: no pairs.");
         var norms = new double[c];
         for (int i = 0; i < c; i++) norms[i] = Math.Sqrt(TensorPrimitives.Dot(dictionary.Row(i), dictionary.Row(i)));
         var partial = new List<TopPairHeap>();
@@ -71,28 +125,8 @@ public static class Bridge
             .WithParameter("dictionary_width", d);
     }
 
-    private static List<(int Pair, float Value)>[] SparseColumns(DenseMatrix m)
+    private static void CheckFinite(float value, string column, long row, int col)
     {
-        var cols = new List<(int, float)>[m.Cols];
-        for (int k = 0; k < m.Cols; k++) cols[k] = new();
-        for (int r = 0; r < m.Rows; r++)
-        {
-            var row = m.Row(r);
-            for (int k = 0; k < row.Length; k++) if (row[k] != 0) cols[k].Add((r, row[k]));
-        }
-        return cols;
-    }
-
-    private static (int Col, float Value)[][] SparseRows(DenseMatrix m)
-    {
-        var rows = new (int, float)[m.Rows][];
-        for (int r = 0; r < m.Rows; r++)
-        {
-            var row = m.Row(r);
-            var list = new List<(int, float)>();
-            for (int k = 0; k < row.Length; k++) if (row[k] != 0) list.Add((k, row[k]));
-            rows[r] = list.ToArray();
-        }
-        return rows;
+        if (!float.IsFinite(value)) throw new ConceptDataException($"{column}: value {value} at row {row}, column {col} is not finite.");
     }
 }

@@ -9,33 +9,57 @@ namespace MlNetConcepts.Evaluators;
 /// </summary>
 public sealed class ClusterMembership
 {
-    private readonly DenseMatrix _activations;
-    private readonly double[] _rowNorms;
+    private readonly DenseMatrix? _activations;
+    private readonly double[]? _rowNorms;
     private readonly float[] _unitCentroids;
+    private readonly int _width;
 
     /// <summary>Prepares memberships of <paramref name="activations"/> (N × d) to <paramref name="centroids"/> (J × d).</summary>
-    public ClusterMembership(DenseMatrix activations, DenseMatrix centroids)
+    public ClusterMembership(DenseMatrix activations, DenseMatrix centroids) : this(centroids)
     {
         EvaluatorChecks.SameCols(activations, centroids, "centroids must live in the activation space");
         _activations = activations;
         _rowNorms = UnitRows.Norms(activations);
+    }
+
+    /// <summary>Prepares memberships to <paramref name="centroids"/> (J × d) of activation blocks passed to <see cref="OfRows"/>.</summary>
+    public ClusterMembership(DenseMatrix centroids)
+    {
         _unitCentroids = UnitRows.Unit(centroids, UnitRows.Norms(centroids));
+        _width = centroids.Cols;
         Clusters = centroids.Rows;
     }
 
     /// <summary>Number of clusters J.</summary>
     public int Clusters { get; }
 
-    /// <summary>Number of samples N.</summary>
-    public int Samples => _activations.Rows;
+    /// <summary>Number of samples N (of the matrix given to the constructor).</summary>
+    public int Samples => _activations?.Rows ?? 0;
 
-    /// <summary>Writes d̃ for rows [first, first+rows) into <paramref name="destination"/> (rows × J).</summary>
+    /// <summary>Writes d̃ for rows [first, first+rows) of the constructor's matrix into <paramref name="destination"/> (rows × J).</summary>
     public void Block(int first, int rows, Span<float> destination)
     {
-        int d = _activations.Cols;
-        var unit = new float[rows * d];
-        UnitRows.CopyUnit(_activations, _rowNorms, first, rows, unit);
-        Gemm.MatMulTransB(unit, _unitCentroids, destination, rows, d, Clusters);
+        if (_activations is null) throw new InvalidOperationException("This membership was made for activation blocks: use OfRows.");
+        var unit = new float[rows * _width];
+        UnitRows.CopyUnit(_activations, _rowNorms!, first, rows, unit);
+        FromUnitRows(unit, rows, destination);
+    }
+
+    /// <summary>
+    /// Writes d̃ of a block of raw activation rows (rows × d, row-major; the first is sample
+    /// <paramref name="firstRow"/> of <paramref name="source"/>, for errors) into <paramref name="destination"/> (rows × J).
+    /// </summary>
+    public void OfRows(ReadOnlySpan<float> activations, int rows, long firstRow, string source, Span<float> destination)
+    {
+        if (activations.Length < rows * _width) throw new ConceptDataException($"{source}: rows have {activations.Length / Math.Max(1, rows)} values but the centroids have {_width}.");
+        var unit = new float[rows * _width];
+        UnitRows.UnitBlock(activations, rows, _width, firstRow, source, unit);
+        FromUnitRows(unit, rows, destination);
+    }
+
+    private void FromUnitRows(float[] unit, int rows, Span<float> destination)
+    {
+        Gemm.MatMulTransB(unit, _unitCentroids, destination, rows, _width, Clusters);
         var dst = destination[..(rows * Clusters)];
         for (int i = 0; i < dst.Length; i++) dst[i] = (1f + Math.Clamp(dst[i], -1f, 1f)) * 0.5f;
     }
@@ -43,6 +67,7 @@ public sealed class ClusterMembership
     /// <summary>All memberships (N × J).</summary>
     public DenseMatrix All()
     {
+        if (_activations is null) throw new InvalidOperationException("This membership was made for activation blocks: use OfRows.");
         var m = new float[(long)Samples * Clusters];
         Block(0, Samples, m);
         return DenseMatrix.Create(m, Samples, Clusters, "cluster memberships");

@@ -52,28 +52,54 @@ public static class Modality
     /// the classifier <c>accuracy</c>.
     /// </summary>
     public static ReportFrame Scores(DenseMatrix codes, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null)
+        => Scores(Data.InMemoryView.FromMatrix(codes.Name, codes.Data, codes.Cols), codes.Name, modality, inputs, dictionary);
+
+    /// <summary>
+    /// <see cref="Scores(DenseMatrix, int[], DenseMatrix?, DenseMatrix?)"/> with the codes in a view column (dense or
+    /// sparse, any row count) read <paramref name="blockRows"/> rows at a time; memory: one block, 3 × c doubles and
+    /// the labels. The classifier accuracy, when asked for, holds <paramref name="inputs"/> in memory.
+    /// </summary>
+    public static ReportFrame Scores(Data.IConceptView view, string codesColumn, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null,
+        int blockRows = Data.IConceptView.DefaultBatchSize)
     {
-        if (modality.Length != codes.Rows)
-            throw new ConceptDataException($"modality column has {modality.Length} rows but {codes.Name} has {codes.Rows}; rows must be aligned.");
+        EvaluatorChecks.Positive(blockRows, nameof(blockRows));
+        var col = view.Schema.RequireVector(codesColumn);
+        long rows = view.RowCount ?? Data.ViewExtensions.CountRows(view);
+        if (modality.Length != rows)
+            throw new ConceptDataException($"modality column has {modality.Length} rows but {codesColumn} has {rows}; rows must be aligned.");
         CheckLabels(modality, "modality column");
-        int c = codes.Cols;
+        int c = col.Type.VectorSize;
         var img = new double[c];
         var txt = new double[c];
         var all = new double[c];
         int nImg = 0, nTxt = 0;
-        for (int r = 0; r < codes.Rows; r++)
+        using (var cursor = view.GetCursor(blockRows, [codesColumn]))
         {
-            var row = codes.Row(r);
-            var target = modality[r] == Image ? img : txt;
-            if (modality[r] == Image) nImg++; else nTxt++;
-            for (int k = 0; k < c; k++) { target[k] += row[k]; all[k] += row[k]; }
+            while (cursor.MoveNext())
+            {
+                var block = cursor.GetSparse(col.Index);
+                for (int r = 0; r < cursor.BatchRows; r++)
+                {
+                    long row = cursor.BatchStart + r;
+                    var target = modality[row] == Image ? img : txt;
+                    if (modality[row] == Image) nImg++; else nTxt++;
+                    var idx = block.RowIndices(r);
+                    var val = block.RowValues(r);
+                    for (int i = 0; i < idx.Length; i++)
+                    {
+                        if (!float.IsFinite(val[i])) throw new ConceptDataException($"{codesColumn}: value {val[i]} at row {row}, column {idx[i]} is not finite.");
+                        target[idx[i]] += val[i];
+                        all[idx[i]] += val[i];
+                    }
+                }
+            }
         }
         var score = new double[c];
         for (int k = 0; k < c; k++)
         {
             img[k] /= nImg;
             txt[k] /= nTxt;
-            all[k] /= codes.Rows;
+            all[k] /= rows;
             double sum = img[k] + txt[k];
             score[k] = sum == 0 ? double.NaN : img[k] / sum;
         }
@@ -87,7 +113,7 @@ public static class Modality
         if (inputs is not null || dictionary is not null)
         {
             if (inputs is null || dictionary is null) throw new ConceptDataException($"The modality classifier needs both {nameof(inputs)} and {nameof(dictionary)}.", [nameof(inputs), nameof(dictionary)]);
-            frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary, modality, codes.Cols));
+            frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary, modality, c));
         }
         return frame;
     }

@@ -16,6 +16,10 @@ internal sealed class PairMeanAccumulator
     private readonly int _e;
     private readonly double[] _v;
     private readonly float[] _blockProduct;
+    private int[]? _counts, _start, _fill;
+    private int[] _sampleOf = [];
+    private float[] _weightOf = [];
+    private float[] _unit = [];
 
     public PairMeanAccumulator(int columns, int embeddingWidth)
     {
@@ -48,7 +52,8 @@ internal sealed class PairMeanAccumulator
     public void AddBlock(ReadOnlySpan<float> weights, ReadOnlySpan<float> unitEmbeddings, int rows)
     {
         long nonzero = 0;
-        var counts = new int[_k];
+        var counts = _counts ??= new int[_k];
+        Array.Clear(counts);
         for (int r = 0; r < rows; r++)
         {
             var w = weights.Slice(r * _k, _k);
@@ -75,11 +80,15 @@ internal sealed class PairMeanAccumulator
     // sum of w·ê over its samples, added to V in float64. Columns are split across threads.
     private void AddSparse(ReadOnlySpan<float> weights, ReadOnlySpan<float> unitEmbeddings, int rows, int[] counts, long nonzero)
     {
-        var start = new int[_k + 1];
+        // Buffers are kept between blocks: a streamed run adds thousands of blocks, and fresh
+        // large arrays each time would pile up on the large-object heap between collections.
+        var start = _start ??= new int[_k + 1];
         for (int c = 0; c < _k; c++) start[c + 1] = start[c] + counts[c];
-        var fill = (int[])start.Clone();
-        var sampleOf = new int[nonzero];
-        var weightOf = new float[nonzero];
+        var fill = _fill ??= new int[_k + 1];
+        start.CopyTo(fill, 0);
+        if (_sampleOf.Length < nonzero) { _sampleOf = new int[nonzero]; _weightOf = new float[nonzero]; }
+        var sampleOf = _sampleOf;
+        var weightOf = _weightOf;
         for (int r = 0; r < rows; r++)
         {
             var w = weights.Slice(r * _k, _k);
@@ -91,7 +100,9 @@ internal sealed class PairMeanAccumulator
                 weightOf[at] = w[c];
             }
         }
-        var unit = unitEmbeddings[..(rows * _e)].ToArray();
+        if (_unit.Length < rows * _e) _unit = new float[rows * _e];
+        var unit = _unit;
+        unitEmbeddings[..(rows * _e)].CopyTo(unit);
         int e = _e;
         var v = _v;
         System.Threading.Tasks.Parallel.For(0, _k, () => new float[e], (c, _, sum) =>

@@ -20,6 +20,20 @@ public static class Stability
     /// </summary>
     public static ReportFrame Compare(DenseMatrix dictionaryA, DenseMatrix dictionaryB, DenseMatrix? codesA = null, DenseMatrix? codesB = null, int topM = 0)
     {
+        if (codesA is not null) CheckCodes(codesA.Name, codesA.Cols, dictionaryA);
+        if (codesB is not null) CheckCodes(codesB.Name, codesB.Cols, dictionaryB);
+        return CompareByEnergy(dictionaryA, dictionaryB,
+            codesA is null ? null : Energy.PerConcept(codesA), codesB is null ? null : Energy.PerConcept(codesB), topM, codesA?.Name, codesB?.Name);
+    }
+
+    /// <summary>
+    /// <see cref="Compare(DenseMatrix, DenseMatrix, DenseMatrix?, DenseMatrix?, int)"/> with each run's energy
+    /// per concept (<see cref="Energy.PerConcept(Data.IConceptView, string, int)"/> streams it from codes of any size)
+    /// instead of the codes; <paramref name="nameA"/>/<paramref name="nameB"/> name the codes in errors.
+    /// </summary>
+    public static ReportFrame CompareByEnergy(DenseMatrix dictionaryA, DenseMatrix dictionaryB, double[]? energyA, double[]? energyB, int topM,
+        string? nameA = null, string? nameB = null)
+    {
         EvaluatorChecks.SameCols(dictionaryA, dictionaryB, "both dictionaries must live in the same space");
         var (rowsA, rowsB, cos) = Match(dictionaryA, dictionaryB, null, null);
         var frame = new ReportFrame("stability matching")
@@ -28,15 +42,15 @@ public static class Stability
             .Add("cosine", cos)
             .WithParameter("concepts_a", dictionaryA.Rows).WithParameter("concepts_b", dictionaryB.Rows)
             .WithParameter("stability", cos.Average());
-        if (codesA is not null || codesB is not null)
+        if (energyA is not null || energyB is not null)
         {
-            if (codesA is null || codesB is null) throw new ConceptDataException("Top-M stability needs the codes of both runs.");
-            CheckCodes(codesA, dictionaryA);
-            CheckCodes(codesB, dictionaryB);
+            if (energyA is null || energyB is null) throw new ConceptDataException("Top-M stability needs the codes of both runs.");
+            CheckCodes(nameA ?? "codes of run A", energyA.Length, dictionaryA);
+            CheckCodes(nameB ?? "codes of run B", energyB.Length, dictionaryB);
             if (topM < 1 || topM > Math.Min(dictionaryA.Rows, dictionaryB.Rows))
                 throw new ConceptDataException($"{nameof(topM)} must be between 1 and {Math.Min(dictionaryA.Rows, dictionaryB.Rows)} (the smaller dictionary), got {topM}.", [nameof(topM)]);
-            var topA = Energy.Ranking(Energy.PerConcept(codesA)).Take(topM).ToArray();
-            var topB = Energy.Ranking(Energy.PerConcept(codesB)).Take(topM).ToArray();
+            var topA = Energy.Ranking(energyA).Take(topM).ToArray();
+            var topB = Energy.Ranking(energyB).Take(topM).ToArray();
             var (_, _, topCos) = Match(dictionaryA, dictionaryB, topA, topB);
             frame.WithParameter("top_m", topM).WithParameter("stability_top_m", topCos.Average());
         }
@@ -47,10 +61,10 @@ public static class Stability
     public static double Value(ReportFrame report, bool topM = false)
         => double.Parse(report.Parameters[topM ? "stability_top_m" : "stability"], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void CheckCodes(DenseMatrix codes, DenseMatrix dictionary)
+    private static void CheckCodes(string codes, int columns, DenseMatrix dictionary)
     {
-        if (codes.Cols != dictionary.Rows)
-            throw new ConceptDataException($"{codes.Name} has {codes.Cols} columns but {dictionary.Name} has {dictionary.Rows} concepts (rows); codes must have one column per dictionary row.");
+        if (columns != dictionary.Rows)
+            throw new ConceptDataException($"{codes} has {columns} columns but {dictionary.Name} has {dictionary.Rows} concepts (rows); codes must have one column per dictionary row.");
     }
 
     /// <summary>Cosine matrix of selected rows and the maximising assignment.</summary>

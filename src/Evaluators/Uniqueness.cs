@@ -19,8 +19,33 @@ public static class Uniqueness
     public static ReportFrame Report(DenseMatrix codes, int top = 16)
     {
         EvaluatorChecks.Positive(top, nameof(top));
-        int k = codes.Cols;
-        var selector = TopNSelector.FromMatrix(codes, top, onlyAbove: 0f);
+        return FromSelector(TopNSelector.FromMatrix(codes, top, onlyAbove: 0f), codes.Cols, top);
+    }
+
+    /// <summary>
+    /// <see cref="Report(DenseMatrix, int)"/> over a view column read <paramref name="blockRows"/> rows at a time
+    /// (dense or sparse codes of any size); memory: one block plus K × top × 12 bytes for the kept samples.
+    /// </summary>
+    public static ReportFrame Report(Data.IConceptView view, string column, int top = 16, int blockRows = Data.IConceptView.DefaultBatchSize)
+    {
+        EvaluatorChecks.Positive(top, nameof(top));
+        EvaluatorChecks.Positive(blockRows, nameof(blockRows));
+        var col = view.Schema.RequireVector(column);
+        int k = col.Type.VectorSize;
+        var selector = new TopNSelector(k, top, onlyAbove: 0f);
+        using var cursor = view.GetCursor(blockRows, [column]);
+        while (cursor.MoveNext())
+        {
+            var block = cursor.GetFloats(col.Index);
+            for (int i = 0; i < block.Length; i++)
+                if (!float.IsFinite(block[i])) throw new ConceptDataException($"{column}: value {block[i]} at row {cursor.BatchStart + i / k}, column {i % k} is not finite.");
+            selector.Add(block, cursor.BatchRows, cursor.BatchStart);
+        }
+        return FromSelector(selector, k, top);
+    }
+
+    private static ReportFrame FromSelector(TopNSelector selector, int k, int top)
+    {
         var sets = new long[k][];
         var index = new Dictionary<long, List<int>>();
         for (int c = 0; c < k; c++)

@@ -12,7 +12,9 @@ namespace MlNetConcepts.Cli;
 /// <summary>
 /// <c>mlnc cluster</c>: clusters an activation matrix (.npy, N × d) and writes centroids.npy (k × d
 /// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, seed 000 eq. 4),
-/// model.mlnc and report.json (quality metrics) into the output folder. With <c>--method minibatch</c>
+/// model.mlnc and report.json (quality metrics) into the output folder, all at once when the command
+/// succeeds (nothing is left behind on failure). A degenerate clustering (e.g. all rows equal) gets a
+/// warning and undefined quality figures (null in report.json), not a failure. With <c>--method minibatch</c>
 /// a float32 file is memory-mapped and streamed (fit, memberships and quality scores a block at a
 /// time), so it may be larger than memory; only the labels (4 bytes a row) are held whole.
 /// </summary>
@@ -49,7 +51,14 @@ internal static class ClusterCommand
             using var mapped = m == "minibatch" && NpyFile.ReadShape(path).Type == NdType.Float32 ? new NpyView(path) : null;
             int n, d;
             float[]? x = null;
-            if (mapped is null) x = NpyFile.ReadMatrix(path, out n, out d);
+            if (mapped is null)
+            {
+                var (_, shape) = NpyFile.ReadShape(path);
+                long values = shape.Aggregate(1L, (a, b) => a * b);
+                if (values > NpyFile.WholeLoadLimit)
+                    throw new ConceptDataException($"{path}: {values} values are too many for --method {m}, which holds the data in memory; --method minibatch streams a float32 file of any size.");
+                x = NpyFile.ReadMatrix(path, out n, out d);
+            }
             else (n, d) = (checked((int)mapped.Matrix.Rows), mapped.Matrix.Cols);
             string source = path;
             int? kk = r.GetValue(k);
@@ -99,19 +108,24 @@ internal static class ClusterCommand
 
             var model = new ClusteringTransformer(result.Centroids, result.K, d, "Features", geometry, m);
             string dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            NpyFile.WriteMatrix(Path.Combine(dir, "centroids.npy"), result.Centroids, result.K, d);
-            NpyFile.WriteVector(Path.Combine(dir, "labels.npy"), result.Labels);
+            int nonEmpty = result.Labels.Distinct().Count();
+            if (ClusterQuality.IsDegenerate(result.Labels))
+                Console.Error.WriteLine($"warning: degenerate clustering: {nonEmpty} non-empty cluster(s) of {result.K} for {n} rows (are the rows all equal?); Davies–Bouldin and silhouette are undefined (NaN, null in report.json).");
+            // Every output goes to a temporary folder first: a failure anywhere leaves the target untouched.
+            using var outputs = OutputFolder.Begin(dir);
+            NpyFile.WriteMatrix(outputs.File("centroids.npy"), result.Centroids, result.K, d);
+            NpyFile.WriteVector(outputs.File("labels.npy"), result.Labels);
             var blocks = Blocks(x, mapped, n, d);
-            using (var writer = new NpyStreamWriter(Path.Combine(dir, "membership.npy"), result.K))
+            using (var writer = new NpyStreamWriter(outputs.File("membership.npy"), result.K))
             {
                 foreach (var (block, rows) in blocks()) writer.Append(model.Predict(block, rows).Membership);
                 writer.Complete();
             }
-            ModelArchive.Save((ISavableComponent)model, Path.Combine(dir, "model.mlnc"));
+            ModelArchive.Save((ISavableComponent)model, outputs.File("model.mlnc"));
             Action<long, Span<float>> readRow = mapped is null ? (row, into) => x.AsSpan((int)row * d, d).CopyTo(into) : (row, into) => mapped.Matrix.Row(row).CopyTo(into);
             var report = Report(blocks, readRow, n, d, result, truth, geometry, m, link, s, clock.Elapsed.TotalSeconds, path);
-            AtomicFile.WriteText(Path.Combine(dir, "report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteText(outputs.File("report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            outputs.Commit();
             Console.WriteLine($"{m}: {n} rows × {d} → {result.K} clusters, inertia {result.Inertia:G6}, {result.Iterations} iterations, {clock.Elapsed.TotalSeconds:F1} s; wrote {dir}");
             return CliAction.Success;
         });
@@ -163,12 +177,13 @@ internal static class ClusterCommand
             ["clusterSizes"] = new JsonArray(Enumerable.Range(0, k).Select(j => (JsonNode)result.Labels.Count(l => l == j)).ToArray()),
         };
         if (method == "agglomerative") o["linkage"] = linkage;
-        if (k >= 2) o["daviesBouldin"] = ClusterQuality.DaviesBouldin(scored, n, d, result.Labels);
-        if (k >= 2 && k <= n - 1)
-        {
-            o["silhouette"] = ClusterQuality.Silhouette(readRow, n, d, result.Labels, geometry, ClusterQuality.DefaultSilhouetteSample, seed);
-            o["silhouetteSampled"] = n > ClusterQuality.DefaultSilhouetteSample;
-        }
+        // A degenerate clustering (one non-empty cluster, or one per row) has no quality figures:
+        // NaN, written as null because JSON has no NaN, and flagged so readers need not guess.
+        bool degenerate = ClusterQuality.IsDegenerate(result.Labels);
+        o["degenerate"] = degenerate;
+        o["daviesBouldin"] = Figure(degenerate ? double.NaN : ClusterQuality.DaviesBouldin(scored, n, d, result.Labels));
+        o["silhouette"] = Figure(degenerate ? double.NaN : ClusterQuality.Silhouette(readRow, n, d, result.Labels, geometry, ClusterQuality.DefaultSilhouetteSample, seed));
+        o["silhouetteSampled"] = n > ClusterQuality.DefaultSilhouetteSample;
         if (truth is not null)
         {
             o["nmi"] = ClusterQuality.NormalizedMutualInformation(truth, result.Labels);
@@ -176,6 +191,8 @@ internal static class ClusterCommand
         }
         return o;
     }
+
+    private static JsonNode? Figure(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     private static ClusterMetric ParseMetric(string? text, string method) => text?.Trim().ToLowerInvariant() switch
     {

@@ -9,19 +9,22 @@ internal static class EvalModalityCommand
 {
     public static Command Create()
     {
-        var codes = EvalOptions.RequiredPath("--codes", "N × c codes (.npy).");
+        var codes = EvalOptions.RequiredPath("--codes", "N × c codes (.npy, or CSR .npz from sae encode --sparse); streamed.");
         var modality = EvalOptions.RequiredPath("--modality", "N modality labels (.npy ints: 0 = image, 1 = text).");
-        var inputs = EvalOptions.OptionalPath("--inputs", "N × d inputs, for the modality-classifier accuracy.");
+        var inputs = EvalOptions.OptionalPath("--inputs", "N × d inputs, for the modality-classifier accuracy (read whole).");
         var dict = EvalOptions.OptionalPath("--dictionary", "c × d dictionary (concepts as rows), with --inputs.");
         var bins = new Option<int>("--bins") { Description = "Histogram bins.", DefaultValueFactory = _ => 10 };
         var output = EvalOptions.RequiredPath("--out", "Output CSV/JSON (concept,image_mean,text_mean,modality_score,energy[,accuracy]).");
         var cmd = new Command("modality", "Modality score of each concept (image share of its mean activation).");
-        foreach (var o in new Option[] { codes, modality, inputs, dict, bins, output }) cmd.Options.Add(o);
+        var block = EvalOptions.BlockRows("block rows × c × 4 bytes + 4 bytes per row for the labels + c × 24 bytes (without --inputs)");
+        foreach (var o in new Option[] { codes, modality, inputs, dict, bins, output, block }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
             var path = r.GetValue(modality)!;
             var labels = Modality.Labels(NpyFile.Read(path), path);
-            var report = Modality.Scores(EvalOptions.Matrix(r, codes), labels, EvalOptions.OptionalMatrix(r, inputs), EvalOptions.OptionalMatrix(r, dict));
+            using var view = EvalOptions.OpenFiles(r, out var columns, codes);
+            var report = Modality.Scores(view, columns[0], labels, EvalOptions.OptionalMatrix(r, inputs), EvalOptions.OptionalMatrix(r, dict),
+                EvalOptions.DefaultBlockRows(r, block, view));
             EvalOptions.Save(report, r.GetValue(output)!);
             EvalOptions.Print(Modality.Histogram(report, r.GetValue(bins)), json: false);
             return CliAction.Success;

@@ -11,20 +11,22 @@ internal static class EvalStabilityCommand
     {
         var dictA = EvalOptions.RequiredPath("--dict-a", "First dictionary, concepts as rows (.npy).");
         var dictB = EvalOptions.RequiredPath("--dict-b", "Second dictionary, concepts as rows (.npy).");
-        var codesA = EvalOptions.OptionalPath("--codes-a", "Codes of the first run (samples × concepts), for --top.");
-        var codesB = EvalOptions.OptionalPath("--codes-b", "Codes of the second run, for --top.");
+        var codesA = EvalOptions.OptionalPath("--codes-a", "Codes of the first run (samples × concepts, .npy or CSR .npz), for --top; streamed.");
+        var codesB = EvalOptions.OptionalPath("--codes-b", "Codes of the second run, for --top; streamed.");
         var top = new Option<int?>("--top") { Description = "Also compute stability on each run's top-M concepts by energy." };
         var json = EvalOptions.Json();
         var output = EvalOptions.OptionalPath("--out", "Write the matching (concept_a,concept_b,cosine) as CSV/JSON.");
         var cmd = new Command("stability", "Hungarian-matched stability between two dictionaries (rectangular allowed).");
-        foreach (var o in new Option[] { dictA, dictB, codesA, codesB, top, json, output }) cmd.Options.Add(o);
+        var block = EvalOptions.BlockRows("block rows × concepts × 4 bytes per codes file");
+        foreach (var o in new Option[] { dictA, dictB, codesA, codesB, top, json, output, block }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
-            var za = EvalOptions.OptionalMatrix(r, codesA);
-            var zb = EvalOptions.OptionalMatrix(r, codesB);
-            if ((za is null) != (zb is null) || (za is null) != (r.GetValue(top) is null))
+            string? pa = r.GetValue(codesA), pb = r.GetValue(codesB);
+            if ((pa is null) != (pb is null) || (pa is null) != (r.GetValue(top) is null))
                 throw new ConceptDataException("--codes-a, --codes-b and --top go together.");
-            var report = Stability.Compare(EvalOptions.Matrix(r, dictA), EvalOptions.Matrix(r, dictB), za, zb, r.GetValue(top) ?? 0);
+            var da = EvalOptions.Matrix(r, dictA);
+            var db = EvalOptions.Matrix(r, dictB);
+            var report = Stability.CompareByEnergy(da, db, EnergyOf(r, pa, block), EnergyOf(r, pb, block), r.GetValue(top) ?? 0, pa, pb);
             if (r.GetValue(output) is string path) EvalOptions.Save(report, path);
             if (r.GetValue(json)) Console.Out.WriteLine(report.ToJson());
             else
@@ -36,5 +38,13 @@ internal static class EvalStabilityCommand
             return CliAction.Success;
         });
         return cmd;
+    }
+
+    /// <summary>Energy per concept of a codes file, streamed (null without a file).</summary>
+    private static double[]? EnergyOf(ParseResult r, string? path, Option<int?> block)
+    {
+        if (path is null) return null;
+        using var view = MlNetConcepts.IO.MatrixFilesView.Open((path, path));
+        return Energy.PerConcept(view, path, EvalOptions.DefaultBlockRows(r, block, view));
     }
 }

@@ -69,15 +69,20 @@ internal static class SaeCommand
                 HoldOutFraction = r.GetValue(holdout),
             };
             options = variantFlags.Apply(r, variant, options);
-            var view = LoadView(r.GetValue(acts)!); // bad options and bad input fail before the output folder exists
+            using var view = OpenActivations(r.GetValue(acts)!); // bad options and bad input fail before the output folder exists
             Directory.CreateDirectory(dir);
             var trainer = new ConceptContext(options.Seed).Sae.Train(options);
             trainer.Progress = p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  R2 {p.R2:F4}  L0 {p.L0:F1}  dead {p.DeadFraction:P1} (silent on the last {p.DeadSpanSamples} samples)  lr {p.LearningRate:G3}"));
             var sae = trainer.Fit(view);
-            ModelArchive.Save((ISavableComponent)sae, Path.Combine(dir, "sae.mlnc"));
-            SaeLensFormat.Export(sae, Path.Combine(dir, "saelens"));
             var m = trainer.LastMetrics ?? SaeMetrics.Compute(sae, view, "Features");
+            // The model files appear together once training succeeded (the checkpoint, kept for --resume, is written in place).
+            using (var outputs = OutputFolder.Begin(dir))
+            {
+                ModelArchive.Save((ISavableComponent)sae, outputs.File("sae.mlnc"));
+                SaeLensFormat.Export(sae, outputs.File("saelens"));
+                outputs.Commit();
+            }
             Console.WriteLine(FormatMetrics(m, trainer.LastMetrics is null ? $"{m.Rows} training rows" : $"{m.Rows} held-out rows"));
             return CliAction.Success;
         });
@@ -95,18 +100,29 @@ internal static class SaeCommand
         CliAction.Set(cmd, r =>
         {
             var model = LoadSae(r.GetValue(sae)!);
-            var x = ReadActivations(r.GetValue(acts)!, out int rows, out int cols);
-            CheckWidth(model, cols, r.GetValue(acts)!);
-            var codes = model.Encode(x, rows);
+            string input = r.GetValue(acts)!;
+            using var file = OpenActivationFile(input, model);
             string path = r.GetValue(output)!;
+            long rows = file.Rows, active = 0;
             if (r.GetValue(sparse))
             {
-                int nnz = codes.Count;
+                // CSR arrays grow with the active latents only (12 bytes per active value); the dense input streams.
+                var indptr = new List<long> { 0 };
+                var indices = new List<int>();
+                var values = new List<float>();
+                foreach (var (x, n, _) in Blocks(file))
+                {
+                    var codes = model.Encode(x, n);
+                    for (int i = 1; i <= n; i++) indptr.Add(indices.Count + codes.RowStart[i]);
+                    indices.AddRange(codes.Index.AsSpan(0, codes.Count));
+                    values.AddRange(codes.Value.AsSpan(0, codes.Count));
+                }
+                active = indices.Count;
                 var arrays = new (string, NdArray)[]
                 {
-                    ("indptr", NdArray.FromInt64s(codes.RowStart.Select(v => (long)v).ToArray(), rows + 1)),
-                    ("indices", NdArray.FromInt32s(codes.Index[..nnz], nnz)),
-                    ("values", NdArray.FromFloats(codes.Value[..nnz], nnz)),
+                    ("indptr", NdArray.FromInt64s(indptr.ToArray(), rows + 1)),
+                    ("indices", NdArray.FromInt32s(indices.ToArray(), indices.Count)),
+                    ("values", NdArray.FromFloats(values.ToArray(), values.Count)),
                     ("shape", NdArray.FromInt64s([rows, model.Latents], 2)),
                 };
                 AtomicFile.Write(path, s =>
@@ -119,8 +135,19 @@ internal static class SaeCommand
                     }
                 });
             }
-            else NpyFile.WriteMatrix(path, codes.ToDense(model.Latents), rows, model.Latents);
-            Console.WriteLine($"{rows} rows encoded into {model.Latents} latents ({(double)codes.Count / Math.Max(1, rows):F1} active per row) -> {path}");
+            else
+            {
+                // Dense codes are streamed to a temporary file renamed into place when complete.
+                using var writer = new NpyStreamWriter(path, model.Latents);
+                foreach (var (x, n, _) in Blocks(file))
+                {
+                    var codes = model.Encode(x, n);
+                    active += codes.Count;
+                    writer.Append(codes.ToDense(model.Latents));
+                }
+                writer.Complete();
+            }
+            Console.WriteLine($"{rows} rows encoded into {model.Latents} latents ({(double)active / Math.Max(1, rows):F1} active per row) -> {path}");
             return CliAction.Success;
         });
         return cmd;
@@ -137,9 +164,9 @@ internal static class SaeCommand
         CliAction.Set(cmd, r =>
         {
             var model = LoadSae(r.GetValue(sae)!);
-            var x = ReadActivations(r.GetValue(acts)!, out int rows, out int cols);
-            CheckWidth(model, cols, r.GetValue(acts)!);
-            var m = SaeMetrics.Compute(model, Enumerable.Range(0, (rows + 4095) / 4096).Select(b => x[(b * 4096 * cols)..(Math.Min(rows, (b + 1) * 4096) * cols)]));
+            using var file = OpenActivationFile(r.GetValue(acts)!, model);
+            long rows = file.Rows;
+            var m = SaeMetrics.Compute(model, Blocks(file).Select(b => b.Block));
             double? mmcs = r.GetValue(features) is { } fpath ? Recovery(model, fpath) : null;
             Console.WriteLine(r.GetValue(json)
                 ? CliJson.Object(("rows", m.Rows), ("mse", m.Mse), ("r2", m.R2), ("l0", m.L0), ("dead_fraction", m.DeadFraction), ("mean_cosine", m.MeanCosine), ("mmcs", mmcs))
@@ -170,24 +197,55 @@ internal static class SaeCommand
         return SaeLensFormat.Import(path);
     }
 
-    private static float[] ReadActivations(string path, out int rows, out int cols)
+    /// <summary>Rows read per block by encode and eval: memory ≈ 4096 × (d + 2·latents) × 4 bytes.</summary>
+    private static int BlockRows => BlockRowsOverride ?? 4096;
+
+    /// <summary>Tests set this (on their own thread) to force many small blocks.</summary>
+    [ThreadStatic]
+    internal static int? BlockRowsOverride;
+
+    /// <summary>Opens an activation file of any size for block reading (float32 .npy streams; other dtypes are converted whole).</summary>
+    private static MatrixFile OpenFile(string path)
     {
         if (!File.Exists(path)) throw new ConceptDataException($"{path}: activation file not found.");
-        var x = NpyFile.ReadMatrix(path, out rows, out cols);
-        if (rows == 0) throw new ConceptDataException($"{path}: the activation matrix has no rows.");
-        for (long q = 0; q < x.LongLength; q++)
-            if (!float.IsFinite(x[q])) throw new ConceptDataException($"{path}: row {q / cols} has a non-finite value ({x[q]}) at column {q % cols}.");
-        return x;
+        var file = MatrixFile.Open(path);
+        if (file.Rows == 0)
+        {
+            file.Dispose();
+            throw new ConceptDataException($"{path}: the activation matrix has no rows.");
+        }
+        return file;
     }
 
-    private static void CheckWidth(SaeTransformer model, int cols, string path)
+    private static MatrixFile OpenActivationFile(string path, SaeTransformer model)
     {
-        if (cols != model.Inputs) throw new ConceptDataException($"{path}: activations have width {cols}, but the SAE expects width {model.Inputs}.");
+        var file = OpenFile(path);
+        if (file.Cols != model.Inputs)
+        {
+            file.Dispose();
+            throw new ConceptDataException($"{path}: activations have width {file.Cols}, but the SAE expects width {model.Inputs}.");
+        }
+        return file;
     }
 
-    private static IConceptView LoadView(string path)
+    /// <summary>The rows in blocks of <see cref="BlockRows"/> (each a fresh array of exactly rows × d), checked for NaN/Inf.</summary>
+    private static IEnumerable<(float[] Block, int Rows, long First)> Blocks(MatrixFile file)
     {
-        var x = ReadActivations(path, out _, out int cols);
-        return InMemoryView.FromMatrix("Features", x, cols);
+        for (long first = 0; first < file.Rows; first += BlockRows)
+        {
+            int n = (int)Math.Min(BlockRows, file.Rows - first);
+            var x = new float[n * file.Cols];
+            file.ReadRows(first, n, x);
+            for (int q = 0; q < x.Length; q++)
+                if (!float.IsFinite(x[q])) throw new ConceptDataException($"{file.Path}: row {first + q / file.Cols} has a non-finite value ({x[q]}) at column {q % file.Cols}.");
+            yield return (x, n, first);
+        }
+    }
+
+    /// <summary>The activations as a streamed view with one column, Features (the trainer checks values as it reads).</summary>
+    private static MatrixFilesView OpenActivations(string path)
+    {
+        OpenFile(path).Dispose();
+        return MatrixFilesView.Open(("Features", path));
     }
 }

@@ -30,9 +30,12 @@ internal static class SynthCommand
             };
             var data = SuperpositionGenerator.Generate(o);
             string dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            NpyFile.WriteMatrix(Path.Combine(dir, "activations.npy"), data.Activations, o.Samples, o.Dimensions);
-            NpyFile.WriteMatrix(Path.Combine(dir, "features.npy"), data.Features, o.Features, o.Dimensions);
+            using (var outputs = OutputFolder.Begin(dir))
+            {
+                NpyFile.WriteMatrix(outputs.File("activations.npy"), data.Activations, o.Samples, o.Dimensions);
+                NpyFile.WriteMatrix(outputs.File("features.npy"), data.Features, o.Features, o.Dimensions);
+                outputs.Commit();
+            }
             Console.WriteLine($"{o.Samples} samples of {o.Features} features in {o.Dimensions} dims ({(double)data.ActiveCount / o.Samples:F2} active per sample) -> {dir}");
             return CliAction.Success;
         });

@@ -1,3 +1,4 @@
+using MlNetConcepts.IO;
 using System.CommandLine;
 using MlNetConcepts.Studies.Synthetic;
 using Spectre.Console;
@@ -32,7 +33,11 @@ internal static class SynthMultimodalCommand
             };
             var data = MultimodalSynth.Generate(options);
             string dir = r.GetValue(output)!;
-            data.Write(dir);
+            using (var outputs = OutputFolder.Begin(dir))
+            {
+                data.Write(outputs.Path);
+                outputs.Commit();
+            }
             AnsiConsole.MarkupLine($"Wrote {data.Rows} rows ({options.Pairs} pairs) × {options.Dimensions} dims, {data.Layers.Count} layers, {options.ConceptCount} planted concepts and {options.BridgePairs} bridges to [bold]{Markup.Escape(dir)}[/].");
             return CliAction.Success;
         });

@@ -41,10 +41,12 @@ public sealed class StudyRunner
         var facts = StudyValidator.Validate(config);
         var groundTruthPath = config.GroundTruth ?? AutoGroundTruth(config);
         var truth = groundTruthPath is null ? null : GroundTruth.Load(groundTruthPath);
-        Directory.CreateDirectory(outputDirectory);
-        AtomicFile.WriteText(Path.Combine(outputDirectory, "config.json"), config.ToJson());
-
+        // The cache stays in place (it is how an interrupted study resumes); every result goes to a
+        // temporary folder that replaces its namesakes in the output folder only once the study succeeded.
         var cache = new StudyCache(Path.Combine(outputDirectory, "cache"));
+        using var outputs = OutputFolder.Begin(outputDirectory);
+        AtomicFile.WriteText(outputs.File("config.json"), config.ToJson());
+
         var stages = new StudyStages(config, cache, _context, _log);
         var inputsByMetadata = new Dictionary<LayerMetadata, StudyInputs>();
         var layers = new List<LayerResult>();
@@ -73,15 +75,16 @@ public sealed class StudyRunner
                     throw new ConceptDataException($"{path}: cached analysis is not of layer {layer.Name} with {rows} rows.");
                 return cached;
             });
-            StudyTables.WriteLayer(layerResult, Path.Combine(outputDirectory, layer.Name));
+            StudyTables.WriteLayer(layerResult, outputs.File(layer.Name));
             layers.Add(layerResult);
         }
 
         var summary = StudyTables.Summary(layers);
         var result = new StudyResult(config, layers, facts.Rows, summary);
-        summary.SaveCsv(Path.Combine(outputDirectory, "summary.csv"));
-        summary.SaveJson(Path.Combine(outputDirectory, "summary.json"));
-        StudyReportWriter.Write(result, summary, outputDirectory, config);
+        summary.SaveCsv(outputs.File("summary.csv"));
+        summary.SaveJson(outputs.File("summary.json"));
+        StudyReportWriter.Write(result, summary, outputs.Path, config);
+        outputs.Commit();
         Recomputed = cache.Recomputed;
         Reused = cache.Reused;
         _log($"study done: {cache.Recomputed} stages computed, {cache.Reused} reused; report at {Path.Combine(outputDirectory, "report.html")}");

@@ -7,6 +7,16 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// </summary>
 public static class ClusterQuality
 {
+    /// <summary>
+    /// True when the quality indices are undefined for <paramref name="labels"/>: fewer than 2 distinct
+    /// labels, or as many as rows (e.g. identical rows all land in one cluster).
+    /// </summary>
+    public static bool IsDegenerate(int[] labels)
+    {
+        int distinct = labels.Distinct().Count();
+        return distinct < 2 || distinct > labels.Length - 1;
+    }
+
     /// <summary>Largest N for which <see cref="Silhouette(float[], int, int, int[], ClusterMetric, int, int)"/> is exact by default; above it a seeded sample is scored.</summary>
     public const int DefaultSilhouetteSample = 5000;
 
@@ -20,6 +30,7 @@ public static class ClusterQuality
     /// <summary>
     /// Davies–Bouldin index: the mean over clusters i of max_{j≠i} (s_i + s_j) / ‖c_i − c_j‖, with c the
     /// cluster means and s_i the mean Euclidean distance of cluster i's rows to c_i. Lower is better.
+    /// NaN for a degenerate clustering (fewer than 2 non-empty clusters), where the index is undefined.
     /// </summary>
     public static double DaviesBouldin(float[] x, int n, int d, int[] labels) => DaviesBouldin(() => [(x, n)], n, d, labels);
 
@@ -32,7 +43,7 @@ public static class ClusterQuality
     {
         var (ids, dense) = Relabel(labels, n);
         int k = ids.Length;
-        if (k < 2) throw new ConceptDataException($"Davies–Bouldin needs at least 2 clusters, the labels have {k}.");
+        if (k < 2) return double.NaN;
         var means = new double[k * d];
         var counts = new long[k];
         int offset = 0;
@@ -85,7 +96,8 @@ public static class ClusterQuality
     /// n's cluster, b_n the smallest mean distance to another cluster's rows (s_n = 0 in a singleton
     /// cluster). Exact for N ≤ <paramref name="sampleSize"/>; otherwise, as scikit-learn's
     /// <c>sample_size</c>, the silhouette of a uniformly drawn subset of that size (seeded).
-    /// Distances are Euclidean, or 1 − cos for <see cref="ClusterMetric.Cosine"/>.
+    /// Distances are Euclidean, or 1 − cos for <see cref="ClusterMetric.Cosine"/>. NaN for a degenerate
+    /// clustering of the scored rows (fewer than 2 clusters, or as many clusters as rows), where it is undefined.
     /// </summary>
     public static double Silhouette(float[] x, int n, int d, int[] labels, ClusterMetric metric = ClusterMetric.Euclidean,
         int sampleSize = DefaultSilhouetteSample, int seed = 0)
@@ -116,7 +128,7 @@ public static class ClusterQuality
         if (metric == ClusterMetric.Cosine) sub = ClusterInput.NormalizeRows(sub, m, d, "silhouette");
         var (ids, dense) = Relabel(subLabels, m);
         int k = ids.Length;
-        if (k < 2 || k > m - 1) throw new ConceptDataException($"Silhouette needs 2 ≤ clusters ≤ rows − 1, got {k} clusters for {m} rows.");
+        if (k < 2 || k > m - 1) return double.NaN;
         var sizes = new long[k];
         foreach (int c in dense) sizes[c]++;
 

@@ -112,7 +112,54 @@ public sealed class ClusterCommandTests
             (code, err) = Run("cluster", "--activations", x, "--k", "3", "--labels", ClusterFixtures.PathOf("blobs_y.npy"), "--out", dir);
             Assert.AreEqual(2, code);
             StringAssert.Contains(err, "expected (160,)");
+            NpyFile.WholeLoadLimitOverride = 100;
+            try
+            {
+                (code, err) = Run("cluster", "--activations", x, "--k", "3", "--out", dir);
+                Assert.AreEqual(2, code);
+                StringAssert.Contains(err, "too many for --method kmeans, which holds the data in memory; --method minibatch streams");
+            }
+            finally { NpyFile.WholeLoadLimitOverride = null; }
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    [DataRow("kmeans")]
+    [DataRow("spherical")]
+    [DataRow("minibatch")]
+    public void AllEqualRowsGiveAWarningAndUndefinedQualityNotAFailure(string method)
+    {
+        string root = TempDir();
+        try
+        {
+            string x = Path.Combine(root, "equal.npy");
+            NpyFile.WriteMatrix(x, Enumerable.Repeat(0.5f, 40 * 3).ToArray(), 40, 3);
+            string dir = Path.Combine(root, "run");
+            var (code, err) = Run("cluster", "--activations", x, "--method", method, "--k", "3", "--out", dir);
+            Assert.AreEqual(0, code, err);
+            StringAssert.Contains(err, "warning: degenerate clustering: 1 non-empty cluster(s) of 3 for 40 rows");
+            var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
+            Assert.IsTrue(report["degenerate"]!.GetValue<bool>());
+            Assert.IsNull(report["daviesBouldin"], "Davies–Bouldin is undefined (NaN → null)");
+            Assert.IsNull(report["silhouette"], "silhouette is undefined (NaN → null)");
+            CollectionAssert.AreEquivalent(new[] { "centroids.npy", "labels.npy", "membership.npy", "model.mlnc", "report.json" },
+                Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ToArray());
+            // Only the input and the finished folder: no temporary folder is left next to it.
+            CollectionAssert.AreEquivalent(new[] { "equal.npy", "run" }, Directory.GetFileSystemEntries(root).Select(Path.GetFileName).ToArray());
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [TestMethod]
+    public void QualityIsNaNExactlyWhenTheLabelsAreDegenerate()
+    {
+        var x = new float[] { 0, 0, 1, 1, 5, 5, 6, 6 };
+        Assert.IsTrue(double.IsNaN(ClusterQuality.DaviesBouldin(x, 4, 2, [0, 0, 0, 0])));
+        Assert.IsTrue(double.IsNaN(ClusterQuality.Silhouette(x, 4, 2, [0, 0, 0, 0])));
+        Assert.IsTrue(double.IsNaN(ClusterQuality.Silhouette(x, 4, 2, [0, 1, 2, 3])));
+        Assert.IsTrue(ClusterQuality.IsDegenerate([2, 2, 2]) && ClusterQuality.IsDegenerate([0, 1, 2]) && !ClusterQuality.IsDegenerate([0, 0, 1]));
+        // Two clusters: the closed forms (points 1 apart within, 5√2 between the means).
+        Assert.AreEqual(2 * 0.5 * Math.Sqrt(2) / (5 * Math.Sqrt(2)), ClusterQuality.DaviesBouldin(x, 4, 2, [0, 0, 1, 1]), 1e-12);
     }
 }

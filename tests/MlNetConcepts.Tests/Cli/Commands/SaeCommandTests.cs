@@ -69,6 +69,84 @@ public sealed class SaeCommandTests
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
 
+    /// <summary>Codes of a block equal the whole-matrix codes up to float32 rounding (the GEMM splits differently).</summary>
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.AreEqual(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"code {i}");
+    }
+
+    [TestMethod]
+    public void EncodeAndEvalStreamBlocksAndMatchTheWholeMatrixRun()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-stream-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.AreEqual(0, Run("synth", "superposition", "--out", dir, "--samples", "700", "--features", "16", "--dims", "8", "--active", "2").Code);
+            string acts = Path.Combine(dir, "activations.npy");
+            var x = NpyFile.ReadMatrix(acts, out int rows, out _);
+            string sae = Path.Combine(dir, "sae");
+            var r = Run("sae", "train", "--activations", acts, "--arch", "topk", "--expansion", "2", "--k", "2", "--steps", "10", "--batch", "64", "--out", sae);
+            Assert.AreEqual(0, r.Code, r.Err);
+            var model = ModelArchive.Load<SaeTransformer>(Path.Combine(sae, "sae.mlnc"));
+            var whole = model.Encode(x, rows).ToDense(model.Latents);
+            // 97-row blocks, and the activations (5600 values) may not be read whole; the CSR arrays (≤ 1400) may.
+            SaeCommand.BlockRowsOverride = 97;
+            NpyFile.WholeLoadLimitOverride = 2000;
+            try
+            {
+                string z = Path.Combine(dir, "z.npy");
+                r = Run("sae", "encode", "--sae", sae, "--activations", acts, "--out", z);
+                Assert.AreEqual(0, r.Code, r.Err);
+                using (var codes = MatrixFile.Open(z))
+                {
+                    var got = new float[whole.Length];
+                    codes.ReadRows(0, rows, got);
+                    AssertClose(whole, got);
+                }
+                string zs = Path.Combine(dir, "z.npz");
+                r = Run("sae", "encode", "--sae", sae, "--activations", acts, "--out", zs, "--sparse");
+                Assert.AreEqual(0, r.Code, r.Err);
+                using (var codes = MatrixFile.Open(zs))
+                {
+                    var got = new float[whole.Length];
+                    codes.ReadRows(0, rows, got);
+                    AssertClose(whole, got);
+                }
+                r = Run("sae", "eval", "--sae", sae, "--activations", acts, "--json");
+                Assert.AreEqual(0, r.Code, r.Err);
+                var expected = SaeMetrics.Compute(model, [x]);
+                var json = JsonDocument.Parse(r.Out).RootElement;
+                Assert.AreEqual(expected.R2, json.GetProperty("r2").GetDouble(), 1e-9);
+                Assert.AreEqual(expected.Mse, json.GetProperty("mse").GetDouble(), 1e-9 * Math.Max(1, expected.Mse));
+                Assert.AreEqual(expected.L0, json.GetProperty("l0").GetDouble(), 1e-12);
+            }
+            finally
+            {
+                SaeCommand.BlockRowsOverride = null;
+                NpyFile.WholeLoadLimitOverride = null;
+            }
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    public void AFailedTrainingLeavesNoOutputFolder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "mlnc-sae-fail-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.AreEqual(0, Run("synth", "superposition", "--out", Path.Combine(dir, "data"), "--samples", "200", "--features", "16", "--dims", "8").Code);
+            var r = Run("sae", "train", "--activations", Path.Combine(dir, "data", "activations.npy"), "--arch", "topk", "--expansion", "2", "--k", "16",
+                "--steps", "5", "--out", Path.Combine(dir, "sae"));
+            Assert.AreEqual(2, r.Code);
+            StringAssert.Contains(r.Err, "k = 16");
+            // Neither the folder nor a temporary sibling: only the synthetic data is there.
+            CollectionAssert.AreEqual(new[] { "data" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ToArray());
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
     [TestMethod]
     public void SynthTrainEncodeEvalRoundTrip()
     {
