@@ -27,6 +27,13 @@ public static partial class NpyFile
         return a.ToFloat32();
     }
 
+    /// <summary>The most elements a whole-file read accepts: one .NET array's limit, or what a test sets.</summary>
+    internal static long WholeLoadLimit => WholeLoadLimitOverride ?? Array.MaxLength;
+
+    /// <summary>Tests set this (on their own thread) to prove a command never reads a file whole.</summary>
+    [ThreadStatic]
+    internal static long? WholeLoadLimitOverride;
+
     internal static FileStream OpenRead(string path)
     {
         try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
@@ -54,8 +61,8 @@ public static partial class NpyFile
             if (exactLength && left > bytes)
                 throw new ConceptDataException($"{source}: shape/size mismatch: shape {h.ShapeText} of {h.Descr} needs {bytes} bytes but {left} follow the header.");
         }
-        if (h.ElementCount > Array.MaxLength || bytes > Array.MaxLength)
-            throw new ConceptDataException($"{source}: {h.ElementCount} elements are too many to load at once; open it with NpyMappedMatrix.");
+        if (h.ElementCount > WholeLoadLimit || bytes > Array.MaxLength)
+            throw new ConceptDataException($"{source}: {h.ElementCount} elements are too many to load at once; commands that stream their inputs read float32 .npy files of any size, so save it as float32.");
         // Read straight into the typed buffer: one pass, no intermediate byte copy.
         int count = (int)h.ElementCount;
         Array data = h.Type switch

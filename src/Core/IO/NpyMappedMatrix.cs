@@ -42,7 +42,7 @@ public sealed unsafe class NpyMappedMatrix : IDisposable
             fileLength = s.Length;
         }
         if (h.Type != NdType.Float32)
-            throw new ConceptDataException($"{path}: memory-mapped reading needs float32 (<f4) data but the file holds {h.Descr}; read it with NpyFile.Read instead.");
+            throw new ConceptDataException($"{path}: memory-mapped reading needs float32 (<f4) data but the file holds {h.Descr}; save it as float32 to have it read in blocks.");
         if (h.Shape.Length is not (1 or 2))
             throw new ConceptDataException($"{path}: expected a 2-D array (rows × columns) but the shape is {h.ShapeText}.");
         long rows = h.Shape[0];

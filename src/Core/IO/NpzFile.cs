@@ -9,16 +9,19 @@ namespace MlNetConcepts.IO;
 /// </summary>
 public static class NpzFile
 {
-    /// <summary>Reads every array of the archive, in archive order.</summary>
-    public static IReadOnlyDictionary<string, NdArray> Read(string path)
+    /// <summary>Reads the arrays of the archive (those <paramref name="include"/> accepts, or all), in archive order.</summary>
+    public static IReadOnlyDictionary<string, NdArray> Read(string path, Func<string, bool>? include = null)
     {
         var result = new Dictionary<string, NdArray>(StringComparer.Ordinal);
-        foreach (var (name, array) in ReadEntries(path)) result[name] = array;
+        foreach (var (name, array) in ReadEntries(path, include)) result[name] = array;
         return result;
     }
 
-    /// <summary>Reads every array of the archive as (name, array) pairs in archive order.</summary>
-    public static IReadOnlyList<KeyValuePair<string, NdArray>> ReadEntries(string path)
+    /// <summary>
+    /// Reads the arrays of the archive as (name, array) pairs in archive order; with
+    /// <paramref name="include"/>, members it rejects are skipped unread (e.g. scipy's string <c>format</c>).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, NdArray>> ReadEntries(string path, Func<string, bool>? include = null)
     {
         using var file = NpyFile.OpenRead(path);
         ZipArchive zip;
@@ -32,6 +35,7 @@ public static class NpzFile
                 // numpy only treats members ending in .npy as arrays; directories and other files are skipped.
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal)) continue;
                 string name = entry.FullName[..^4];
+                if (include is not null && !include(name)) continue;
                 string source = $"{path}[{name}]";
                 if (entry.Length > Array.MaxLength)
                     throw new ConceptDataException($"{source}: member of {entry.Length} bytes is too large to load.");

@@ -1,0 +1,149 @@
+using MlNetConcepts.Data;
+
+namespace MlNetConcepts.IO;
+
+/// <summary>
+/// A matrix file (rows × columns) read a block of rows at a time, whatever its size:
+/// <list type="bullet">
+/// <item>a float32 <c>.npy</c> is memory-mapped, so only the rows being read are paged in (no size limit);</item>
+/// <item>a <c>.npy</c> of another numeric type is read whole and converted to float32 (it must fit in one array);</item>
+/// <item>a <c>.npz</c> holding compressed sparse rows — <c>indptr</c>, <c>indices</c>, <c>values</c> (or
+/// scipy's <c>data</c>) and <c>shape</c>, as <c>mlnc sae encode --sparse</c> and <c>scipy.sparse.save_npz</c>
+/// write them — is held as its three arrays (12 bytes per stored value plus 8 per row) and densified a block at a time.</item>
+/// </list>
+/// Memory used by a reader: the buffer its caller passes (block rows × <see cref="Cols"/> × 4 bytes),
+/// plus the sparse arrays or the converted copy in the last two cases.
+/// </summary>
+public sealed class MatrixFile : IDisposable
+{
+    private readonly NpyMappedMatrix? _mapped;
+    private readonly float[]? _dense;
+    private readonly long[]? _rowStart;
+    private readonly int[]? _indices;
+    private readonly float[]? _values;
+
+    private MatrixFile(string path, long rows, int cols, NpyMappedMatrix? mapped, float[]? dense, long[]? rowStart, int[]? indices, float[]? values)
+    {
+        Path = path;
+        Rows = rows;
+        Cols = cols;
+        _mapped = mapped;
+        _dense = dense;
+        _rowStart = rowStart;
+        _indices = indices;
+        _values = values;
+    }
+
+    /// <summary>The file.</summary>
+    public string Path { get; }
+    /// <summary>Number of rows.</summary>
+    public long Rows { get; }
+    /// <summary>Number of columns (1 for a 1-D array).</summary>
+    public int Cols { get; }
+    /// <summary>True for compressed sparse rows from a <c>.npz</c>.</summary>
+    public bool IsSparse => _rowStart is not null;
+
+    /// <summary>Opens <paramref name="path"/>: <c>.npz</c> as sparse rows, anything else as <c>.npy</c>.</summary>
+    public static MatrixFile Open(string path)
+    {
+        if (!File.Exists(path)) throw new ConceptDataException($"{path}: file not found.");
+        if (ArrayFiles.DetectFormat(path) == ArrayFileFormat.Npz) return OpenSparse(path);
+        var (type, shape) = NpyFile.ReadShape(path);
+        if (shape.Length is not (1 or 2))
+            throw new ConceptDataException($"{path}: expected a 2-D array (rows × columns) but the shape is {NdArray.FormatShape(shape)}.");
+        if (type == NdType.Float32)
+        {
+            var m = NpyMappedMatrix.Open(path);
+            return new MatrixFile(path, m.Rows, m.Cols, m, null, null, null, null);
+        }
+        var data = NpyFile.ReadMatrix(path, out int rows, out int cols);
+        return new MatrixFile(path, rows, cols, null, data, null, null, null);
+    }
+
+    private static MatrixFile OpenSparse(string path)
+    {
+        var arrays = NpzFile.Read(path, name => name is "indptr" or "indices" or "values" or "data" or "shape");
+        NdArray Need(string name, string? alternative = null)
+        {
+            if (arrays.TryGetValue(name, out var a) || (alternative is not null && arrays.TryGetValue(alternative, out a))) return a;
+            throw new ConceptDataException($"{path}: sparse codes need the arrays indptr, indices, values (or data) and shape; '{name}' is missing (found: {string.Join(", ", arrays.Keys)}).");
+        }
+        var shape = Need("shape").ToInt64();
+        if (shape.Length != 2 || shape[0] < 0 || shape[1] < 1 || shape[1] > int.MaxValue)
+            throw new ConceptDataException($"{path}: 'shape' must hold two numbers (rows, columns ≥ 1), got [{string.Join(", ", shape)}].");
+        long rows = shape[0];
+        int cols = (int)shape[1];
+        var rowStart = Need("indptr").ToInt64();
+        var indices = Need("indices").ToInt64();
+        var values = Need("values", "data").ToFloat32();
+        if (rowStart.LongLength != rows + 1)
+            throw new ConceptDataException($"{path}: 'indptr' has {rowStart.LongLength} entries but shape ({rows}, {cols}) needs {rows + 1}.");
+        if (indices.Length != values.Length)
+            throw new ConceptDataException($"{path}: 'indices' has {indices.Length} entries but the values have {values.Length}.");
+        if (rowStart[0] != 0 || rowStart[^1] != values.Length)
+            throw new ConceptDataException($"{path}: 'indptr' must run from 0 to {values.Length} (the number of stored values), got {rowStart[0]} to {rowStart[^1]}.");
+        var narrow = new int[indices.Length];
+        for (long r = 0; r < rows; r++)
+        {
+            long from = rowStart[r], to = rowStart[r + 1];
+            if (to < from) throw new ConceptDataException($"{path}: 'indptr' decreases at row {r}.");
+            for (long i = from; i < to; i++)
+            {
+                long c = indices[i];
+                if (c < 0 || c >= cols) throw new ConceptDataException($"{path}: row {r} stores column {c}, outside 0..{cols - 1}.");
+                if (i > from && c <= indices[i - 1]) throw new ConceptDataException($"{path}: the column indices of row {r} are not strictly increasing (sort them, e.g. scipy's sort_indices()).");
+                narrow[i] = (int)c;
+            }
+        }
+        return new MatrixFile(path, rows, cols, null, null, rowStart, narrow, values);
+    }
+
+    /// <summary>Copies rows [<paramref name="start"/>, start + <paramref name="count"/>) densely (row-major) into <paramref name="destination"/>.</summary>
+    public void ReadRows(long start, int count, Span<float> destination)
+    {
+        CheckRange(start, count);
+        int n = checked(count * Cols);
+        if (destination.Length < n) throw new ArgumentException($"The destination holds {destination.Length} floats but {count} rows of {Cols} need {n}.", nameof(destination));
+        if (_mapped is not null) { _mapped.CopyRows(start, count, destination); return; }
+        if (_dense is not null) { _dense.AsSpan(checked((int)(start * Cols)), n).CopyTo(destination); return; }
+        destination[..n].Clear();
+        for (int r = 0; r < count; r++)
+        {
+            var row = destination.Slice(r * Cols, Cols);
+            for (long i = _rowStart![start + r], end = _rowStart[start + r + 1]; i < end; i++) row[_indices![i]] = _values![i];
+        }
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="start"/>, start + <paramref name="count"/>) in compressed-row form: slices of the
+    /// stored arrays for a sparse file (no copy but the offsets), the nonzero entries for a dense one.
+    /// </summary>
+    public SparseBatch ReadSparse(long start, int count)
+    {
+        CheckRange(start, count);
+        if (!IsSparse)
+        {
+            var block = new float[checked(count * Cols)];
+            ReadRows(start, count, block);
+            return SparseBatch.FromDense(block, count, Cols);
+        }
+        long first = _rowStart![start];
+        long stored = _rowStart[start + count] - first;
+        if (stored > int.MaxValue) throw new ConceptDataException($"{Path}: rows {start}..{start + count - 1} store {stored} values, too many for one block; use fewer rows per block.");
+        var offsets = new int[count + 1];
+        for (int r = 0; r <= count; r++) offsets[r] = (int)(_rowStart[start + r] - first);
+        return new SparseBatch(Cols, offsets, _indices.AsMemory((int)first, (int)stored), _values.AsMemory((int)first, (int)stored));
+    }
+
+    /// <summary>Rows per block so that one dense block of <paramref name="width"/> floats stays within <paramref name="bytes"/> (at least 1).</summary>
+    public static int BlockRowsFor(long width, long bytes) => (int)Math.Clamp(bytes / (4 * Math.Max(1, width)), 1, int.MaxValue / Math.Max(1, width));
+
+    private void CheckRange(long start, int count)
+    {
+        if (start < 0 || count < 0 || start > Rows - count)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Rows [{start}, {start + count}) are outside the {Rows} rows of {Path}.");
+    }
+
+    /// <summary>Unmaps a memory-mapped file.</summary>
+    public void Dispose() => _mapped?.Dispose();
+}
