@@ -3,7 +3,7 @@ using MlNetConcepts.Compute;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// Smoothed cluster membership d̃_nj = (1 + cos(a_n, μ_j))/2 (Bíla et al. 2025, eq. 4), in [0, 1]:
+/// Smoothed cluster membership d̃_nj = (1 + cos(a_n, μ_j))/2 (seed 000, eq. 4), in [0, 1]:
 /// the normalised angular closeness of a sample to a centroid. It replaces ã in the cluster
 /// MonoSemanticity (eq. 5) and is the c̃ of the overlap (eq. 1).
 /// </summary>
@@ -22,10 +22,7 @@ public sealed class ClusterMembership
         _rowNorms = UnitRows.Norms(activations);
     }
 
-    /// <summary>
-    /// Prepares memberships to <paramref name="centroids"/> (J × d) for activation rows handed
-    /// over a block at a time with <see cref="RowsBlock"/> (streamed inputs).
-    /// </summary>
+    /// <summary>Prepares memberships to <paramref name="centroids"/> (J × d) of activation blocks passed to <see cref="OfRows"/>.</summary>
     public ClusterMembership(DenseMatrix centroids)
     {
         _unitCentroids = UnitRows.Unit(centroids, UnitRows.Norms(centroids));
@@ -36,36 +33,27 @@ public sealed class ClusterMembership
     /// <summary>Number of clusters J.</summary>
     public int Clusters { get; }
 
-    /// <summary>Number of samples N (0 when rows are handed over in blocks).</summary>
+    /// <summary>Number of samples N (of the matrix given to the constructor).</summary>
     public int Samples => _activations?.Rows ?? 0;
 
-    /// <summary>Writes d̃ for rows [first, first+rows) into <paramref name="destination"/> (rows × J).</summary>
+    /// <summary>Writes d̃ for rows [first, first+rows) of the constructor's matrix into <paramref name="destination"/> (rows × J).</summary>
     public void Block(int first, int rows, Span<float> destination)
     {
-        if (_activations is null) throw new InvalidOperationException("This membership was built from centroids only; use RowsBlock.");
+        if (_activations is null) throw new InvalidOperationException("This membership was made for activation blocks: use OfRows.");
         var unit = new float[rows * _width];
         UnitRows.CopyUnit(_activations, _rowNorms!, first, rows, unit);
         FromUnitRows(unit, rows, destination);
     }
 
     /// <summary>
-    /// Writes d̃ of <paramref name="rows"/> activation rows (rows × d, row-major) into
-    /// <paramref name="destination"/> (rows × J). An all-zero row is an error naming
-    /// <paramref name="source"/> and its row number (<paramref name="firstRow"/> + offset).
+    /// Writes d̃ of a block of raw activation rows (rows × d, row-major; the first is sample
+    /// <paramref name="firstRow"/> of <paramref name="source"/>, for errors) into <paramref name="destination"/> (rows × J).
     /// </summary>
-    public void RowsBlock(ReadOnlySpan<float> block, int rows, Span<float> destination, string source, long firstRow)
+    public void OfRows(ReadOnlySpan<float> activations, int rows, long firstRow, string source, Span<float> destination)
     {
+        if (activations.Length < rows * _width) throw new ConceptDataException($"{source}: rows have {activations.Length / Math.Max(1, rows)} values but the centroids have {_width}.");
         var unit = new float[rows * _width];
-        for (int r = 0; r < rows; r++)
-        {
-            var src = block.Slice(r * _width, _width);
-            double s = 0;
-            foreach (var v in src) s += (double)v * v;
-            if (s == 0) throw new ConceptDataException($"{source}: row {firstRow + r} is all zeros, so its cosine similarity is undefined.");
-            double inv = 1 / Math.Sqrt(s);
-            var dst = unit.AsSpan(r * _width, _width);
-            for (int c = 0; c < _width; c++) dst[c] = (float)(src[c] * inv);
-        }
+        UnitRows.UnitBlock(activations, rows, _width, firstRow, source, unit);
         FromUnitRows(unit, rows, destination);
     }
 
@@ -79,6 +67,7 @@ public sealed class ClusterMembership
     /// <summary>All memberships (N × J).</summary>
     public DenseMatrix All()
     {
+        if (_activations is null) throw new InvalidOperationException("This membership was made for activation blocks: use OfRows.");
         var m = new float[(long)Samples * Clusters];
         Block(0, Samples, m);
         return DenseMatrix.Create(m, Samples, Clusters, "cluster memberships");

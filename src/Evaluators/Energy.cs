@@ -24,14 +24,18 @@ public static class Energy
         return sums;
     }
 
-    /// <summary>Energy per concept read a block at a time from a view column (dense or sparse).</summary>
-    public static double[] PerConcept(IConceptView view, string column)
+    /// <summary>
+    /// Energy per concept read <paramref name="blockRows"/> rows at a time from a view column (dense or
+    /// sparse), in float64; memory: one block of the column plus c doubles.
+    /// </summary>
+    public static double[] PerConcept(IConceptView view, string column, int blockRows = IConceptView.DefaultBatchSize)
     {
+        EvaluatorChecks.Positive(blockRows, "--block-rows");
         var col = view.Schema.RequireVector(column);
         int width = col.Type.VectorSize;
         var sums = new double[width];
         long rows = 0;
-        using var cursor = view.GetCursor(columns: [column]);
+        using var cursor = view.GetCursor(blockRows, [column]);
         while (cursor.MoveNext())
         {
             var sparse = cursor.GetSparse(col.Index);
@@ -39,7 +43,11 @@ public static class Energy
             {
                 var idx = sparse.RowIndices(r);
                 var val = sparse.RowValues(r);
-                for (int i = 0; i < idx.Length; i++) sums[idx[i]] += val[i];
+                for (int i = 0; i < idx.Length; i++)
+                {
+                    if (!float.IsFinite(val[i])) throw new ConceptDataException($"{column}: value {val[i]} at row {cursor.BatchStart + r}, column {idx[i]} is not finite.");
+                    sums[idx[i]] += val[i];
+                }
             }
             rows += cursor.BatchRows;
         }

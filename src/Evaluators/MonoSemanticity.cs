@@ -70,14 +70,11 @@ public static class MonoSemanticity
     }
 
     /// <summary>
-    /// MS of every neuron of a view's float vector column against another column's embeddings.
-    /// Without <paramref name="topN"/> the view is streamed in two passes (<see cref="MonoSemanticityStreaming"/>);
-    /// the top-N variant reads both columns into memory.
+    /// MS of every neuron of a view's float vector column against another column's embeddings,
+    /// streamed a block of rows at a time (<see cref="MonoSemanticityStreaming"/>), top-N included.
     /// </summary>
     public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null)
-        => topN is null
-            ? MonoSemanticityStreaming.Neurons(view, activationsColumn, embeddingsColumn)
-            : Neurons(DenseMatrix.FromView(view, activationsColumn), DenseMatrix.FromView(view, embeddingsColumn), topN);
+        => MonoSemanticityStreaming.Neurons(view, activationsColumn, embeddingsColumn, topN);
 
     /// <summary>
     /// MS of every cluster: weights d̃_nj = (1 + cos(a_n, μ_j))/2 (seed 000 eqs. 4–5).

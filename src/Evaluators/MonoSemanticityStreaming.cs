@@ -4,20 +4,36 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// MonoSemanticity over a view read a block at a time, so activations never have to sit in
-/// memory whole (e.g. memory-mapped .npy views): pass 1 finds each neuron's min and max and
-/// checks the values, pass 2 scales each block and adds ÃᵀÊ to the accumulator. Same numbers as
-/// <see cref="MonoSemanticity.Neurons(DenseMatrix, DenseMatrix, int?, IProgress{double}?)"/>.
+/// MonoSemanticity over a view read a block of rows at a time, so activations and embeddings
+/// never have to sit in memory whole (e.g. <see cref="IO.MatrixFilesView"/> over files of any
+/// size). Same formulas and numbers as the in-memory forms of <see cref="MonoSemanticity"/>:
+/// MS_k = (‖v_k‖² − S2)/(S1² − S2) (Pach et al. 2025, eq. 9 in linear form; clusters: Bíla et al.
+/// 2025, eqs. 4–5). Neurons take two passes (min and max first, then the sums); clusters one.
+/// The top-N variants add a pass that gathers the kept samples' embeddings.
+/// <para>
+/// Memory for a block of B rows, K neurons (or J clusters; for clusters K also counts the
+/// activation width d) and embedding width e: the view's cursor buffers (B·(K + e)·4 bytes for
+/// dense files), the scaled weights and unit embeddings (B·(K + e)·4 bytes) and the accumulator
+/// (K·e·12 bytes); top-N adds K·N·12 bytes.
+/// </para>
 /// </summary>
 public static class MonoSemanticityStreaming
 {
-    /// <summary>MS of each neuron of <paramref name="activationsColumn"/> against <paramref name="embeddingsColumn"/>, two passes over the view.</summary>
-    public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, IProgress<double>? progress = null)
+    /// <summary>
+    /// MS of each neuron of <paramref name="activationsColumn"/> against <paramref name="embeddingsColumn"/>.
+    /// With <paramref name="topN"/>, weights are kept only on each neuron's N top-activating samples (ties:
+    /// earlier sample first); min and max stay those of all samples. <paramref name="blockRows"/>: rows
+    /// per block (default <see cref="MonoSemanticity.BlockRows"/> of the wider column).
+    /// </summary>
+    public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null,
+        IProgress<double>? progress = null, int? blockRows = null)
     {
         var aCol = view.Schema.RequireVector(activationsColumn);
         var eCol = view.Schema.RequireVector(embeddingsColumn);
         int k = aCol.Type.VectorSize, e = eCol.Type.VectorSize;
-        int block = MonoSemanticity.BlockRows(k);
+        int block = BlockRows(blockRows, Math.Max(k, e));
+        if (topN is int t) EvaluatorChecks.Positive(t, "--top-n");
+        var selector = topN is int top ? new TopNSelector(k, top) : null;
         var scaling = MinMaxScaling.Empty(k);
         long n = 0;
         using (var cursor = view.GetCursor(block, [activationsColumn, embeddingsColumn]))
@@ -26,31 +42,27 @@ public static class MonoSemanticityStreaming
             {
                 var a = cursor.GetFloats(aCol.Index);
                 CheckFinite(a, k, cursor.BatchStart, activationsColumn);
-                CheckFinite(cursor.GetFloats(eCol.Index), e, cursor.BatchStart, embeddingsColumn);
+                CheckEmbeddings(cursor.GetFloats(eCol.Index), e, cursor.BatchStart, embeddingsColumn);
                 scaling.Update(a, cursor.BatchRows);
+                selector?.Add(a, cursor.BatchRows, cursor.BatchStart);
                 n += cursor.BatchRows;
             }
         }
         if (n == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
         var acc = new PairMeanAccumulator(k, e);
-        var weights = new float[block * k];
-        var unit = new float[block * e];
-        long done = 0;
-        using (var cursor = view.GetCursor(block, [activationsColumn, embeddingsColumn]))
+        if (selector is not null)
+            AddKept(view, embeddingsColumn, selector, k, block, c => !scaling.IsConstant(c), (c, v) => scaling.Scale(c, v), acc);
+        else
         {
+            var weights = new float[block * k];
+            var unit = new float[block * e];
+            long done = 0;
+            using var cursor = view.GetCursor(block, [activationsColumn, embeddingsColumn]);
             while (cursor.MoveNext())
             {
                 int rows = cursor.BatchRows;
                 scaling.ScaleBlock(cursor.GetFloats(aCol.Index), rows, weights);
-                var emb = cursor.GetFloats(eCol.Index);
-                for (int r = 0; r < rows; r++)
-                {
-                    var src = emb.Slice(r * e, e);
-                    double norm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(src, src));
-                    if (norm == 0) throw new ConceptDataException($"Column '{embeddingsColumn}': row {cursor.BatchStart + r} is all zeros, so its cosine similarity is undefined.");
-                    var dst = unit.AsSpan(r * e, e);
-                    for (int i = 0; i < e; i++) dst[i] = (float)(src[i] / norm);
-                }
+                UnitRows.UnitBlock(cursor.GetFloats(eCol.Index), rows, e, cursor.BatchStart, $"Column '{embeddingsColumn}'", unit);
                 acc.AddBlock(weights, unit, rows);
                 done += rows;
                 progress?.Report((double)done / n);
@@ -64,8 +76,115 @@ public static class MonoSemanticityStreaming
             .Add("dead", ms.Select(double.IsNaN).ToArray())
             .WithParameter("samples", n).WithParameter("neurons", k)
             .WithParameter("embedding_width", e)
-            .WithParameter("top_n", "all")
+            .WithParameter("top_n", topN?.ToString() ?? "all")
             .WithParameter("weights", "min-max scaled activations");
+    }
+
+    /// <summary>
+    /// MS of each cluster: weights d̃_nj = (1 + cos(a_n, μ_j))/2 of the rows of <paramref name="activationsColumn"/>
+    /// to <paramref name="centroids"/>, against <paramref name="embeddingsColumn"/>. With <paramref name="topN"/>,
+    /// weights are kept only on each cluster's N closest samples (ties: earlier sample first).
+    /// </summary>
+    public static ReportFrame Clusters(IConceptView view, string activationsColumn, DenseMatrix centroids, string embeddingsColumn,
+        int? topN = null, IProgress<double>? progress = null, int? blockRows = null)
+    {
+        var aCol = view.Schema.RequireVector(activationsColumn);
+        var eCol = view.Schema.RequireVector(embeddingsColumn);
+        int d = aCol.Type.VectorSize, e = eCol.Type.VectorSize, j = centroids.Rows;
+        if (centroids.Cols != d)
+            throw new ConceptDataException($"{centroids.Name}: centroids have width {centroids.Cols} but the activations ('{activationsColumn}') have width {d}; centroids must live in the activation space.");
+        if (topN is int t) EvaluatorChecks.Positive(t, "--top-n");
+        var membership = new ClusterMembership(centroids);
+        int block = BlockRows(blockRows, Math.Max(Math.Max(j, d), e));
+        long total = view.RowCount ?? 0;
+        var acc = new PairMeanAccumulator(j, e);
+        var selector = topN is int top ? new TopNSelector(j, top) : null;
+        var weights = new float[block * j];
+        var unit = new float[block * e];
+        long n = 0;
+        using (var cursor = view.GetCursor(block, selector is null ? [activationsColumn, embeddingsColumn] : [activationsColumn]))
+        {
+            while (cursor.MoveNext())
+            {
+                int rows = cursor.BatchRows;
+                membership.OfRows(cursor.GetFloats(aCol.Index), rows, cursor.BatchStart, $"Column '{activationsColumn}'", weights);
+                if (selector is null)
+                {
+                    UnitRows.UnitBlock(cursor.GetFloats(eCol.Index), rows, e, cursor.BatchStart, $"Column '{embeddingsColumn}'", unit);
+                    acc.AddBlock(weights, unit, rows);
+                }
+                else selector.Add(weights, rows, cursor.BatchStart);
+                n += rows;
+                if (total > 0) progress?.Report((double)n / total);
+            }
+        }
+        if (n == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
+        if (selector is not null) AddKept(view, embeddingsColumn, selector, j, block, _ => true, (_, v) => v, acc);
+        return new ReportFrame("MonoSemanticity (clusters)")
+            .Add("cluster", Enumerable.Range(0, j).ToArray())
+            .Add("ms", acc.Finish())
+            .Add("support", acc.Support)
+            .WithParameter("samples", n).WithParameter("clusters", j)
+            .WithParameter("embedding_width", e)
+            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("weights", "(1 + cos(a_n, mu_j)) / 2");
+    }
+
+    /// <summary>
+    /// Adds each column's kept samples, weighted by <paramref name="weight"/>(column, kept value), in one
+    /// more pass over the embeddings: the kept (row, column) pairs are sorted by row so the pass reads
+    /// each block once, whatever the order of rows in the selector.
+    /// </summary>
+    private static void AddKept(IConceptView view, string embeddingsColumn, TopNSelector selector, int columns, int block,
+        Func<int, bool> use, Func<int, float, double> weight, PairMeanAccumulator acc)
+    {
+        var kept = new List<(long Row, int Column, double Weight)>();
+        for (int c = 0; c < columns; c++)
+        {
+            if (!use(c)) continue;
+            var (rows, values) = selector.Sorted(c);
+            for (int i = 0; i < rows.Length; i++) kept.Add((rows[i], c, weight(c, values[i])));
+        }
+        kept.Sort((x, y) => x.Row != y.Row ? x.Row.CompareTo(y.Row) : x.Column.CompareTo(y.Column));
+        var eCol = view.Schema.RequireVector(embeddingsColumn);
+        int e = eCol.Type.VectorSize;
+        var unit = new float[e];
+        int next = 0;
+        using var cursor = view.GetCursor(block, [embeddingsColumn]);
+        while (next < kept.Count && cursor.MoveNext())
+        {
+            long end = cursor.BatchStart + cursor.BatchRows;
+            if (kept[next].Row >= end) continue;
+            var emb = cursor.GetFloats(eCol.Index);
+            for (; next < kept.Count && kept[next].Row < end; next++)
+            {
+                var (row, c, w) = kept[next];
+                int r = (int)(row - cursor.BatchStart);
+                UnitRows.UnitBlock(emb.Slice(r * e, e), 1, e, row, $"Column '{embeddingsColumn}'", unit);
+                acc.AddOne(c, w, unit);
+            }
+        }
+    }
+
+    private static int BlockRows(int? requested, int width)
+    {
+        if (requested is int b)
+        {
+            EvaluatorChecks.Positive(b, "--block-rows");
+            return b;
+        }
+        return MonoSemanticity.BlockRows(width);
+    }
+
+    private static void CheckEmbeddings(ReadOnlySpan<float> block, int width, long firstRow, string column)
+    {
+        CheckFinite(block, width, firstRow, column);
+        for (int r = 0; r * width < block.Length; r++)
+        {
+            bool zero = true;
+            foreach (var v in block.Slice(r * width, width)) zero &= v == 0;
+            if (zero) throw new ConceptDataException($"Column '{column}': row {firstRow + r} is all zeros, so its cosine similarity is undefined.");
+        }
     }
 
     private static void CheckFinite(ReadOnlySpan<float> block, int width, long firstRow, string column)

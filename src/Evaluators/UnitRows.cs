@@ -30,6 +30,24 @@ internal static class UnitRows
         }
     }
 
+    /// <summary>
+    /// Writes a block of rows (rows × width) divided by their norms into <paramref name="destination"/>;
+    /// a zero row is an error naming <paramref name="source"/> and the row (<paramref name="firstRow"/> + its place).
+    /// </summary>
+    public static void UnitBlock(ReadOnlySpan<float> block, int rows, int width, long firstRow, string source, Span<float> destination)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var src = block.Slice(r * width, width);
+            double s = 0;
+            foreach (var v in src) s += (double)v * v;
+            if (s == 0) throw new ConceptDataException($"{source}: row {firstRow + r} is all zeros, so its cosine similarity is undefined.");
+            double inv = 1 / Math.Sqrt(s);
+            var dst = destination.Slice(r * width, width);
+            for (int c = 0; c < width; c++) dst[c] = (float)(src[c] * inv);
+        }
+    }
+
     /// <summary>A full unit-norm copy.</summary>
     public static float[] Unit(DenseMatrix m, double[] norms)
     {

@@ -8,14 +8,17 @@ internal static class EvalEnergyCommand
 {
     public static Command Create()
     {
-        var codes = EvalOptions.RequiredPath("--codes", "N × c codes (.npy).");
+        var codes = EvalOptions.RequiredPath("--codes", "N × c codes (.npy, or CSR .npz from sae encode --sparse).");
         var output = EvalOptions.RequiredPath("--out", "Output CSV/JSON (concept,energy,share,rank).");
-        var cmd = new Command("energy", "Energy (mean code) per concept, its share, and the concepts holding 50/90/99% of it.");
-        cmd.Options.Add(codes);
-        cmd.Options.Add(output);
+        var block = EvalOptions.BlockRows("block rows × c × 4 bytes (dense codes; sparse codes: 12 bytes per stored value) + c × 8 bytes");
+        var cmd = new Command("energy", "Energy (mean code) per concept, its share, and the concepts holding 50/90/99% of it; codes streamed.");
+        foreach (var o in new Option[] { codes, output, block }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
-            var report = Energy.Report(EvalOptions.Matrix(r, codes));
+            using var view = EvalOptions.OpenFiles(r, out var columns, codes);
+            int width = view.Schema[0].Type.VectorSize;
+            var energy = Energy.PerConcept(view, columns[0], r.GetValue(block) ?? MlNetConcepts.IO.MatrixFile.BlockRowsFor(width, 64 << 20));
+            var report = Energy.Report(energy).WithParameter("samples", view.RowCount!.Value);
             EvalOptions.Save(report, r.GetValue(output)!);
             Console.Out.WriteLine($"concepts holding 50% / 90% / 99% of the energy: {report.Parameters["concepts_for_50pct"]} / {report.Parameters["concepts_for_90pct"]} / {report.Parameters["concepts_for_99pct"]}");
             return CliAction.Success;

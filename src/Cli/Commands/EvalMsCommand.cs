@@ -8,18 +8,18 @@ internal static class EvalMsCommand
 {
     public static Command CreateNeurons()
     {
-        var acts = EvalOptions.RequiredPath("--activations", "N × K neuron activations (.npy).");
+        var acts = EvalOptions.RequiredPath("--activations", "N × K neuron activations or SAE codes (.npy, or CSR .npz from sae encode --sparse).");
         var emb = EvalOptions.RequiredPath("--embeddings", "N × e auxiliary image embeddings (.npy), rows aligned.");
         var topN = new Option<int?>("--top-n") { Description = "Keep weights only on each neuron's N top-activating samples." };
         var output = EvalOptions.OptionalPath("--out", "Output CSV/JSON (columns neuron,ms,support,dead).");
         var summary = new Option<bool>("--summary") { Description = "Print the summary table (mean ± std, best, worst, dead, distribution)." };
-        var cmd = new Command("ms", "MonoSemanticity score of each SAE or raw neuron (Pach et al. 2025, exact linear form).");
-        foreach (var o in new Option[] { acts, emb, topN, output, summary }) cmd.Options.Add(o);
+        var block = EvalOptions.BlockRows("block rows × (K + e) × 8 bytes + K × e × 12 bytes (+ K × top-n × 12 bytes with --top-n)");
+        var cmd = new Command("ms", "MonoSemanticity score of each SAE or raw neuron (Pach et al. 2025, exact linear form), inputs streamed.");
+        foreach (var o in new Option[] { acts, emb, topN, output, summary, block }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
-            var a = EvalOptions.Matrix(r, acts);
-            var e = EvalOptions.Matrix(r, emb);
-            var report = MonoSemanticity.Neurons(a, e, r.GetValue(topN), EvalOptions.Progress("ms"));
+            using var view = EvalOptions.OpenFiles(r, out var columns, acts, emb);
+            var report = MonoSemanticityStreaming.Neurons(view, columns[0], columns[1], r.GetValue(topN), EvalOptions.Progress("ms"), r.GetValue(block));
             Finish(report, r.GetValue(output), r.GetValue(summary));
             return CliAction.Success;
         });
@@ -34,11 +34,14 @@ internal static class EvalMsCommand
         var topN = new Option<int?>("--top-n") { Description = "Keep weights only on each cluster's N closest samples." };
         var output = EvalOptions.OptionalPath("--out", "Output CSV/JSON (columns cluster,ms,support).");
         var summary = new Option<bool>("--summary") { Description = "Print the summary table." };
-        var cmd = new Command("ms-clusters", "MonoSemanticity score of each cluster, weights (1 + cos(a, mu))/2.");
-        foreach (var o in new Option[] { acts, cents, emb, topN, output, summary }) cmd.Options.Add(o);
+        var block = EvalOptions.BlockRows("block rows × (d + J + 2e) × 4 bytes + J × e × 12 bytes (+ J × top-n × 12 bytes with --top-n)");
+        var cmd = new Command("ms-clusters", "MonoSemanticity score of each cluster, weights (1 + cos(a, mu))/2, inputs streamed.");
+        foreach (var o in new Option[] { acts, cents, emb, topN, output, summary, block }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
-            var report = MonoSemanticity.Clusters(EvalOptions.Matrix(r, acts), EvalOptions.Matrix(r, cents), EvalOptions.Matrix(r, emb), r.GetValue(topN), EvalOptions.Progress("ms-clusters"));
+            var centroids = EvalOptions.Matrix(r, cents);
+            using var view = EvalOptions.OpenFiles(r, out var columns, acts, emb);
+            var report = MonoSemanticityStreaming.Clusters(view, columns[0], centroids, columns[1], r.GetValue(topN), EvalOptions.Progress("ms-clusters"), r.GetValue(block));
             Finish(report, r.GetValue(output), r.GetValue(summary));
             return CliAction.Success;
         });

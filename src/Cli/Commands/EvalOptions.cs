@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.IO;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Cli;
@@ -14,6 +15,28 @@ internal static class EvalOptions
         => new(name) { Description = description };
 
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON on stdout." };
+
+    /// <summary>The <c>--block-rows</c> option of the streaming verbs; <paramref name="memory"/> states what a block costs.</summary>
+    public static Option<int?> BlockRows(string memory) => new("--block-rows")
+    {
+        Description = $"Rows read per block (default: blocks of about 64 MB). Inputs of any size are streamed; memory used ≈ {memory}.",
+    };
+
+    /// <summary>
+    /// Opens the files of <paramref name="options"/> as one streamed view with rows aligned (.npy of any
+    /// size, or CSR .npz codes); each column is named after its file, so errors name the file.
+    /// </summary>
+    public static MatrixFilesView OpenFiles(ParseResult r, out string[] columns, params Option<string>[] options)
+    {
+        var names = new List<string>();
+        foreach (var o in options)
+        {
+            var path = r.GetValue(o)!;
+            names.Add(names.Contains(path) ? $"{path} ({o.Name})" : path);
+        }
+        columns = names.ToArray();
+        return MatrixFilesView.Open(options.Select((o, i) => (names[i], r.GetValue(o)!)).ToArray());
+    }
 
     /// <summary>Reads a required .npy matrix named after its file.</summary>
     public static DenseMatrix Matrix(ParseResult r, Option<string> option) => DenseMatrix.ReadNpy(r.GetValue(option)!);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using MlNetConcepts.Data;
 
 namespace MlNetConcepts.IO;
@@ -5,7 +7,9 @@ namespace MlNetConcepts.IO;
 /// <summary>
 /// A matrix file (rows × columns) read a block of rows at a time, whatever its size:
 /// <list type="bullet">
-/// <item>a float32 <c>.npy</c> is memory-mapped, so only the rows being read are paged in (no size limit);</item>
+/// <item>a float32 <c>.npy</c> is read with positional reads straight into the caller's buffer, so its size is
+/// not limited and the process holds only that buffer (a memory mapping would keep every page it touched
+/// resident and counted against the process);</item>
 /// <item>a <c>.npy</c> of another numeric type is read whole and converted to float32 (it must fit in one array);</item>
 /// <item>a <c>.npz</c> holding compressed sparse rows — <c>indptr</c>, <c>indices</c>, <c>values</c> (or
 /// scipy's <c>data</c>) and <c>shape</c>, as <c>mlnc sae encode --sparse</c> and <c>scipy.sparse.save_npz</c>
@@ -16,18 +20,20 @@ namespace MlNetConcepts.IO;
 /// </summary>
 public sealed class MatrixFile : IDisposable
 {
-    private readonly NpyMappedMatrix? _mapped;
+    private readonly SafeFileHandle? _handle;
+    private readonly long _dataOffset;
     private readonly float[]? _dense;
     private readonly long[]? _rowStart;
     private readonly int[]? _indices;
     private readonly float[]? _values;
 
-    private MatrixFile(string path, long rows, int cols, NpyMappedMatrix? mapped, float[]? dense, long[]? rowStart, int[]? indices, float[]? values)
+    private MatrixFile(string path, long rows, int cols, SafeFileHandle? handle, long dataOffset, float[]? dense, long[]? rowStart, int[]? indices, float[]? values)
     {
         Path = path;
         Rows = rows;
         Cols = cols;
-        _mapped = mapped;
+        _handle = handle;
+        _dataOffset = dataOffset;
         _dense = dense;
         _rowStart = rowStart;
         _indices = indices;
@@ -51,13 +57,25 @@ public sealed class MatrixFile : IDisposable
         var (type, shape) = NpyFile.ReadShape(path);
         if (shape.Length is not (1 or 2))
             throw new ConceptDataException($"{path}: expected a 2-D array (rows × columns) but the shape is {NdArray.FormatShape(shape)}.");
-        if (type == NdType.Float32)
-        {
-            var m = NpyMappedMatrix.Open(path);
-            return new MatrixFile(path, m.Rows, m.Cols, m, null, null, null, null);
-        }
+        if (type == NdType.Float32) return OpenFloat32(path);
         var data = NpyFile.ReadMatrix(path, out int rows, out int cols);
-        return new MatrixFile(path, rows, cols, null, data, null, null, null);
+        return new MatrixFile(path, rows, cols, null, 0, data, null, null, null);
+    }
+
+    private static MatrixFile OpenFloat32(string path)
+    {
+        NpyHeader h;
+        using (var s = NpyFile.OpenRead(path))
+        {
+            h = NpyHeader.Parse(s, path);
+            long left = s.Length - h.DataOffset;
+            if (left != h.DataBytes)
+                throw new ConceptDataException($"{path}: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but {left} follow the header{(left < h.DataBytes ? " (truncated)" : "")}.");
+        }
+        long cols = h.Shape.Length == 2 ? h.Shape[1] : 1;
+        if (cols > int.MaxValue / 4) throw new ConceptDataException($"{path}: {cols} columns are too many for one row.");
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return new MatrixFile(path, h.Shape[0], (int)cols, handle, h.DataOffset, null, null, null, null);
     }
 
     private static MatrixFile OpenSparse(string path)
@@ -95,7 +113,7 @@ public sealed class MatrixFile : IDisposable
                 narrow[i] = (int)c;
             }
         }
-        return new MatrixFile(path, rows, cols, null, null, rowStart, narrow, values);
+        return new MatrixFile(path, rows, cols, null, 0, null, rowStart, narrow, values);
     }
 
     /// <summary>Copies rows [<paramref name="start"/>, start + <paramref name="count"/>) densely (row-major) into <paramref name="destination"/>.</summary>
@@ -104,13 +122,27 @@ public sealed class MatrixFile : IDisposable
         CheckRange(start, count);
         int n = checked(count * Cols);
         if (destination.Length < n) throw new ArgumentException($"The destination holds {destination.Length} floats but {count} rows of {Cols} need {n}.", nameof(destination));
-        if (_mapped is not null) { _mapped.CopyRows(start, count, destination); return; }
+        if (_handle is not null) { ReadFloat32(start, n, destination); return; }
         if (_dense is not null) { _dense.AsSpan(checked((int)(start * Cols)), n).CopyTo(destination); return; }
         destination[..n].Clear();
         for (int r = 0; r < count; r++)
         {
             var row = destination.Slice(r * Cols, Cols);
             for (long i = _rowStart![start + r], end = _rowStart[start + r + 1]; i < end; i++) row[_indices![i]] = _values![i];
+        }
+    }
+
+    private void ReadFloat32(long start, int values, Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_handle!.IsClosed, this);
+        var bytes = MemoryMarshal.AsBytes(destination[..values]);
+        long offset = _dataOffset + start * Cols * 4L;
+        while (!bytes.IsEmpty)
+        {
+            int got = RandomAccess.Read(_handle, bytes, offset);
+            if (got <= 0) throw new ConceptDataException($"{Path}: the file ended while reading row {start} onwards (was it truncated while in use?).");
+            bytes = bytes[got..];
+            offset += got;
         }
     }
 
@@ -144,6 +176,6 @@ public sealed class MatrixFile : IDisposable
             throw new ArgumentOutOfRangeException(nameof(start), $"Rows [{start}, {start + count}) are outside the {Rows} rows of {Path}.");
     }
 
-    /// <summary>Unmaps a memory-mapped file.</summary>
-    public void Dispose() => _mapped?.Dispose();
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _handle?.Dispose();
 }

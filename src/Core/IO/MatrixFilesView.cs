@@ -35,7 +35,7 @@ public sealed class MatrixFilesView : IConceptView, IDisposable
                 var f = MatrixFile.Open(path);
                 files.Add(f);
                 if (f.Rows != files[0].Rows)
-                    throw new ConceptDataException($"{path} has {f.Rows} rows but {files[0].Path} has {files[0].Rows}; their rows must be the same samples.");
+                    throw new ConceptDataException($"{files[0].Path} has {files[0].Rows} rows but {path} has {f.Rows}; their rows must be the same samples.");
             }
             return new MatrixFilesView(files.ToArray(), columns.Select(c => c.Column).ToArray());
         }

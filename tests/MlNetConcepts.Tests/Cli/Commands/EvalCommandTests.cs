@@ -162,4 +162,78 @@ public sealed class EvalCommandTests
         StringAssert.Contains(err, "has 12 concepts (rows) but the codes have 30 columns");
         Assert.IsFalse(File.Exists(Path.Combine(dir, "b.csv")));
     }
+
+    /// <summary>CSR codes in the layout sae encode --sparse writes (indptr, indices, values, shape).</summary>
+    private static string WriteCsr(string dir, string name, float[] dense, int rows, int cols)
+    {
+        var indptr = new List<long> { 0 };
+        var indices = new List<int>();
+        var values = new List<float>();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+                if (dense[r * cols + c] != 0) { indices.Add(c); values.Add(dense[r * cols + c]); }
+            indptr.Add(indices.Count);
+        }
+        var path = Path.Combine(dir, name);
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create);
+        foreach (var (member, a) in new[]
+        {
+            ("indptr", NdArray.FromInt64s(indptr.ToArray(), indptr.Count)), ("indices", NdArray.FromInt32s(indices.ToArray(), indices.Count)),
+            ("values", NdArray.FromFloats(values.ToArray(), values.Count)), ("shape", NdArray.FromInt64s([rows, cols], 2)),
+        })
+        {
+            using var s = zip.CreateEntry(member + ".npy").Open();
+            NpyFile.Write(s, a);
+        }
+        return path;
+    }
+
+    private static double[] MsColumn(string csv) => File.ReadAllLines(csv).Skip(1).Select(l => ParseCell(l.Split(',')[1])).ToArray();
+
+    [TestMethod]
+    public void MsStreamsFilesAboveTheWholeLoadLimitInSmallBlocksAndMatchesNumpy()
+    {
+        var dir = TempDir();
+        // No input may be read whole: a file above this limit fails any whole-file read.
+        NpyFile.WholeLoadLimitOverride = 100;
+        try
+        {
+            var (code, _, err) = Run("eval", "ms", "--activations", F("A"), "--embeddings", F("EMB"), "--block-rows", "7", "--out", Path.Combine(dir, "ms.csv"));
+            Assert.AreEqual(0, code, err);
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), MsColumn(Path.Combine(dir, "ms.csv")), 1e-5, "ms, 7-row blocks");
+            (code, _, err) = Run("eval", "ms", "--activations", F("A"), "--embeddings", F("EMB"), "--block-rows", "7", "--top-n", "10", "--out", Path.Combine(dir, "top.csv"));
+            Assert.AreEqual(0, code, err);
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), MsColumn(Path.Combine(dir, "top.csv")), 1e-5, "ms top-10, 7-row blocks");
+            var support = File.ReadAllLines(Path.Combine(dir, "top.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_support_top"), support, 0, "support top-10");
+            (code, _, err) = Run("eval", "ms-clusters", "--activations", F("X"), "--centroids", F("C"), "--embeddings", F("EMB"), "--block-rows", "9", "--out", Path.Combine(dir, "c.csv"));
+            Assert.AreEqual(0, code, err);
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters"), MsColumn(Path.Combine(dir, "c.csv")), 1e-5, "ms clusters, 9-row blocks");
+            (code, _, err) = Run("eval", "ms-clusters", "--activations", F("X"), "--centroids", F("C"), "--embeddings", F("EMB"), "--block-rows", "9", "--top-n", "10", "--out", Path.Combine(dir, "ct.csv"));
+            Assert.AreEqual(0, code, err);
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters_top"), MsColumn(Path.Combine(dir, "ct.csv")), 1e-5, "ms clusters top-10, 9-row blocks");
+        }
+        finally { NpyFile.WholeLoadLimitOverride = null; }
+    }
+
+    [TestMethod]
+    public void MsAndEnergyAcceptSparseCodes()
+    {
+        var dir = TempDir();
+        var a = EvalFixtures.Array("A");
+        var csr = WriteCsr(dir, "codes.npz", a.ToFloat32(), (int)a.Shape[0], (int)a.Shape[1]);
+        var (code, _, err) = Run("eval", "ms", "--activations", csr, "--embeddings", F("EMB"), "--block-rows", "11", "--out", Path.Combine(dir, "ms.csv"));
+        Assert.AreEqual(0, code, err);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), MsColumn(Path.Combine(dir, "ms.csv")), 1e-5, "ms from sparse codes");
+        // Energy against scipy: its own save_npz archive, and the dense twin in 5-row blocks.
+        var energy = NpyFile.Read(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Formats", "csr_energy.npy")).ToFloat64();
+        foreach (var (input, block) in new[] { ("csr_scipy.npz", "4"), ("csr_dense.npy", "5") })
+        {
+            var outPath = Path.Combine(dir, input + ".csv");
+            (code, _, err) = Run("eval", "energy", "--codes", Path.Combine(AppContext.BaseDirectory, "Fixtures", "Formats", input), "--block-rows", block, "--out", outPath);
+            Assert.AreEqual(0, code, err);
+            EvalFixtures.AssertClose(energy, MsColumn(outPath), 1e-6, "energy of " + input);
+        }
+    }
 }

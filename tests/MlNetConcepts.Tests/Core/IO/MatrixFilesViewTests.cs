@@ -33,7 +33,7 @@ public sealed class MatrixFilesViewTests
     public void FilesWithDifferentRowCountsAreRejectedNamingBoth()
     {
         var e = Assert.ThrowsExactly<ConceptDataException>(() => MatrixFilesView.Open(("A", PathOf("csr_dense.npy")), ("B", PathOf("activations.npy"))));
-        StringAssert.Contains(e.Message, "activations.npy has");
-        StringAssert.Contains(e.Message, "csr_dense.npy has 37;");
+        StringAssert.Contains(e.Message, "csr_dense.npy has 37 rows but");
+        StringAssert.Contains(e.Message, "activations.npy has 300;");
     }
 }
