@@ -1,4 +1,5 @@
 using MlNetConcepts.Compute;
+using MlNetConcepts.IO;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Evaluators;
@@ -10,10 +11,11 @@ namespace MlNetConcepts.Evaluators;
 /// profiles; optionally centred (<see cref="OverlapOptions.Centred"/>). A constant feature
 /// (including an all-zero one) has no ã, so its overlaps are NaN. High overlap (O ≥ τ) marks a
 /// match (the paper's "≤ τ" is a typo); <see cref="OverlapMatching"/> adds the one-to-one view.
-/// Inputs are read a block of rows at a time with float64 sums, so memory-mapped files of any
-/// size work: the dense path holds B·(K + d + J) float32 values for a block of B rows plus
-/// 12·J·K bytes of sums; the sparse path holds the CSR arrays, B·(d + J) float32 values and
-/// 8·J·K bytes of sums, and costs O(nnz·J) for the codes instead of O(N·K·J).
+/// Inputs are read a block of rows at a time with float64 sums, so files of any size work
+/// (<see cref="MatrixFile"/>): the dense path holds B·(K + d + J) float32 values for a block of
+/// B rows plus 12·J·K bytes of sums; the sparse path holds the CSR arrays (12 bytes per stored
+/// value), B·(d + J) float32 values and 16·J·K bytes of sums, and costs O(nnz·J) for the codes
+/// instead of O(N·K·J).
 /// </summary>
 public static class Overlap
 {
@@ -25,10 +27,23 @@ public static class Overlap
         => Compute(RowBlocks.Of(codes), RowBlocks.Of(activations), centroids, options);
 
     /// <summary>
-    /// Computes every overlap from block-read inputs (e.g. memory-mapped <c>.npy</c> files): one
-    /// pass over the codes for their min and max, then one pass over codes and activations together.
+    /// Computes every overlap from files read in blocks (<c>.npy</c> of any size; codes may be
+    /// CSR <c>.npz</c>). Dense codes: one pass over the codes for their min and max, then one pass
+    /// over codes and activations together. Sparse codes: one pass, O(nnz·J) for the codes; with
+    /// a_nk = 0 off the stored entries, Σ_n c̃_nj ã_nk = (Σ_stored c̃_nj a_nk − min_k Σ_n c̃_nj)/(max_k − min_k),
+    /// and Σã, Σã² follow from Σa, Σa² the same way, so ã is never formed.
     /// </summary>
-    public static OverlapReport Compute(RowBlocks codes, RowBlocks activations, DenseMatrix centroids, OverlapOptions? options = null)
+    public static OverlapReport Compute(MatrixFile codes, MatrixFile activations, DenseMatrix centroids, OverlapOptions? options = null)
+    {
+        options ??= new OverlapOptions();
+        if (activations.IsSparse) throw new ConceptDataException($"{activations.Path}: activations must be a dense .npy, not sparse codes.");
+        var acts = RowBlocks.Of(activations);
+        CheckShapes(codes.Path, codes.Rows, acts, centroids);
+        if (codes.IsSparse) return OverlapSparse.Compute(codes, acts, centroids, options.Centred, Block(options, acts.Cols));
+        return Compute(RowBlocks.Of(codes), acts, centroids, options);
+    }
+
+    private static OverlapReport Compute(RowBlocks codes, RowBlocks activations, DenseMatrix centroids, OverlapOptions? options)
     {
         options ??= new OverlapOptions();
         CheckShapes(codes.Name, codes.Rows, activations, centroids);
@@ -54,7 +69,7 @@ public static class Overlap
             codes.Read(first, rows, a);
             scaling.ScaleBlock(a, rows, a);
             activations.Read(first, rows, x);
-            membership.RowsBlock(x, rows, c, activations.Name, first);
+            membership.OfRows(x, rows, first, activations.Name, c);
             Gemm.Sgemm(true, false, j, k, rows, 1f, c, j, a, k, 0f, product, k);
             for (long i = 0; i < sums.Cross.LongLength; i++) sums.Cross[i] += product[i];
             AddSquares(a, rows, k, sums.A1, sums.A2);
@@ -62,18 +77,6 @@ public static class Overlap
         }
         sums.Samples = n;
         return sums.Finish(scaling.IsConstant, options.Centred);
-    }
-
-    /// <summary>
-    /// Computes every overlap from sparse codes in O(nnz·J + N·d·J): with a_nk = 0 off the stored
-    /// entries, Σ_n c̃_nj ã_nk = (Σ_stored c̃_nj a_nk − min_k Σ_n c̃_nj)/(max_k − min_k), and Σã, Σã²
-    /// follow from Σa, Σa² the same way, so ã is never formed.
-    /// </summary>
-    public static OverlapReport Compute(SparseRows codes, RowBlocks activations, DenseMatrix centroids, OverlapOptions? options = null)
-    {
-        options ??= new OverlapOptions();
-        CheckShapes(codes.Name, codes.Rows, activations, centroids);
-        return OverlapSparse.Compute(codes, activations, centroids, options.Centred, Block(options, activations.Cols));
     }
 
     private static int Block(OverlapOptions options, int width)

@@ -1,3 +1,5 @@
+using MlNetConcepts.IO;
+
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace MlNetConcepts.Evaluators;
 /// </summary>
 internal static class OverlapSparse
 {
-    public static OverlapReport Compute(SparseRows codes, RowBlocks activations, DenseMatrix centroids, bool centred, int block)
+    public static OverlapReport Compute(MatrixFile codes, RowBlocks activations, DenseMatrix centroids, bool centred, int block)
     {
         int k = codes.Cols, j = centroids.Rows;
         long n = codes.Rows;
@@ -28,15 +30,19 @@ internal static class OverlapSparse
         {
             int rows = (int)Math.Min(block, n - first);
             activations.Read(first, rows, x);
-            membership.RowsBlock(x, rows, c, activations.Name, first);
+            membership.OfRows(x, rows, first, activations.Name, c);
             Overlap.AddSquares(c, rows, j, sums.C1, sums.C2);
+            var batch = codes.ReadSparse(first, rows);
             for (int r = 0; r < rows; r++)
             {
                 var cr = c.AsSpan(r * j, j);
-                for (long e = codes.RowStart[first + r]; e < codes.RowStart[first + r + 1]; e++)
+                var columns = batch.RowIndices(r);
+                var values = batch.RowValues(r);
+                for (int e = 0; e < columns.Length; e++)
                 {
-                    int f = codes.Columns[e];
-                    float v = codes.Values[e];
+                    int f = columns[e];
+                    float v = values[e];
+                    if (!float.IsFinite(v)) throw new ConceptDataException($"{codes.Path}: value {v} at row {first + r}, column {f} is not finite.");
                     raw1[f] += v;
                     raw2[f] += (double)v * v;
                     count[f]++;
