@@ -39,7 +39,7 @@ public static class Overlap
         if (activations.IsSparse) throw new ConceptDataException($"{activations.Path}: activations must be a dense .npy, not sparse codes.");
         var acts = RowBlocks.Of(activations);
         CheckShapes(codes.Path, codes.Rows, acts, centroids);
-        if (codes.IsSparse) return OverlapSparse.Compute(codes, acts, centroids, options.Centred, Block(options, acts.Cols));
+        if (codes.IsSparse) return OverlapSparse.Compute(codes, acts, centroids, options.Centred, Block(options, Math.Max(acts.Cols, centroids.Rows), codes.Rows));
         return Compute(RowBlocks.Of(codes), acts, centroids, options);
     }
 
@@ -49,7 +49,7 @@ public static class Overlap
         CheckShapes(codes.Name, codes.Rows, activations, centroids);
         int k = codes.Cols, j = centroids.Rows;
         long n = codes.Rows;
-        int block = Block(options, Math.Max(k, activations.Cols));
+        int block = Block(options, Math.Max(Math.Max(k, activations.Cols), j), n);
         var a = new float[block * k];
         var scaling = MinMaxScaling.Empty(k);
         for (long first = 0; first < n; first += block)
@@ -79,14 +79,17 @@ public static class Overlap
         return sums.Finish(scaling.IsConstant, options.Centred);
     }
 
-    private static int Block(OverlapOptions options, int width)
+    private static int Block(OverlapOptions options, int width, long rows)
     {
-        if (options.BlockRows is int b) { EvaluatorChecks.Positive(b, "block rows"); return b; }
-        return MonoSemanticity.BlockRows(width);
+        int b = MonoSemanticity.BlockRows(width);
+        if (options.BlockRows is int asked) { EvaluatorChecks.Positive(asked, "block rows"); b = asked; }
+        // Never more rows than there are, and a block of rows × width floats must fit in one array.
+        return (int)Math.Max(1, Math.Min(Math.Min(b, rows), Array.MaxLength / Math.Max(1, width)));
     }
 
     private static void CheckShapes(string codesName, long codeRows, RowBlocks activations, DenseMatrix centroids)
     {
+        if (codeRows == 0) throw new ConceptDataException($"{codesName} has no rows; overlaps need at least one sample.");
         if (codeRows != activations.Rows)
             throw new ConceptDataException($"{codesName} has {codeRows} rows but {activations.Name} has {activations.Rows}; rows must be aligned (one per sample).");
         if (activations.Cols != centroids.Cols)

@@ -174,6 +174,12 @@ public sealed class OverlapTests
             StringAssert.Contains(ex.Message, "X.npy has 60");
             ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(x60, z, EvalFixtures.Matrix("C")));
             StringAssert.Contains(ex.Message, "z.npz: activations must be a dense .npy");
+            NpyFile.WriteMatrix(Path.Combine(dir, "empty.npy"), [], 0, 12);
+            using var empty = MatrixFile.Open(Path.Combine(dir, "empty.npy"));
+            ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(empty, empty, EvalFixtures.Matrix("C")));
+            StringAssert.Contains(ex.Message, "empty.npy has no rows");
+            // An oversized block request is clamped to what one array holds, not an overflow.
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), Overlap.Compute(a, x60, EvalFixtures.Matrix("C"), new OverlapOptions { BlockRows = int.MaxValue }).Values, 1e-5, "huge block");
         }
         finally { Directory.Delete(dir, true); }
     }
