@@ -4,13 +4,15 @@ namespace MlNetConcepts.Evaluators;
 
 /// <summary>
 /// All cluster–feature overlaps O (J × K, row-major, NaN for constant features) and the reports
-/// drawn from them: matches above a threshold, the best feature of each cluster and the best
-/// cluster of each feature.
+/// drawn from them: matches above a threshold (many-to-many) and how many distinct features they
+/// use, the one-to-one matching (<see cref="OverlapMatching"/>), the best feature of each cluster
+/// and the best cluster of each feature.
 /// </summary>
 public sealed class OverlapReport
 {
-    internal OverlapReport(double[] values, int clusters, int features, int samples)
+    internal OverlapReport(double[] values, int clusters, int features, long samples, bool centred)
     {
+        Centred = centred;
         Values = values;
         Clusters = clusters;
         Features = features;
@@ -24,7 +26,9 @@ public sealed class OverlapReport
     /// <summary>Number of SAE features K.</summary>
     public int Features { get; }
     /// <summary>Number of samples N the overlaps were computed over.</summary>
-    public int Samples { get; }
+    public long Samples { get; }
+    /// <summary>True for the centred variant (<see cref="OverlapOptions.Centred"/>).</summary>
+    public bool Centred { get; }
 
     /// <summary>One overlap.</summary>
     public double this[int cluster, int feature] => Values[(long)cluster * Features + feature];
@@ -41,6 +45,36 @@ public sealed class OverlapReport
                 if (this[j, k] >= tau) pairs.Add((j, k, this[j, k]));
         pairs.Sort((a, b) => a.O != b.O ? b.O.CompareTo(a.O) : a.J != b.J ? a.J.CompareTo(b.J) : a.K.CompareTo(b.K));
         return Frame("overlap matches", pairs).WithParameter("tau", tau);
+    }
+
+    /// <summary>
+    /// Distinct features among the pairs with O_jk ≥ τ. Far fewer distinct features than matched
+    /// clusters means a few broad features match many clusters at once.
+    /// </summary>
+    public int DistinctFeaturesMatched(double tau)
+    {
+        var seen = new bool[Features];
+        for (int j = 0; j < Clusters; j++)
+            for (int k = 0; k < Features; k++)
+                if (this[j, k] >= tau) seen[k] = true;
+        return seen.Count(b => b);
+    }
+
+    /// <summary>Clusters with at least one feature at O_jk ≥ τ.</summary>
+    public int ClustersMatched(double tau)
+        => Enumerable.Range(0, Clusters).Count(j => Enumerable.Range(0, Features).Any(k => this[j, k] >= tau));
+
+    /// <summary>
+    /// The one-to-one matching (<see cref="OverlapMatching.OneToOne"/>) as a frame: one row per
+    /// matched pair, by decreasing overlap, with a column saying whether O_jk ≥ τ.
+    /// </summary>
+    public ReportFrame OneToOne(double tau)
+    {
+        var pairs = OverlapMatching.OneToOne(this).Select(p => (p.Cluster, p.Feature, p.Overlap)).ToList();
+        pairs.Sort((a, b) => a.Overlap != b.Overlap ? b.Overlap.CompareTo(a.Overlap) : a.Cluster.CompareTo(b.Cluster));
+        return Frame("one-to-one matching", pairs)
+            .Add("matched", pairs.Select(p => p.Overlap >= tau).ToArray())
+            .WithParameter("tau", tau);
     }
 
     /// <summary>For each cluster, the feature with the largest overlap (NaN overlaps skipped; -1 when none).</summary>
@@ -76,5 +110,6 @@ public sealed class OverlapReport
             .Add("cluster", pairs.Select(p => p.J).ToArray())
             .Add("feature", pairs.Select(p => p.K).ToArray())
             .Add("overlap", pairs.Select(p => p.O).ToArray())
-            .WithParameter("clusters", Clusters).WithParameter("features", Features).WithParameter("samples", Samples);
+            .WithParameter("clusters", Clusters).WithParameter("features", Features).WithParameter("samples", Samples)
+            .WithParameter("overlap", Centred ? "centred" : "eq. 1");
 }

@@ -4,41 +4,72 @@ using MlNetConcepts.IO;
 
 namespace MlNetConcepts.Cli;
 
-/// <summary><c>mlnc eval overlap</c>: cluster–feature overlap matrix and matches above τ.</summary>
+/// <summary>
+/// <c>mlnc eval overlap</c>: cluster–feature overlap matrix (Bíla et al. 2025, eq. 1, optionally
+/// centred), the matches above τ, and the one-to-one matching. Inputs are read in blocks, so
+/// their size is not limited by memory; sparse codes (<c>.npz</c> from <c>sae encode --sparse</c>
+/// or scipy) cost O(nnz·J). Outputs appear together or not at all.
+/// </summary>
 internal static class EvalOverlapCommand
 {
     public static Command Create()
     {
-        var codes = EvalOptions.RequiredPath("--codes", "N × K SAE codes (.npy).");
+        var codes = EvalOptions.RequiredPath("--codes", "N × K SAE codes: .npy, or CSR .npz from sae encode --sparse.");
         var acts = EvalOptions.RequiredPath("--activations", "N × d clustered activations (.npy), rows aligned.");
         var cents = EvalOptions.RequiredPath("--centroids", "J × d centroids (.npy).");
         var tau = new Option<double>("--tau") { Description = "Match threshold: pairs with overlap ≥ tau.", DefaultValueFactory = _ => 0.5 };
-        var jsd = new Option<bool>("--jsd") { Description = "Add the Jensen–Shannon divergence (bits) of each match, and write jsd.csv (all pairs when J·K·N is small, else the top candidates)." };
+        var centred = new Option<bool>("--centred") { Description = "Centred overlap: subtract each profile's mean over samples first (Pearson correlation), so features that fire on most samples stop matching every cluster." };
+        var block = EvalOptions.BlockRows("block rows × (K + d + J) × 4 bytes + J × K × 12 bytes (sparse codes: 12 bytes per stored value, block rows × (d + J) × 4 bytes and J × K × 16 bytes)");
+        var jsd = new Option<bool>("--jsd") { Description = "Add the Jensen–Shannon divergence (bits) of each match, and write jsd.csv (all pairs when J·K·N is small, else the top candidates). Reads dense codes and activations into memory." };
         var candidates = new Option<int?>("--jsd-candidates") { Description = "With --jsd: score each cluster's M highest-overlap features in jsd.csv instead of all pairs." };
-        var output = EvalOptions.RequiredPath("--out", "Output directory (overlap.npy, matches.csv).");
-        var cmd = new Command("overlap", "Overlap between clusters and SAE features (all J×K pairs) and the matches above tau.");
-        foreach (var o in new Option[] { codes, acts, cents, tau, jsd, candidates, output }) cmd.Options.Add(o);
+        var output = EvalOptions.RequiredPath("--out", "Output directory (overlap.npy, matches.csv, one_to_one.csv).");
+        var cmd = new Command("overlap", "Overlap between clusters and SAE features (all J×K pairs), the matches above tau and the one-to-one matching; inputs streamed.");
+        foreach (var o in new Option[] { codes, acts, cents, tau, centred, block, jsd, candidates, output }) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
-            var z = EvalOptions.Matrix(r, codes);
-            var x = EvalOptions.Matrix(r, acts);
-            var c = EvalOptions.Matrix(r, cents);
             double t = r.GetValue(tau);
             if (!double.IsFinite(t)) throw new ConceptDataException($"--tau must be a finite number, got {t}.");
-            var overlap = Overlap.Compute(z, x, c);
+            if (r.GetValue(block) is int b && b < 1) throw new ConceptDataException($"--block-rows must be at least 1, got {b}.");
+            var options = new OverlapOptions { Centred = r.GetValue(centred), BlockRows = r.GetValue(block) };
+            string codesPath = r.GetValue(codes)!, actsPath = r.GetValue(acts)!;
+            var c = EvalOptions.Matrix(r, cents);
+            OverlapReport overlap;
+            DenseMatrix? z = null, x = null;
+            if (r.GetValue(jsd))
+            {
+                if (ArrayFiles.DetectFormat(codesPath) == ArrayFileFormat.Npz) throw new ConceptDataException($"--jsd needs dense codes (.npy), but {codesPath} holds sparse codes.");
+                z = DenseMatrix.ReadNpy(codesPath);
+                x = DenseMatrix.ReadNpy(actsPath);
+                overlap = Overlap.Compute(z, x, c, options);
+            }
+            else
+            {
+                using var codeFile = MatrixFile.Open(codesPath);
+                using var actFile = MatrixFile.Open(actsPath);
+                overlap = Overlap.Compute(codeFile, actFile, c, options);
+            }
             var matches = overlap.Matches(t);
             if (r.GetValue(jsd))
             {
                 var pairs = Enumerable.Range(0, matches.Rows).Select(i => (matches.Int32s("cluster")[i], matches.Int32s("feature")[i])).ToList();
-                var j = JensenShannon.ForPairs(z, x, c, overlap, pairs);
-                matches.Add("jsd", j.Doubles("jsd"));
+                matches.Add("jsd", JensenShannon.ForPairs(z!, x!, c, overlap, pairs).Doubles("jsd"));
             }
+            var summary = OverlapMatching.Summarize(overlap, t);
+            var oneToOne = overlap.OneToOne(t);
             var dir = r.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            if (r.GetValue(jsd)) EvalOptions.Save(JensenShannon.Pairs(z, x, c, overlap, r.GetValue(candidates)), Path.Combine(dir, "jsd.csv"));
-            NpyFile.WriteMatrix(Path.Combine(dir, "overlap.npy"), overlap.ToFloat32(), overlap.Clusters, overlap.Features);
-            EvalOptions.Save(matches, Path.Combine(dir, "matches.csv"));
-            Console.Out.WriteLine($"{matches.Rows} matches with overlap >= {t} among {overlap.Clusters} x {overlap.Features} pairs");
+            using (var folder = OutputFolder.Begin(dir))
+            {
+                if (r.GetValue(jsd)) JensenShannon.Pairs(z!, x!, c, overlap, r.GetValue(candidates)).Save(folder.File("jsd.csv"));
+                NpyFile.WriteMatrix(folder.File("overlap.npy"), overlap.ToFloat32(), overlap.Clusters, overlap.Features);
+                matches.Save(folder.File("matches.csv"));
+                oneToOne.Save(folder.File("one_to_one.csv"));
+                folder.Commit();
+            }
+            Console.Error.WriteLine($"wrote overlap.npy, matches.csv ({matches.Rows} rows), one_to_one.csv ({oneToOne.Rows} rows){(r.GetValue(jsd) ? " and jsd.csv" : "")} to {dir}");
+            string kind = options.Centred ? "centred overlap" : "overlap";
+            Console.Out.WriteLine($"one-to-one: {summary.Matched} of {overlap.Clusters} clusters ({summary.ClusterFraction * 100:0.#}%) have their own feature at {kind} >= {t} " +
+                                  $"(mean one-to-one {kind} {summary.MeanOverlap:0.###})");
+            Console.Out.WriteLine($"many-to-many: {matches.Rows} pairs at {kind} >= {t} among {overlap.Clusters} x {overlap.Features}, covering {overlap.ClustersMatched(t)} clusters with {summary.DistinctFeaturesMatched} distinct features");
             return CliAction.Success;
         });
         return cmd;

@@ -27,7 +27,7 @@ internal static class ExtractCommand
         var context = new Option<int>("--context") { Description = "Context length of the text tokenizer.", DefaultValueFactory = _ => 77 };
         var tensors = new Option<string[]>("--tensor") { Description = "Tensor to extract: a name or block:i (repeatable).", Required = true, AllowMultipleArgumentsPerToken = false };
         var tokens = new Option<string>("--tokens") { Description = "cls, all, mean, end (text) or random:N.", DefaultValueFactory = _ => "cls" };
-        var preset = new Option<string>("--preset") { Description = "Image preprocessing: clip (224, bicubic, CLIP mean/std) or none (pixels/255, then --mean/--std).", DefaultValueFactory = _ => "none" };
+        var preset = new Option<string>("--preset") { Description = "Image preprocessing: clip (OpenAI CLIP's exactly: PIL bicubic on 8-bit pixels to the model's size, centre crop, CLIP mean/std), clip-float (the same with torchvision's float resize) or none (pixels/255, then --mean/--std).", DefaultValueFactory = _ => "none" };
         var mean = new Option<string?>("--mean") { Description = "With --preset none: per-channel mean(s) on the [0,1] scale, comma-separated." };
         var std = new Option<string?>("--std") { Description = "With --preset none: per-channel std(s), comma-separated." };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };
@@ -115,8 +115,9 @@ internal static class ExtractCommand
         var pre = r.GetValue(preset)!.ToLowerInvariant() switch
         {
             "clip" => ImagePreprocessor.Clip(ex.Input.Dims.Length == 4 && ex.Input.Dims[2] > 0 ? (int)ex.Input.Dims[2] : 224) with { Channels = channels },
+            "clip-float" => ImagePreprocessor.ClipFloat(ex.Input.Dims.Length == 4 && ex.Input.Dims[2] > 0 ? (int)ex.Input.Dims[2] : 224) with { Channels = channels },
             "none" => ImagePreprocessor.None(channels) with { Mean = Floats(r.GetValue(mean), "--mean") ?? [0f], Std = Floats(r.GetValue(std), "--std") ?? [1f] },
-            var p => throw new ConceptDataException($"--preset '{p}': use clip or none."),
+            var p => throw new ConceptDataException($"--preset '{p}': use clip, clip-float or none."),
         };
         if (r.GetValue(idx) is string idxFile) return new ImageInput(IdxImages.ReadImages(idxFile, n), pre, idxFile);
         var files = ImageFile.ListFolder(r.GetValue(images)!);

@@ -78,7 +78,7 @@ internal static class StudyCommand
     public static void PrintSummary(StudyResult result, string outDir)
     {
         // The full table is in summary.csv; the console gets the columns that answer the question.
-        result.Summary.SelectColumns("layer", "sae", "clusters", "clusters_matched", "features_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean").Print();
+        result.Summary.SelectColumns("layer", "sae", "clusters", "one_to_one_matched", "distinct_features_matched", "clusters_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean").Print();
         AnsiConsole.MarkupLine($"Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(outDir, "report.html")))}[/]");
     }
 

@@ -23,17 +23,16 @@ public static class StudyReportWriter
         html.Paragraph($"{result.Layers.Count} layer(s). SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
                        $"Clusterers: {string.Join(", ", config.Clusters.Select(c => c.ToString()))}. τ = {F(config.Tau)}, top-N = {config.TopN}, seeds = {config.Seeds}.");
         html.Raw($"<p class=\"note\">Resolved config: {html.Link("config.json", "config.json")} · summary: {html.Link("summary.csv", "summary.csv")} · {html.Link("summary.json", "summary.json")}</p>");
-        html.Paragraph("Hypothesis (seed 000): concepts found by both methods are intrinsic to the model; concepts found by one method only may be artifacts of that method.", note: true);
+        html.Paragraph("Hypothesis (Bíla et al. 2025): concepts found by both methods are intrinsic to the model; concepts found by one method only may be artifacts of that method.", note: true);
 
         html.Heading("Layer-wise agreement");
         var layerNames = result.Layers.Select(l => l.Layer).ToList();
         if (result.Layers.All(l => l.Comparisons.Count > 0))
         {
-            html.Raw(SvgChart.Bars("Fraction matched and mean best overlap (first SAE × first clusterer)", layerNames,
+            html.Raw(SvgChart.Bars("One-to-one agreement (first SAE × first clusterer): clusters with their own feature at O ≥ τ, and mean matched overlap", layerNames,
             [
-                ("clusters matched", result.Layers.Select(l => l.Comparisons[0].ClustersMatched).ToArray()),
-                ("features matched", result.Layers.Select(l => l.Comparisons[0].FeaturesMatched).ToArray()),
-                ("mean best overlap", result.Layers.Select(l => l.Comparisons[0].MeanBestOverlap).ToArray()),
+                ("clusters matched one-to-one", result.Layers.Select(l => l.Comparisons[0].OneToOneMatched).ToArray()),
+                ("mean one-to-one overlap", result.Layers.Select(l => l.Comparisons[0].OneToOneMeanOverlap).ToArray()),
             ], yMax: 1));
         }
         var msMeans = new List<(string, double[])>
@@ -53,6 +52,16 @@ public static class StudyReportWriter
         }
         html.Save(Path.Combine(outputDirectory, "report.html"));
         return html.Links;
+    }
+
+    /// <summary>
+    /// The comparison's headline, built on the one-to-one matching (each feature may stand for one
+    /// cluster only), so a few broad features cannot make every cluster look matched.
+    /// </summary>
+    public static string Headline(ComparisonResult c, double tau)
+    {
+        return $"One-to-one: {c.OneToOneMatches} cluster(s) ({F(c.OneToOneMatched * 100)}%) have their own SAE feature at O ≥ {F(tau)} " +
+               $"(mean overlap of the one-to-one pairs {F(c.OneToOneMeanOverlap)}); the many-to-many matches use {c.DistinctFeaturesMatched} distinct feature(s).";
     }
 
     private static double Mean(double[]? v) => v is null ? double.NaN : Statistics.Summarize(v).Mean;
@@ -84,8 +93,9 @@ public static class StudyReportWriter
         foreach (var c in layer.Comparisons)
         {
             html.Heading($"{c.Sae} × {c.Clusters}", 3);
-            html.Paragraph($"{F(c.ClustersMatched * 100)}% of clusters and {F(c.FeaturesMatched * 100)}% of live SAE features have a match at O ≥ {F(config.Tau)}; " +
-                           $"mean best overlap {F(c.MeanBestOverlap)}. Found by one method only: {c.ClustersOnly.Length} clusters, {c.FeaturesOnly.Length} features.");
+            html.Paragraph(Headline(c, config.Tau));
+            html.Paragraph($"Many-to-many (every pair at O ≥ {F(config.Tau)}): {F(c.ClustersMatched * 100)}% of clusters and {F(c.FeaturesMatched * 100)}% of live SAE features have a match, " +
+                           $"using {c.DistinctFeaturesMatched} distinct feature(s); mean best overlap {F(c.MeanBestOverlap)}. Found by one method only: {c.ClustersOnly.Length} clusters, {c.FeaturesOnly.Length} features.", note: true);
             if (c.HeatClusters.Length > 0 && c.HeatFeatures.Length > 0)
             {
                 var heat = new double[c.HeatClusters.Length, c.HeatFeatures.Length];
@@ -93,12 +103,14 @@ public static class StudyReportWriter
                     for (int j = 0; j < c.HeatFeatures.Length; j++) heat[i, j] = c.Heat[i * c.HeatFeatures.Length + j];
                 html.Raw(SvgChart.HeatMap("Overlap of the top pairs", heat, c.HeatClusters.Select(j => $"cluster {j}").ToList(), c.HeatFeatures.Select(k => $"feature {k}").ToList()));
             }
+            var oneFile = $"one_to_one_{c.Sae}__{c.Clusters}.csv";
+            html.Table(frames[oneFile], 15, Csv(oneFile));
             var matchFile = frames.First(f => f.Value.Title == $"matches {c.Sae} × {c.Clusters}").Key;
             html.Table(frames[matchFile], 15, Csv(matchFile));
             html.Raw($"<p class=\"note\">Concepts found by one method only: {html.Link(Csv($"found_by_one_{c.Sae}__{c.Clusters}.csv"), "CSV")}</p>");
             if (images is not null && c.CoreRows.Count > 0)
             {
-                html.Paragraph("Core representatives of the best matched pairs (samples with the largest c̃·ã, seed 000 §4):", note: true);
+                html.Paragraph("Core representatives of the best matched pairs (samples with the largest c̃·ã, Bíla et al. 2025 §4):", note: true);
                 html.BeginGrid();
                 for (int p = 0; p < c.CoreRows.Count; p++)
                 {

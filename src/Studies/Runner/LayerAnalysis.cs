@@ -7,7 +7,7 @@ namespace MlNetConcepts.Studies.Runner;
 /// <summary>
 /// Runs the evaluators on one layer: MonoSemanticity of raw neurons, SAE features and clusters
 /// (full and top-N), energy, reconstruction, stability across seeds, modality and bridge scores,
-/// and the SAE-versus-clustering overlap with its matches and core representatives (seed 000).
+/// and the SAE-versus-clustering overlap with its matches and core representatives (Bíla et al. 2025).
 /// </summary>
 internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
 {
@@ -70,7 +70,7 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
         var overlap = Overlap.Compute(codes, activations, centroids);
         // SAE codes are non-negative, so a feature fires on some sample exactly when its energy (mean code) is positive.
         var live = Enumerable.Range(0, codes.Cols).Where(k => energy[k] > 0).ToArray();
-        var matches = new List<MatchPair>();
+        var matches = new List<MatchedPair>();
         var clusterMatched = new bool[overlap.Clusters];
         var featureMatched = new bool[overlap.Features];
         double bestSum = 0;
@@ -84,7 +84,7 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
                 best = Math.Max(best, o);
                 if (o >= config.Tau)
                 {
-                    matches.Add(new MatchPair(j, k, o));
+                    matches.Add(new MatchedPair(j, k, o));
                     clusterMatched[j] = true;
                     featureMatched[k] = true;
                 }
@@ -92,6 +92,7 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
             bestSum += best;
         }
         matches.Sort((a, b) => b.Overlap.CompareTo(a.Overlap));
+        var oneToOne = OverlapMatching.Summarize(overlap, config.Tau);
         var core = matches.Take(config.ReportPairs)
             .Select(m => ((long[])Overlap.CoreRepresentatives(codes, activations, centroids, m.Cluster, m.Feature, config.TopN)["sample"].Values).Cast<long>().Select(v => (int)v).ToArray())
             .ToList();
@@ -111,6 +112,11 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
             ClustersMatched = clusterMatched.Count(b => b) / (double)overlap.Clusters,
             FeaturesMatched = live.Length == 0 ? 0 : live.Count(k => featureMatched[k]) / (double)live.Length,
             MeanBestOverlap = bestSum / overlap.Clusters,
+            OneToOneMatched = oneToOne.ClusterFraction,
+            OneToOneMatches = oneToOne.Matched,
+            OneToOneMeanOverlap = oneToOne.MeanOverlap,
+            DistinctFeaturesMatched = oneToOne.DistinctFeaturesMatched,
+            OneToOne = oneToOne.Pairs.OrderByDescending(p => p.Overlap).ToList(),
             Matches = matches,
             ClustersOnly = Enumerable.Range(0, overlap.Clusters).Where(j => !clusterMatched[j]).ToArray(),
             FeaturesOnly = live.Where(k => !featureMatched[k]).ToArray(),

@@ -1,3 +1,4 @@
+using MlNetConcepts.Evaluators;
 namespace MlNetConcepts.Studies.Runner;
 
 /// <summary>
@@ -105,8 +106,21 @@ public sealed record ComparisonResult
     public double FeaturesMatched { get; init; }
     /// <summary>Mean over clusters of the best overlap.</summary>
     public double MeanBestOverlap { get; init; }
+    /// <summary>
+    /// The headline: fraction of clusters whose one-to-one partner (optimal assignment on O, each
+    /// feature used once) has O ≥ τ. A broad feature can stand for one cluster only here.
+    /// </summary>
+    public double OneToOneMatched { get; init; }
+    /// <summary>Number of one-to-one pairs with O ≥ τ.</summary>
+    public int OneToOneMatches { get; init; }
+    /// <summary>Mean overlap of the one-to-one pairs.</summary>
+    public double OneToOneMeanOverlap { get; init; }
+    /// <summary>Distinct features among the many-to-many matches (O ≥ τ).</summary>
+    public int DistinctFeaturesMatched { get; init; }
+    /// <summary>The one-to-one pairs, best first.</summary>
+    public List<MatchedPair> OneToOne { get; init; } = new();
     /// <summary>Matched pairs (cluster, feature, overlap), best first.</summary>
-    public List<MatchPair> Matches { get; init; } = new();
+    public List<MatchedPair> Matches { get; init; } = new();
     /// <summary>Clusters without a matching feature.</summary>
     public int[] ClustersOnly { get; init; } = [];
     /// <summary>Live features without a matching cluster.</summary>
@@ -120,12 +134,6 @@ public sealed record ComparisonResult
     /// <summary>Core representative rows of the reported matched pairs (same order as the first matches).</summary>
     public List<int[]> CoreRows { get; init; } = new();
 }
-
-/// <summary>A matched cluster–feature pair.</summary>
-/// <param name="Cluster">Cluster index.</param>
-/// <param name="Feature">SAE feature index.</param>
-/// <param name="Overlap">O_jk (seed 000 eq. 1).</param>
-public sealed record MatchPair(int Cluster, int Feature, double Overlap);
 
 /// <summary>Scores against a synthetic benchmark's planted concepts.</summary>
 public sealed record GroundTruthResult

@@ -8,9 +8,11 @@ internal static class StudyTables
     private static double Mean(double[]? v) => v is null ? double.NaN : Statistics.Summarize(v).Mean;
 
     /// <summary>
-    /// One row per layer and SAE × clusterer pair answering seed 000's question: how many
-    /// clusters have a matching SAE feature (O ≥ τ) and vice versa, the mean best overlap, and the
-    /// mean MonoSemanticity of SAE features, clusters and raw neurons.
+    /// One row per layer and SAE × clusterer pair answering Bíla et al. (2025)'s question: the
+    /// fraction of clusters with their own SAE feature at O ≥ τ under the one-to-one matching and
+    /// its mean overlap (the headline), the distinct features among the many-to-many matches,
+    /// how many clusters have a matching feature (O ≥ τ) and vice versa, the mean best overlap,
+    /// and the mean MonoSemanticity of SAE features, clusters and raw neurons.
     /// </summary>
     public static ReportFrame Summary(IReadOnlyList<LayerResult> layers)
     {
@@ -21,6 +23,9 @@ internal static class StudyTables
             .Add("layer", rows.Select(r => r.l.Layer).ToArray())
             .Add("sae", rows.Select(r => r.c.Sae).ToArray())
             .Add("clusters", rows.Select(r => r.c.Clusters).ToArray())
+            .Add("one_to_one_matched", rows.Select(r => r.c.OneToOneMatched).ToArray())
+            .Add("one_to_one_mean_overlap", rows.Select(r => r.c.OneToOneMeanOverlap).ToArray())
+            .Add("distinct_features_matched", rows.Select(r => r.c.DistinctFeaturesMatched).ToArray())
             .Add("clusters_matched", rows.Select(r => r.c.ClustersMatched).ToArray())
             .Add("features_matched", rows.Select(r => r.c.FeaturesMatched).ToArray())
             .Add("mean_best_overlap", rows.Select(r => r.c.MeanBestOverlap).ToArray())
@@ -55,6 +60,10 @@ internal static class StudyTables
                 .Add("overlap", c.Matches.Select(m => m.Overlap).ToArray());
             // The first comparison is also the layer's matches.csv (the name the issue gives).
             frames[i == 0 ? "matches.csv" : $"matches_{c.Sae}__{c.Clusters}.csv"] = f;
+            frames[$"one_to_one_{c.Sae}__{c.Clusters}.csv"] = new ReportFrame($"one-to-one matching {c.Sae} × {c.Clusters}")
+                .Add("cluster", c.OneToOne.Select(m => m.Cluster).ToArray())
+                .Add("feature", c.OneToOne.Select(m => m.Feature).ToArray())
+                .Add("overlap", c.OneToOne.Select(m => m.Overlap).ToArray());
             frames[$"found_by_one_{c.Sae}__{c.Clusters}.csv"] = new ReportFrame($"found by one method only: {c.Sae} × {c.Clusters}")
                 .Add("method", c.ClustersOnly.Select(_ => "clusters").Concat(c.FeaturesOnly.Select(_ => "sae")).ToArray())
                 .Add("concept", c.ClustersOnly.Concat(c.FeaturesOnly).ToArray());

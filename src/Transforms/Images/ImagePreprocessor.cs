@@ -20,10 +20,18 @@ public sealed record ImagePreprocessor
     public float[] Std { get; init; } = [1f];
 
     /// <summary>
-    /// OpenAI CLIP's preprocessing: shorter side to 224 (bicubic, antialiased), centre crop 224,
-    /// mean (0.48145466, 0.4578275, 0.40821073), std (0.26862954, 0.26130258, 0.27577711).
+    /// OpenAI CLIP's (and open_clip's) preprocessing of a PIL image, byte for byte: shorter side to
+    /// 224 with PIL's bicubic on 8-bit samples (<see cref="ResizeFilter.PilBicubic"/>), centre crop
+    /// 224, /255, mean (0.48145466, 0.4578275, 0.40821073), std (0.26862954, 0.26130258, 0.27577711).
     /// </summary>
-    public static ImagePreprocessor Clip(int size = 224) => new()
+    public static ImagePreprocessor Clip(int size = 224) => ClipFloat(size) with { Filter = ResizeFilter.PilBicubic };
+
+    /// <summary>
+    /// CLIP's sizes and statistics with torchvision's float resize of a tensor (antialiased bicubic,
+    /// no rounding between passes). It differs from <see cref="Clip"/> by up to about 0.6 after
+    /// normalisation at sharp edges; use it for models trained on tensor-resized inputs.
+    /// </summary>
+    public static ImagePreprocessor ClipFloat(int size = 224) => new()
     {
         Channels = 3,
         ResizeShorterSide = size,

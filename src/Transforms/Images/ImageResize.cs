@@ -7,6 +7,13 @@ public enum ResizeFilter
     Bilinear,
     /// <summary>Keys cubic convolution with a = −0.5 (PIL's and torch's antialiased bicubic), support 2.</summary>
     Bicubic,
+    /// <summary>
+    /// The bicubic filter with PIL's 8-bit arithmetic (<see cref="PilResize"/>): fixed-point weights,
+    /// rounding and clipping to bytes after each pass, as OpenAI CLIP and open_clip preprocess.
+    /// </summary>
+    PilBicubic,
+    /// <summary>The triangle filter with PIL's 8-bit arithmetic (<see cref="PilResize"/>).</summary>
+    PilBilinear,
 }
 
 /// <summary>
@@ -15,7 +22,9 @@ public enum ResizeFilter
 /// c = (i + ½)·s with s = in/out; when downscaling (s &gt; 1) the filter is stretched by s, so
 /// every input pixel under the footprint contributes (the antialiasing); weights
 /// w(x) = f((x − c + ½)/max(s,1)) over x in [⌊c − r + ½⌋, ⌊c + r + ½⌋), r = support·max(s,1),
-/// normalised to sum 1. Rows are resampled first, then columns, in float (no rounding to bytes).
+/// normalised to sum 1. Rows are resampled first, then columns, in float (no rounding to bytes):
+/// torchvision's resize of a float tensor. <see cref="ResizeFilter.PilBicubic"/> and
+/// <see cref="ResizeFilter.PilBilinear"/> hand over to <see cref="PilResize"/> (PIL's byte arithmetic).
 /// </summary>
 public static class ImageResize
 {
@@ -23,6 +32,7 @@ public static class ImageResize
     public static RasterImage Resize(RasterImage image, int width, int height, ResizeFilter filter)
     {
         if (width <= 0 || height <= 0) throw new ConceptDataException($"resize target {width}×{height} is empty.");
+        if (filter is ResizeFilter.PilBicubic or ResizeFilter.PilBilinear) return PilResize.Resize(image, width, height, filter == ResizeFilter.PilBicubic);
         int ch = image.Channels;
         var tmp = image.Width == width ? image.Pixels : Horizontal(image.Pixels, image.Width, image.Height, ch, width, filter);
         var result = image.Height == height ? tmp : Vertical(tmp, width, image.Height, ch, height, filter);

@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.IO;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -79,5 +80,132 @@ public sealed class OverlapTests
         StringAssert.Contains(ex.Message, "A has 60 rows but x.npy has 7");
         ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("X"), EvalFixtures.Random(3, 5, 1, "c.npy")));
         StringAssert.Contains(ex.Message, "c.npy has 5");
+    }
+
+    [TestMethod]
+    public void CentredVariantMatchesNumpy()
+    {
+        var o = Overlap.Compute(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), new OverlapOptions { Centred = true });
+        Assert.IsTrue(o.Centred);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap_centred"), o.Values, 1e-5, "centred overlap");
+    }
+
+    [TestMethod]
+    public void FastPathsMatchThePlainReference()
+    {
+        // 300 rows, ragged 7-row blocks, a constant and an always-on feature; dense in memory, dense
+        // and sparse (CSR .npz) files.
+        var a = EvalFixtures.Random(300, 20, 1, "a", -1, 1);
+        for (int i = 0; i < a.Data.Length; i++) a.Data[i] = Math.Max(a.Data[i], 0);
+        for (int r = 0; r < 300; r++) { a.Data[r * 20 + 3] = 0.25f; a.Data[r * 20 + 5] = 1 + a.Data[r * 20 + 5]; }
+        var x = EvalFixtures.Random(300, 9, 2, "x");
+        var c = EvalFixtures.Random(6, 9, 3, "c");
+        var dir = Directory.CreateTempSubdirectory("mlnc-overlap-").FullName;
+        try
+        {
+            NpyFile.WriteMatrix(Path.Combine(dir, "a.npy"), a.Data, a.Rows, a.Cols);
+            NpyFile.WriteMatrix(Path.Combine(dir, "x.npy"), x.Data, x.Rows, x.Cols);
+            WriteCsr(Path.Combine(dir, "a.npz"), a);
+            using var dense = MatrixFile.Open(Path.Combine(dir, "a.npy"));
+            using var sparse = MatrixFile.Open(Path.Combine(dir, "a.npz"));
+            using var xf = MatrixFile.Open(Path.Combine(dir, "x.npy"));
+            Assert.IsTrue(sparse.IsSparse);
+            foreach (bool centred in new[] { false, true })
+            {
+                var expected = OverlapReference.Compute(a, x, c, centred);
+                Assert.IsTrue(double.IsNaN(expected[3]) && !double.IsNaN(expected[5]));
+                foreach (int? block in new int?[] { null, 7 })
+                {
+                    var options = new OverlapOptions { Centred = centred, BlockRows = block };
+                    EvalFixtures.AssertClose(expected, Overlap.Compute(a, x, c, options).Values, 1e-5, $"in memory, centred={centred}, block={block}");
+                    EvalFixtures.AssertClose(expected, Overlap.Compute(dense, xf, c, options).Values, 1e-5, $"dense file, centred={centred}, block={block}");
+                    EvalFixtures.AssertClose(expected, Overlap.Compute(sparse, xf, c, options).Values, 1e-6, $"sparse file, centred={centred}, block={block}");
+                }
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    public void SparseCodesFromNpzMatchNumpy()
+    {
+        using var codes = MatrixFile.Open(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Evaluators", "A_csr.npz"));
+        using var x = MatrixFile.Open(EvalFixtures.PathOf("X"));
+        Assert.IsTrue(codes.IsSparse);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), Overlap.Compute(codes, x, EvalFixtures.Matrix("C"), new OverlapOptions { BlockRows = 7 }).Values, 1e-6, "sparse overlap");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap_centred"), Overlap.Compute(codes, x, EvalFixtures.Matrix("C"), new OverlapOptions { Centred = true }).Values, 1e-6, "sparse centred overlap");
+    }
+
+    [TestMethod]
+    public void FileBlocksMatchInMemoryAndNumpy()
+    {
+        using var am = MatrixFile.Open(EvalFixtures.PathOf("A"));
+        using var xm = MatrixFile.Open(EvalFixtures.PathOf("X"));
+        var inMemory = Fixture();
+        foreach (int block in new[] { 1, 7, 60, 1000 })
+        {
+            var streamed = Overlap.Compute(am, xm, EvalFixtures.Matrix("C"), new OverlapOptions { BlockRows = block });
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), streamed.Values, 1e-5, $"{block}-row blocks vs numpy");
+            EvalFixtures.AssertClose(inMemory.Values, streamed.Values, 1e-6, $"{block}-row blocks vs in memory");
+        }
+    }
+
+    [TestMethod]
+    public void BadFileInputsAreNamed()
+    {
+        var dir = Directory.CreateTempSubdirectory("mlnc-overlap-").FullName;
+        try
+        {
+            var x = EvalFixtures.Matrix("X");
+            var bad = (float[])x.Data.Clone();
+            bad[13 * x.Cols + 2] = float.NaN;
+            string path = Path.Combine(dir, "bad.npy");
+            NpyFile.WriteMatrix(path, bad, x.Rows, x.Cols);
+            using var a = MatrixFile.Open(EvalFixtures.PathOf("A"));
+            using var xm = MatrixFile.Open(path);
+            var ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(a, xm, EvalFixtures.Matrix("C"), new OverlapOptions { BlockRows = 5 }));
+            StringAssert.Contains(ex.Message, "bad.npy: value NaN at row 13, column 2");
+            var seven = EvalFixtures.Random(7, 12, 1, "z");
+            WriteCsr(Path.Combine(dir, "z.npz"), seven);
+            using var z = MatrixFile.Open(Path.Combine(dir, "z.npz"));
+            using var x60 = MatrixFile.Open(EvalFixtures.PathOf("X"));
+            ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(z, x60, EvalFixtures.Matrix("C")));
+            StringAssert.Contains(ex.Message, "z.npz has 7 rows but");
+            StringAssert.Contains(ex.Message, "X.npy has 60");
+            ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(x60, z, EvalFixtures.Matrix("C")));
+            StringAssert.Contains(ex.Message, "z.npz: activations must be a dense .npy");
+            NpyFile.WriteMatrix(Path.Combine(dir, "empty.npy"), [], 0, 12);
+            using var empty = MatrixFile.Open(Path.Combine(dir, "empty.npy"));
+            ex = Assert.ThrowsExactly<ConceptDataException>(() => Overlap.Compute(empty, empty, EvalFixtures.Matrix("C")));
+            StringAssert.Contains(ex.Message, "empty.npy has no rows");
+            // An oversized block request is clamped to what one array holds, not an overflow.
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("overlap"), Overlap.Compute(a, x60, EvalFixtures.Matrix("C"), new OverlapOptions { BlockRows = int.MaxValue }).Values, 1e-5, "huge block");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Writes <paramref name="m"/> as CSR codes the way <c>mlnc sae encode --sparse</c> does (zeros left out).</summary>
+    internal static void WriteCsr(string path, DenseMatrix m)
+    {
+        var start = new List<long> { 0 }; var cols = new List<int>(); var vals = new List<float>();
+        for (int r = 0; r < m.Rows; r++)
+        {
+            for (int k = 0; k < m.Cols; k++)
+                if (m.Data[r * m.Cols + k] != 0) { cols.Add(k); vals.Add(m.Data[r * m.Cols + k]); }
+            start.Add(cols.Count);
+        }
+        using var file = File.Create(path);
+        using var zip = new System.IO.Compression.ZipArchive(file, System.IO.Compression.ZipArchiveMode.Create);
+        foreach (var (name, array) in new[]
+        {
+            ("indptr", NdArray.FromInt64s(start.ToArray(), start.Count)),
+            ("indices", NdArray.FromInt32s(cols.ToArray(), cols.Count)),
+            ("values", NdArray.FromFloats(vals.ToArray(), vals.Count)),
+            ("shape", NdArray.FromInt64s([m.Rows, m.Cols], 2)),
+        })
+        {
+            using var e = zip.CreateEntry(name + ".npy").Open();
+            NpyFile.Write(e, array);
+        }
     }
 }

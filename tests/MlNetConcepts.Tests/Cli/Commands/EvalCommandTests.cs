@@ -77,6 +77,39 @@ public sealed class EvalCommandTests
     }
 
     [TestMethod]
+    public void OverlapReadsSparseCodesAndBlocksAndWritesTheOneToOneMatching()
+    {
+        var csr = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Evaluators", "A_csr.npz");
+        foreach (var (codes, centred) in new[] { (csr, false), (F("A"), true), (csr, true) })
+        {
+            var dir = TempDir();
+            var args = new List<string> { "eval", "overlap", "--codes", codes, "--activations", F("X"), "--centroids", F("C"), "--block-rows", "7", "--out", dir };
+            if (centred) args.Add("--centred");
+            var (code, output, err) = Run(args.ToArray());
+            Assert.AreEqual(0, code, err);
+            var o = NpyFile.Read(Path.Combine(dir, "overlap.npy"));
+            EvalFixtures.AssertClose(EvalFixtures.Doubles(centred ? "overlap_centred" : "overlap"), o.ToFloat64(), 1e-5, $"overlap.npy from {Path.GetFileName(codes)}");
+            var lines = File.ReadAllLines(Path.Combine(dir, "one_to_one.csv"));
+            Assert.AreEqual("cluster,feature,overlap,matched", lines[0]);
+            var expected = EvalFixtures.Longs(centred ? "overlap_centred_one_to_one" : "overlap_one_to_one");
+            var got = lines.Skip(1).Select(l => l.Split(',')).OrderBy(p => int.Parse(p[0])).ToArray();
+            Assert.AreEqual(5, got.Length);
+            for (int i = 0; i < 5; i++) Assert.AreEqual(expected[2 * i + 1], long.Parse(got[i][1]), $"feature of cluster {i}");
+            StringAssert.Contains(output, "one-to-one: ");
+            StringAssert.Contains(output, "distinct features");
+        }
+    }
+
+    [TestMethod]
+    public void OverlapRejectsJsdOnSparseCodesByName()
+    {
+        var csr = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Evaluators", "A_csr.npz");
+        var (code, _, err) = Run("eval", "overlap", "--codes", csr, "--activations", F("X"), "--centroids", F("C"), "--jsd", "--out", TempDir());
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "A_csr.npz holds sparse codes");
+    }
+
+    [TestMethod]
     public void StabilityPrintsJsonWithTopM()
     {
         var (code, output, _) = Run("eval", "stability", "--dict-a", F("DA"), "--dict-b", F("DB"), "--codes-a", F("ZA"), "--codes-b", F("ZB"), "--top", "8", "--json");

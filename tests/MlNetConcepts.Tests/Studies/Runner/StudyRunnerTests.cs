@@ -65,7 +65,9 @@ public sealed class StudyRunnerTests
         Assert.IsTrue(links.Count > 5);
         foreach (var link in links) Assert.IsTrue(File.Exists(Path.Combine(output, link)), $"linked file {link} exists");
         var summary = File.ReadAllLines(Path.Combine(output, "summary.csv"));
-        StringAssert.StartsWith(summary[0], "layer,sae,clusters,clusters_matched,features_matched,mean_best_overlap");
+        StringAssert.StartsWith(summary[0], "layer,sae,clusters,one_to_one_matched,one_to_one_mean_overlap,distinct_features_matched,clusters_matched,features_matched,mean_best_overlap");
+        StringAssert.Contains(html, "One-to-one: ");
+        Assert.AreEqual(1, Directory.GetFiles(Path.Combine(output, "layer0"), "one_to_one_*.csv").Length);
         StringAssert.Contains(summary[0], "ms_sae_mean,ms_cluster_mean,ms_raw_mean");
         Assert.IsTrue(File.Exists(Path.Combine(output, "layer0", "matches.csv")));
         Directory.Delete(output, true);

@@ -29,9 +29,9 @@ public sealed class ImageResizeTests
     }
 
     [TestMethod]
-    public void ClipPresetEqualsTorchvision()
+    public void ClipFloatPresetEqualsTorchvisionTensorResize()
     {
-        var chw = (ImagePreprocessor.Clip(16)).ToChw(Source(), out int h, out int w);
+        var chw = ImagePreprocessor.ClipFloat(16).ToChw(Source(), out int h, out int w);
         Assert.AreEqual(16, h);
         Assert.AreEqual(16, w);
         double d = OrtFixtures.MaxAbsDiff(chw, OrtFixtures.Npy("images/clip16.npy").ToFloat32());
