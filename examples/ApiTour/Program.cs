@@ -19,13 +19,13 @@ var sae = ml.Sae.TopK(new SaeOptions { ExpansionFactor = 4, K = 8, Steps = 2000,
 var clusters = ml.Clustering.KMeans("Features", numberOfClusters: 32).Fit(data);
 
 // Transformers add columns lazily: Concepts (sparse codes, slot names concept_0…),
-// Score / PredictedLabel / Membership (ML.NET's k-means columns plus seed 000's eq. 4).
+// Score / PredictedLabel / Membership (ML.NET's k-means columns plus Bíla et al. 2025's eq. 4).
 var scored = sae.Append(clusters).Transform(data);
 
 var codes = DenseMatrix.FromView(scored, "Concepts");
 var x = DenseMatrix.FromView(data, "Features");
 var centroids = DenseMatrix.Create(clusters.GetCentroids(), clusters.K, clusters.Dimension, "centroids");
-var overlap = Overlap.Compute(codes, x, centroids);                // seed 000 eq. 1, all J×K pairs by GEMM
+var overlap = Overlap.Compute(codes, x, centroids);                // Bíla et al. 2025, eq. 1, all J×K pairs by GEMM
 overlap.Matches(tau: 0.5).Head(10).Print();                        // a ReportFrame: print, CSV, JSON, Markdown
 
 ml.Model.Save(sae, Path.Combine(dir, "sae.mlnc"));                 // zip: manifest.json + safetensors

@@ -4,7 +4,7 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// Bridge score (seed 003 eq. 6): B = E_pairs[z_img z_txtᵀ] ⊙ (D Dᵀ) over aligned image–text
+/// Bridge score (Papadimitriou et al. 2025, eq. 6): B = E_pairs[z_img z_txtᵀ] ⊙ (D Dᵀ) over aligned image–text
 /// pairs. B_ij is large when concept i (on the image) and concept j (on the caption) fire
 /// together and their directions agree. The c × c matrix is never formed: concept i's row of
 /// the co-activation is accumulated from the sparse codes into one dense buffer of length c

@@ -3,7 +3,7 @@ using MlNetConcepts.Compute;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// Smoothed cluster membership d̃_nj = (1 + cos(a_n, μ_j))/2 (seed 000, eq. 4), in [0, 1]:
+/// Smoothed cluster membership d̃_nj = (1 + cos(a_n, μ_j))/2 (Bíla et al. 2025, eq. 4), in [0, 1]:
 /// the normalised angular closeness of a sample to a centroid. It replaces ã in the cluster
 /// MonoSemanticity (eq. 5) and is the c̃ of the overlap (eq. 1).
 /// </summary>

@@ -4,7 +4,7 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// Energy of each concept (seed 003 §3): E_k = mean_n z_nk (with unit-norm decoder rows this is
+/// Energy of each concept (Papadimitriou et al. 2025, §3): E_k = mean_n z_nk (with unit-norm decoder rows this is
 /// the reconstruction mass a concept carries), its share E_k/Σ E, and how many concepts — taken
 /// by decreasing energy — hold 50, 90 and 99% of the total. Codes of all zeros give NaN shares
 /// and counts of 0.

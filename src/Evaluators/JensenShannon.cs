@@ -3,7 +3,7 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// The probability form of the overlap (seed 000 §3): each feature's ã and each cluster's c̃
+/// The probability form of the overlap (Bíla et al. 2025, §3): each feature's ã and each cluster's c̃
 /// become distributions over samples, p_k(n) = ã_nk/Σ_m ã_mk and q_j(n) = c̃_nj/Σ_m c̃_mj, compared
 /// by the Jensen–Shannon divergence in bits, JSD = ½KL(p‖m) + ½KL(q‖m), m = (p+q)/2, in [0, 1]
 /// (0 log 0 = 0). NaN for a constant feature or one whose ã sums to 0.

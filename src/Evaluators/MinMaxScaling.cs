@@ -1,7 +1,7 @@
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// Per-column min–max scaling ã_nk = (a_nk − min_n a_nk)/(max_n a_nk − min_n a_nk) (seed 002,
+/// Per-column min–max scaling ã_nk = (a_nk − min_n a_nk)/(max_n a_nk − min_n a_nk) (Pach et al. 2025,
 /// no epsilon). A constant column has no scaling: its scores are NaN ("dead").
 /// </summary>
 public sealed class MinMaxScaling

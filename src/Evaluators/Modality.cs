@@ -5,7 +5,7 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// How concepts sit across modalities (seed 003): the modality score (eq. 5)
+/// How concepts sit across modalities (Papadimitriou et al. 2025): the modality score (eq. 5)
 /// E_img[z_k]/(E_img[z_k] + E_txt[z_k]), 1 = image only, 0 = text only, NaN when both means are
 /// 0; and the modality-classifier balanced accuracy of each concept direction (§5.2): inputs are
 /// projected on D_k and the best single threshold separating image from text rows is taken
@@ -118,7 +118,7 @@ public static class Modality
         return frame;
     }
 
-    /// <summary>Histogram of modality scores over [0, 1], with counts and energy-weighted mass (seed 003 Fig. 4).</summary>
+    /// <summary>Histogram of modality scores over [0, 1], with counts and energy-weighted mass (Papadimitriou et al. 2025, Fig. 4).</summary>
     public static ReportFrame Histogram(ReportFrame scores, int bins = 10)
         => Evaluators.Histogram.Of(scores.Doubles("modality_score"), bins, 0, 1, scores.Doubles("energy"), "modality score distribution");
 

@@ -4,7 +4,7 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// MonoSemanticity score (Pach et al., seed 002 eq. 9; clusters: seed 000 eqs. 4–5):
+/// MonoSemanticity score (Pach et al. 2025, eq. 9; clusters: Bíla et al. 2025, eqs. 4–5):
 /// MS_k = Σ_{n&lt;m} w_nk w_mk s_nm / Σ_{n&lt;m} w_nk w_mk with s_nm the cosine of the auxiliary
 /// embeddings of samples n and m, and w the min–max scaled neuron activation ã (neurons) or the
 /// smoothed membership d̃ (clusters). Computed with the exact linear form (one GEMM per block
@@ -77,7 +77,7 @@ public static class MonoSemanticity
         => MonoSemanticityStreaming.Neurons(view, activationsColumn, embeddingsColumn, topN);
 
     /// <summary>
-    /// MS of every cluster: weights d̃_nj = (1 + cos(a_n, μ_j))/2 (seed 000 eqs. 4–5).
+    /// MS of every cluster: weights d̃_nj = (1 + cos(a_n, μ_j))/2 (Bíla et al. 2025, eqs. 4–5).
     /// <paramref name="activations"/>: N × d (the clustered activations), <paramref name="centroids"/>:
     /// J × d, <paramref name="embeddings"/>: N × e. With <paramref name="topN"/>, weights are kept
     /// only on each cluster's N closest samples (largest cosine; ties: earlier sample first).

@@ -76,7 +76,7 @@ public static class MonoSemanticityStreaming
             .Add("dead", ms.Select(double.IsNaN).ToArray())
             .WithParameter("samples", n).WithParameter("neurons", k)
             .WithParameter("embedding_width", e)
-            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("top_n", (object?)topN ?? "all")
             .WithParameter("weights", "min-max scaled activations");
     }
 
@@ -126,7 +126,7 @@ public static class MonoSemanticityStreaming
             .Add("support", acc.Support)
             .WithParameter("samples", n).WithParameter("clusters", j)
             .WithParameter("embedding_width", e)
-            .WithParameter("top_n", topN?.ToString() ?? "all")
+            .WithParameter("top_n", (object?)topN ?? "all")
             .WithParameter("weights", "(1 + cos(a_n, mu_j)) / 2");
     }
 

@@ -3,7 +3,7 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// The summary of seed 002's tables for a MonoSemanticity report: mean ± std over the live
+/// The summary of Pach et al. 2025's tables for a MonoSemanticity report: mean ± std over the live
 /// neurons (NaN = dead, left out), best, worst, median, dead count, and the distribution.
 /// </summary>
 public static class MonoSemanticitySummary

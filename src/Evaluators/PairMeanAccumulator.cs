@@ -6,7 +6,7 @@ namespace MlNetConcepts.Evaluators;
 /// <summary>
 /// The exact linear form of a weighted mean of pairwise cosines over n &lt; m:
 /// Σ_{n&lt;m} w_n w_m ê_n·ê_m / Σ_{n&lt;m} w_n w_m = (‖v‖² − S2)/(S1² − S2), with
-/// v = Σ_n w_n ê_n, S1 = Σ_n w_n, S2 = Σ_n w_n² and unit-norm ê_n (seed 002 eq. 9 rewritten;
+/// v = Σ_n w_n ê_n, S1 = Σ_n w_n, S2 = Σ_n w_n² and unit-norm ê_n (Pach et al. 2025, eq. 9 rewritten;
 /// O(N·K·e) instead of O(N²·K)). V = WᵀÊ is accumulated a block of samples at a time with one
 /// GEMM per block; the per-block products are float32, every sum over blocks is float64.
 /// </summary>

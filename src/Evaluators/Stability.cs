@@ -4,11 +4,11 @@ using MlNetConcepts.Reports;
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
-/// Stability between two dictionaries (seed 003 eq. 4, after Fel et al. 2025): the rows
+/// Stability between two dictionaries (Papadimitriou et al. 2025, eq. 4, after Fel et al. 2025): the rows
 /// (concept directions) of the two runs are matched one-to-one by an exact assignment that
 /// maximises Σ cos(D_i, D'_π(i)); stability is the mean matched cosine. Rectangular sizes match
 /// min(c, c') pairs. With codes of each run, it is also computed on each run's top-M concepts by
-/// energy (seed 003 §4.1: the high-energy concepts are the stable ones).
+/// energy (Papadimitriou et al. 2025, §4.1: the high-energy concepts are the stable ones).
 /// </summary>
 public static class Stability
 {

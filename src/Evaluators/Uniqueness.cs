@@ -4,7 +4,7 @@ namespace MlNetConcepts.Evaluators;
 
 /// <summary>
 /// Uniqueness of SAE neurons: each neuron's top-T sample set (the T samples where it fires most,
-/// only samples with z &gt; 0, ties by earlier sample; T = 16 as in seed 002's released indices)
+/// only samples with z &gt; 0, ties by earlier sample; T = 16 as in Pach et al. 2025's released indices)
 /// is compared with every other neuron's by Jaccard |A∩B|/|A∪B|. Only pairs sharing a sample can
 /// have J &gt; 0, so intersections are counted through an inverted index sample → neurons instead
 /// of over all K² pairs. Neurons that never fire have an empty set and take no part.

@@ -11,7 +11,7 @@ namespace MlNetConcepts.Cli;
 
 /// <summary>
 /// <c>mlnc cluster</c>: clusters an activation matrix (.npy, N × d) and writes centroids.npy (k × d
-/// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, seed 000 eq. 4),
+/// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, Bíla et al. 2025, eq. 4),
 /// model.mlnc and report.json (quality metrics) into the output folder, all at once when the command
 /// succeeds (nothing is left behind on failure). A degenerate clustering (e.g. all rows equal) gets a
 /// warning and undefined quality figures (null in report.json), not a failure. With <c>--method minibatch</c>

@@ -70,7 +70,6 @@ internal static class SaeCommand
             };
             options = variantFlags.Apply(r, variant, options);
             using var view = OpenActivations(r.GetValue(acts)!); // bad options and bad input fail before the output folder exists
-            Directory.CreateDirectory(dir);
             var trainer = new ConceptContext(options.Seed).Sae.Train(options);
             trainer.Progress = p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  R2 {p.R2:F4}  L0 {p.L0:F1}  dead {p.DeadFraction:P1} (silent on the last {p.DeadSpanSamples} samples)  lr {p.LearningRate:G3}"));

@@ -1,7 +1,7 @@
 namespace MlNetConcepts.Imaging;
 
 /// <summary>
-/// Tiles images into a grid, the way seed 000 (Fig. 1) shows the top samples of a cluster or an
+/// Tiles images into a grid, the way Bíla et al. 2025 (Fig. 1) shows the top samples of a cluster or an
 /// SAE neuron: each image is scaled to a square cell by nearest-neighbour sampling (keeping the
 /// pixels of small images such as Fashion-MNIST crisp), with a gap between cells and an optional
 /// coloured frame per cell (e.g. to mark core representatives).

@@ -110,7 +110,7 @@ public static class StudyReportWriter
             html.Raw($"<p class=\"note\">Concepts found by one method only: {html.Link(Csv($"found_by_one_{c.Sae}__{c.Clusters}.csv"), "CSV")}</p>");
             if (images is not null && c.CoreRows.Count > 0)
             {
-                html.Paragraph("Core representatives of the best matched pairs (samples with the largest c̃·ã, Bíla et al. 2025 §4):", note: true);
+                html.Paragraph("Core representatives of the best matched pairs (samples with the largest c̃·ã, Bíla et al. 2025, §4):", note: true);
                 html.BeginGrid();
                 for (int p = 0; p < c.CoreRows.Count; p++)
                 {
@@ -140,7 +140,7 @@ public static class StudyReportWriter
                 html.Raw(SvgChart.Lines("Stability of the top-M concepts by energy (seeds 0 and 1)", s.StabilityCurveM.Select(m => Math.Log2(m)).ToArray(),
                     [("mean matched cosine", s.StabilityCurve)], "log2 M (M = concepts kept, by energy)"));
             if (s.Stability.Length > 0)
-                html.Paragraph($"Stability across seeds (mean matched decoder cosine, seed 003 eq. 4): all concepts {string.Join(", ", s.Stability.Select(F))}; top-{config.StabilityTopM} by energy {string.Join(", ", s.StabilityTopM.Select(F))}.");
+                html.Paragraph($"Stability across seeds (mean matched decoder cosine, Papadimitriou et al. 2025, eq. 4): all concepts {string.Join(", ", s.Stability.Select(F))}; top-{config.StabilityTopM} by energy {string.Join(", ", s.StabilityTopM.Select(F))}.");
             if (s.Modality is not null)
             {
                 var live = s.Modality.Where(double.IsFinite).ToArray();

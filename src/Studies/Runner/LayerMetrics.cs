@@ -51,7 +51,7 @@ internal static class LayerMetrics
                 var img = Rows(codes, pairs.Select(p => p.Image).ToArray(), "image codes");
                 var txt = Rows(codes, pairs.Select(p => p.Text).ToArray(), "text codes");
                 // Self-pairs (i = i) are the multimodal concepts; the bridges between distinct
-                // concepts are the cross-modal links seed 003 §5.3 describes, so rank those.
+                // concepts are the cross-modal links Papadimitriou et al. 2025, §5.3 describes, so rank those.
                 var top = Bridge.TopPairs(img, txt, dictionary, BridgePairsKept + sae.Latents);
                 var (i, j, b, co, cos) = (top.Int32s("i"), top.Int32s("j"), top.Doubles("bridge"), top.Doubles("coactivation"), top.Doubles("cosine"));
                 bridges = Enumerable.Range(0, top.Rows).Where(r => i[r] != j[r]).Take(BridgePairsKept)

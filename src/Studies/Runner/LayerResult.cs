@@ -54,7 +54,7 @@ public sealed record SaeResult
     public double[] Stability { get; init; } = [];
     /// <summary>Stability restricted to the top-M concepts by energy.</summary>
     public double[] StabilityTopM { get; init; } = [];
-    /// <summary>Top-M sizes of the stability curve (seed 003 Fig. 2: stability of the M most energetic concepts).</summary>
+    /// <summary>Top-M sizes of the stability curve (Papadimitriou et al. 2025, Fig. 2: stability of the M most energetic concepts).</summary>
     public int[] StabilityCurveM { get; init; } = [];
     /// <summary>Stability against the second seed restricted to the top-M concepts, one value per <see cref="StabilityCurveM"/>.</summary>
     public double[] StabilityCurve { get; init; } = [];
@@ -64,7 +64,7 @@ public sealed record SaeResult
     public List<BridgePair>? Bridges { get; init; }
 }
 
-/// <summary>One bridge pair (seed 003 eq. 6).</summary>
+/// <summary>One bridge pair (Papadimitriou et al. 2025, eq. 6).</summary>
 /// <param name="I">Concept in the image code.</param>
 /// <param name="J">Concept in the text code.</param>
 /// <param name="Bridge">B_ij.</param>
@@ -93,7 +93,7 @@ public sealed record ClusterResult
     public double[]? MsTopN { get; init; }
 }
 
-/// <summary>An SAE compared with a clusterer (seed 000 §3–4).</summary>
+/// <summary>An SAE compared with a clusterer (Bíla et al. 2025, §3–4).</summary>
 public sealed record ComparisonResult
 {
     /// <summary>SAE label.</summary>

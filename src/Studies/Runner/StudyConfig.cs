@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MlNetConcepts.Studies.Runner;
 
 /// <summary>
-/// What a robustness study runs (seed 000's three stages, plus seed 003's stability, modality and
+/// What a robustness study runs (Bíla et al. 2025's three stages, plus Papadimitriou et al. 2025's stability, modality and
 /// bridge analyses). Read from <c>study.json</c> or built from plain CLI flags; paths are
 /// relative to the config file's folder.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed record StudyConfig
     /// <summary>One activation set per layer, rows aligned across layers and metadata.</summary>
     public List<StudyLayer> Layers { get; init; } = new();
 
-    /// <summary>Optional auxiliary image embeddings (rows × e) for MonoSemanticity (seed 002 eq. 9).</summary>
+    /// <summary>Optional auxiliary image embeddings (rows × e) for MonoSemanticity (Pach et al. 2025, eq. 9).</summary>
     public string? Embeddings { get; init; }
 
     /// <summary>Optional modality per row (int .npy: 0 = image, 1 = text), for modality scores.</summary>
@@ -37,10 +37,10 @@ public sealed record StudyConfig
     /// <summary>Clusterers to fit per layer.</summary>
     public List<ClusterSpec> Clusters { get; init; } = new();
 
-    /// <summary>Seeds per SAE (≥ 2 gives stability, seed 003 eq. 4).</summary>
+    /// <summary>Seeds per SAE (≥ 2 gives stability, Papadimitriou et al. 2025, eq. 4).</summary>
     public int Seeds { get; init; } = 2;
 
-    /// <summary>Overlap threshold τ: a cluster and a feature match when O_jk ≥ τ (seed 000 §4).</summary>
+    /// <summary>Overlap threshold τ: a cluster and a feature match when O_jk ≥ τ (Bíla et al. 2025, §4).</summary>
     public double Tau { get; init; } = 0.5;
 
     /// <summary>N of the top-N MonoSemanticity variant and of the collages.</summary>

@@ -9,9 +9,9 @@ using MlNetConcepts.Trainers.Sae;
 namespace MlNetConcepts.Studies.Runner;
 
 /// <summary>
-/// The robustness study of seed 000, end to end: for every layer, SAEs and clusterers run side by
+/// The robustness study of Bíla et al. 2025, end to end: for every layer, SAEs and clusterers run side by
 /// side on the same activations, the evaluators say where they agree (overlap, matches) and how
-/// clean each concept is (MonoSemanticity), with seed 003's energy, stability, modality and bridge
+/// clean each concept is (MonoSemanticity), with Papadimitriou et al. 2025's energy, stability, modality and bridge
 /// analyses; the results go to <c>summary.csv</c>, per-layer CSVs and one self-contained
 /// <c>report.html</c>. Stages are cached by content hash, so an interrupted or extended study
 /// resumes without recomputing.

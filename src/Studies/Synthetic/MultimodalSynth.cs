@@ -8,7 +8,7 @@ namespace MlNetConcepts.Studies.Synthetic;
 /// their text partner (at cosine <see cref="MultimodalSynthOptions.BridgeCosine"/>) in the text
 /// row; other image-only and text-only concepts fire independently in their own modality. Image
 /// rows are shifted by +γu and text rows by −γu, so the two modalities sit in separate cones as
-/// seed 003 §5.2 observes in real VLMs. Magnitudes are uniform in [0.5, 1.5].
+/// Papadimitriou et al. 2025, §5.2 observes in real VLMs. Magnitudes are uniform in [0.5, 1.5].
 /// Layers: layer ℓ = Qℓ·x + αℓ·tanh(Gℓ·x) with a fixed random orthogonal Qℓ and Gaussian Gℓ,
 /// the first layer (α = 0) being the joint space itself, so later layers are increasingly
 /// nonlinear views of the same content.

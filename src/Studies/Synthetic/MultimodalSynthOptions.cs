@@ -37,7 +37,7 @@ public sealed record MultimodalSynthOptions
     /// </summary>
     public double BridgeCosine { get; init; } = 0.5;
 
-    /// <summary>Norm of the modality offsets: image rows are shifted by +γu and text rows by −γu (the modality gap of seed 003 §5.2).</summary>
+    /// <summary>Norm of the modality offsets: image rows are shifted by +γu and text rows by −γu (the modality gap of Papadimitriou et al. 2025, §5.2).</summary>
     public double ModalityOffset { get; init; } = 1.0;
 
     /// <summary>Standard deviation of the isotropic Gaussian noise per coordinate.</summary>

@@ -12,7 +12,7 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// KMeans does; for the cosine metric a_n is unit-normalised first, so Score = 2 − 2·cos.</item>
 /// <item><c>PredictedLabel</c> (Int32): the 0-based index of the nearest centroid (ML.NET uses a 1-based key
 /// type; this library uses plain 0-based Int32 so labels index arrays directly).</item>
-/// <item><c>Membership</c> (k floats): the smoothed membership of seed 000 eq. 4,
+/// <item><c>Membership</c> (k floats): the smoothed membership of Bíla et al. 2025, eq. 4,
 /// d̃_nj = (1 + cos(a_n, μ_j)) / 2 ∈ [0, 1].</item>
 /// </list>
 /// Vector slots are named <c>cluster_0 … cluster_{k−1}</c>. Documented rules: a zero input row (or a

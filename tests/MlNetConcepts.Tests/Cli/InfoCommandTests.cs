@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using MlNetConcepts.Cli;
 using MlNetConcepts.Tests.Core.IO;
 using static MlNetConcepts.Tests.Core.IO.FormatFixtures;
+using static MlNetConcepts.Tests.Cli.InProcessCli;
 
 namespace MlNetConcepts.Tests.Cli;
 
@@ -10,16 +11,6 @@ namespace MlNetConcepts.Tests.Cli;
 [DoNotParallelize]
 public sealed class InfoCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (MlncApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
-
     private static JsonObject Json(string text) => (JsonObject)JsonNode.Parse(text)!;
 
     [TestMethod]

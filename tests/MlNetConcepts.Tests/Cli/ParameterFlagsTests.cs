@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MlNetConcepts.Cli;
 using MlNetConcepts.Tests.Evaluators;
+using static MlNetConcepts.Tests.Cli.InProcessCli;
 
 namespace MlNetConcepts.Tests.Cli;
 
@@ -12,16 +13,6 @@ namespace MlNetConcepts.Tests.Cli;
 [DoNotParallelize] // redirects Console
 public sealed class ParameterFlagsTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (MlncApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
-
     private static void AssertOneLineError(string[] args, string expected)
     {
         var (code, output, err) = Run(args);

@@ -1,6 +1,7 @@
 using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
 using MlNetConcepts.Tests.Evaluators;
+using static MlNetConcepts.Tests.Cli.InProcessCli;
 
 namespace MlNetConcepts.Tests.Cli.Commands;
 
@@ -9,15 +10,6 @@ namespace MlNetConcepts.Tests.Cli.Commands;
 public sealed class EvalCommandTests
 {
     private static string F(string name) => EvalFixtures.PathOf(name);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var oldOut = Console.Out; var oldErr = Console.Error;
-        var o = new StringWriter(); var e = new StringWriter();
-        Console.SetOut(o); Console.SetError(e);
-        try { return (MlncApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
 
     private static string TempDir()
     {
@@ -164,7 +156,7 @@ public sealed class EvalCommandTests
     }
     /// <summary>Every eval verb turns bad input into exit code 2 and one line naming what is wrong, and writes nothing.</summary>
     [TestMethod]
-    [DataRow("ms-clusters", "--activations|X|--centroids|A|--embeddings|EMB", "columns")]
+    [DataRow("ms-clusters", "--activations|X|--centroids|A|--embeddings|EMB", "width")]
     [DataRow("overlap", "--codes|A|--activations|ZI|--centroids|C", "rows")]
     [DataRow("stability", "--dict-a|DA|--dict-b|A", "columns")]
     [DataRow("stability", "--dict-a|DA|--dict-b|DB|--codes-a|ZA", "go together")]

@@ -1,6 +1,7 @@
 using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
 using MlNetConcepts.Tests.Transforms;
+using static MlNetConcepts.Tests.Cli.InProcessCli;
 
 namespace MlNetConcepts.Tests.Cli.Commands;
 
@@ -8,17 +9,6 @@ namespace MlNetConcepts.Tests.Cli.Commands;
 [DoNotParallelize] // redirects Console
 public sealed class ExtractCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (o, e) = (Console.Out, Console.Error);
-        var so = new StringWriter();
-        var se = new StringWriter();
-        Console.SetOut(so);
-        Console.SetError(se);
-        try { return (MlncApp.Run(args), so.ToString(), se.ToString()); }
-        finally { Console.SetOut(o); Console.SetError(e); }
-    }
-
     [TestMethod]
     public void ExtractWritesOneNpyPerTensorAndRows()
     {

@@ -4,21 +4,13 @@ using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
 using MlNetConcepts.Models;
 using MlNetConcepts.Trainers.Sae;
+using static MlNetConcepts.Tests.Cli.InProcessCli;
 
 namespace MlNetConcepts.Tests.Cli.Commands;
 
 [TestClass]
 public sealed class SaeCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (o, e) = (Console.Out, Console.Error);
-        var so = new StringWriter(); var se = new StringWriter();
-        Console.SetOut(so); Console.SetError(se);
-        try { return (MlncApp.Run(args), so.ToString(), se.ToString()); }
-        finally { Console.SetOut(o); Console.SetError(e); }
-    }
-
     [TestMethod]
     public void AuxKAndEpochOptionsReachTheTrainer()
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
 using MlNetConcepts.Studies.Quickstart;
+using static MlNetConcepts.Tests.Cli.InProcessCli;
 
 namespace MlNetConcepts.Tests.Cli.Commands;
 
@@ -14,16 +15,6 @@ namespace MlNetConcepts.Tests.Cli.Commands;
 [DoNotParallelize] // redirects Console
 public sealed class StudyCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (MlncApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
-
     private static string[] Column(string csvPath, string name)
     {
         var lines = File.ReadAllLines(csvPath);
