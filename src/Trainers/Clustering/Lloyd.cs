@@ -16,7 +16,9 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// products as a GEMM micro-kernel does and takes the arg-min in registers, one pass over x with
 /// the centre sums (<see cref="FusedAssignment"/>); one SGEMM per block of rows through the
 /// compute backend followed by an arg-min pass; and the double-precision brute force they are
-/// tested against.
+/// tested against. The rows come from a <see cref="LloydRows"/> source, in memory or streamed from
+/// a file a block at a time; every sum runs in row order and every SGEMM covers the same rows on
+/// both, so a streamed run gives the in-memory centroids and labels bit for bit.
 /// </summary>
 internal static class Lloyd
 {
