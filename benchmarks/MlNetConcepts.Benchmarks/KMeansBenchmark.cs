@@ -46,7 +46,7 @@ internal static class KMeansBenchmark
             }
             var norms = SquaredDistances.RowNorms(x, rows, dim);
             // Warm-up: JIT and the GEMM backend's first call, on a small problem.
-            Lloyd.Run(x.AsSpan(0, 2000 * dim), norms.AsSpan(0, 2000), 2000, dim, inits[ks[0]], ks[0], 2, 0, false, path);
+            Lloyd.Run(x[..(2000 * dim)], norms[..2000], 2000, dim, inits[ks[0]], ks[0], 2, 0, false, path);
 
             // Rounds interleave ours and scikit-learn per k, so a burst of load from other users of the
             // machine hits both sides alike; each side's best round is kept (as the gemm suite does).
@@ -132,7 +132,7 @@ internal static class KMeansBenchmark
         double withSums = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, new double[(long)k * dim]));
         var sums = new double[(long)k * dim];
         Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, sums);
-        double update = Best(() => Lloyd.Update(x, rows, dim, k, labels, minDist, centres, false, (double[])sums.Clone()));
+        double update = Best(() => Lloyd.Update(new InMemoryRows(x, norms, rows, dim), k, labels, minDist, centres, false, (double[])sums.Clone()));
         double inertia = Best(() => Lloyd.Inertia(x, dim, centres, labels));
         double flops = 2.0 * rows * k * dim;
         Console.WriteLine($"profile k={k} ({path}): assignment {assign:F1} ms ({flops / assign / 1e6:F0} GFLOP/s of distance products), " +

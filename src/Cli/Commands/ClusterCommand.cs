@@ -14,16 +14,17 @@ namespace MlNetConcepts.Cli;
 /// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, Bíla et al. 2025, eq. 4),
 /// model.mlnc and report.json (quality metrics) into the output folder, all at once when the command
 /// succeeds (nothing is left behind on failure). A degenerate clustering (e.g. all rows equal) gets a
-/// warning and undefined quality figures (null in report.json), not a failure. With <c>--method minibatch</c>
-/// a float32 file is memory-mapped and streamed (fit, memberships and quality scores a block at a
-/// time), so it may be larger than memory; only the labels (4 bytes a row) are held whole.
+/// warning and undefined quality figures (null in report.json), not a failure. With <c>--method minibatch</c>,
+/// and with <c>kmeans</c>/<c>spherical</c> when the file exceeds one array or <c>--block-rows</c> is given, a float32
+/// file is streamed (fit, memberships and quality scores a block at a time), so it may be larger than memory;
+/// only per-row labels (and for k-means distances) are held whole. Agglomerative clustering needs all its rows.
 /// </summary>
 internal static class ClusterCommand
 {
     public static Command Create()
     {
         var activations = new Option<string>("--activations") { Description = "Activation matrix (.npy, N × d).", Required = true };
-        var method = new Option<string>("--method") { Description = "kmeans, spherical, minibatch (streams a float32 file: data may exceed memory) or agglomerative.", DefaultValueFactory = _ => "kmeans" };
+        var method = new Option<string>("--method") { Description = "kmeans, spherical, minibatch or agglomerative. kmeans and spherical stream a float32 file above one array's size (or with --block-rows), minibatch always: data may exceed memory. Agglomerative holds its rows and distances.", DefaultValueFactory = _ => "kmeans" };
         var linkage = new Option<string>("--linkage") { Description = "Agglomerative linkage: ward, average or complete.", DefaultValueFactory = _ => "ward" };
         var metric = new Option<string?>("--metric") { Description = "euclidean or cosine (default: cosine for spherical, else euclidean)." };
         var k = new Option<int?>("--k") { Description = "Number of clusters." };
@@ -33,11 +34,12 @@ internal static class ClusterCommand
         var tol = new Option<double>("--tol") { Description = "Relative tolerance on the centre shift (scikit-learn's rule).", DefaultValueFactory = _ => 1e-4 };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch rows per step.", DefaultValueFactory = _ => 1024 };
         var maxRows = new Option<int>("--max-rows") { Description = "Agglomerative row limit (memory ≈ 2·N² bytes).", DefaultValueFactory = _ => AgglomerativeOptions.DefaultMaximumRows };
+        var blockRows = new Option<int?>("--block-rows") { Description = "kmeans/spherical: stream the float32 file in blocks of this many rows (rounded up to a multiple of 4096; default: read whole when it fits one array, else about 64 MB blocks). Memory: B × d × 8 bytes + 16 bytes per row + k × d × 8 bytes per sum partition (≤ 8) + while seeding N × (2 + ln k) × 4 bytes if ≤ 256 MiB. Each Lloyd iteration and each k-means++ centre is one pass over the file." };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
         var labels = new Option<string?>("--labels") { Description = "Optional true labels (.npy, N integers) for NMI and adjusted Rand index." };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var cmd = new Command("cluster", "Cluster activations (k-means, spherical, mini-batch or agglomerative) and write centroids, labels, memberships, model and report.");
-        foreach (var o in new Option[] { activations, method, linkage, metric, k, distance, nInit, maxIter, tol, batch, maxRows, seed, labels, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { activations, method, linkage, metric, k, distance, nInit, maxIter, tol, batch, maxRows, blockRows, seed, labels, output }) cmd.Options.Add(o);
 
         CliAction.Set(cmd, r =>
         {
@@ -46,17 +48,26 @@ internal static class ClusterCommand
             string m = r.GetValue(method)!.Trim().ToLowerInvariant();
             var geometry = ParseMetric(r.GetValue(metric), m);
             if (!File.Exists(path)) throw new ConceptDataException($"{path}: activation file not found.");
-            // Mini-batch k-means streams a memory-mapped float32 file, so data larger than memory clusters; the other
-            // methods, and other dtypes (converted to float32), read it whole.
-            using var mapped = m == "minibatch" && NpyFile.ReadShape(path).Type == NdType.Float32 ? new NpyView(path) : null;
+            // Mini-batch k-means always streams a float32 file; k-means and spherical k-means stream one that does not
+            // fit in one array, or when --block-rows asks for it. Other dtypes (converted to float32) and
+            // agglomerative clustering read the file whole.
+            var (type, shape) = NpyFile.ReadShape(path);
+            long values = shape.Aggregate(1L, (a, b) => a * b);
+            int? blockSize = r.GetValue(blockRows);
+            if (blockSize is < 1) throw new ConceptDataException($"--block-rows must be at least 1, got {blockSize}.");
+            if (blockSize is not null && m is not ("kmeans" or "spherical")) throw new ConceptDataException("--block-rows applies only to --method kmeans or spherical.");
+            bool streamLloyd = m is "kmeans" or "spherical" && (values > NpyFile.WholeLoadLimit || blockSize is not null);
+            if (streamLloyd && type != NdType.Float32)
+                throw new ConceptDataException($"{path}: --method {m} streams only float32 .npy files ({(blockSize is null ? $"{values} values are too many to read whole" : "--block-rows was given")}); save it as float32.");
+            using var mapped = type == NdType.Float32 && (m == "minibatch" || streamLloyd) ? new NpyView(path) : null;
             int n, d;
             float[]? x = null;
             if (mapped is null)
             {
-                var (_, shape) = NpyFile.ReadShape(path);
-                long values = shape.Aggregate(1L, (a, b) => a * b);
                 if (values > NpyFile.WholeLoadLimit)
-                    throw new ConceptDataException($"{path}: {values} values are too many for --method {m}, which holds the data in memory; --method minibatch streams a float32 file of any size.");
+                    throw new ConceptDataException(m == "agglomerative"
+                        ? $"{path}: {values} values are too many for --method agglomerative, which holds the rows (and their pairwise distances) in memory; kmeans, spherical and minibatch stream a float32 file of any size."
+                        : $"{path}: {values} values are too many to read whole; save it as float32 to stream it.");
                 x = NpyFile.ReadMatrix(path, out n, out d);
             }
             else (n, d) = (checked((int)mapped.Matrix.Rows), mapped.Matrix.Cols);
@@ -73,11 +84,17 @@ internal static class ClusterCommand
             {
                 case "kmeans":
                 case "spherical":
-                    result = new KMeansTrainer(new KMeansOptions
+                    var lloyd = new KMeansTrainer(new KMeansOptions
                     {
                         NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
                         MaximumIterations = r.GetValue(maxIter), Tolerance = r.GetValue(tol), Seed = s, Progress = Console.Error.WriteLine,
-                    }).FitMatrix(x!, n, d, source);
+                    });
+                    if (x is not null) result = lloyd.FitMatrix(x, n, d, source);
+                    else
+                    {
+                        using var file = MatrixFile.Open(path);
+                        result = lloyd.FitFile(file, blockSize ?? MatrixFile.BlockRowsFor(d, 64L << 20));
+                    }
                     break;
                 case "minibatch":
                     result = new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions

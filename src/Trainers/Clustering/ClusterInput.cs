@@ -52,16 +52,38 @@ public static class ClusterInput
     public static double MeanVariance(ReadOnlySpan<float> x, int rows, int d)
     {
         var mean = new double[d];
-        for (int i = 0; i < rows; i++)
-            for (int t = 0; t < d; t++) mean[t] += x[i * d + t];
+        AddToMeans(x, rows, d, mean);
         for (int t = 0; t < d; t++) mean[t] /= rows;
         double total = 0;
+        AddSquaredDeviations(x, rows, d, mean, ref total);
+        return total / rows / d;
+    }
+
+    /// <summary>The same in two passes over rows that may be streamed (the sums run in row order, so the value is the in-memory one).</summary>
+    internal static double MeanVariance(LloydRows source)
+    {
+        int n = source.Count, d = source.Dimension;
+        var mean = new double[d];
+        source.ForEach(source.BlockRows, (_, count, xs, _) => AddToMeans(xs, count, d, mean));
+        for (int t = 0; t < d; t++) mean[t] /= n;
+        double total = 0;
+        source.ForEach(source.BlockRows, (_, count, xs, _) => AddSquaredDeviations(xs, count, d, mean, ref total));
+        return total / n / d;
+    }
+
+    private static void AddToMeans(ReadOnlySpan<float> x, int rows, int d, double[] sums)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int t = 0; t < d; t++) sums[t] += x[i * d + t];
+    }
+
+    private static void AddSquaredDeviations(ReadOnlySpan<float> x, int rows, int d, double[] mean, ref double total)
+    {
         for (int i = 0; i < rows; i++)
             for (int t = 0; t < d; t++)
             {
                 double diff = x[i * d + t] - mean[t];
                 total += diff * diff;
             }
-        return total / rows / d;
     }
 }

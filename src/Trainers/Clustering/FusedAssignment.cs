@@ -71,24 +71,42 @@ internal sealed unsafe class FusedAssignment
     /// labels[i] = the nearest centre (ties to the lower index), minDist[i] = max(0, ‖x_i‖² + ‖μ‖² − 2·x_i·μ)
     /// for it, and, when <paramref name="sums"/> is given, sums[label(i)] += x_i (float64).
     /// </summary>
-    public void Assign(ReadOnlySpan<float> x, ReadOnlySpan<float> xNorms, float[] centres,
-        Span<int> labels, Span<float> minDist, double[]? sums)
+    public void Assign(float[] x, float[] xNorms, float[] centres, int[] labels, float[] minDist, double[]? sums)
+        => Assign(new InMemoryRows(x, xNorms, _n, _d), centres, labels, minDist, sums);
+
+    /// <summary>
+    /// The same over a row source: each partition is read and searched in its own row order, in steps
+    /// of about <see cref="LloydRows.BlockRows"/> / partitions rows (all of it at once in memory), so
+    /// partitions still run side by side when the data is streamed, and the sums do not depend on the steps.
+    /// </summary>
+    public void Assign(LloydRows source, float[] centres, int[] labels, float[] minDist, double[]? sums)
     {
         int n = _n, k = _k, d = _d, parts = Partitions;
+        if (source.Count != n || source.Dimension != d) throw new ArgumentException($"The rows are {source.Count} × {source.Dimension}, expected {n} × {d}.", nameof(source));
         if (sums is not null) _partials ??= Enumerable.Range(0, parts).Select(_ => new double[(long)k * d]).ToArray();
         using var packed = new PackedCentres(centres, k, d);
         int stripsPerBlock = Math.Max(1, CentreBlockBytes / (PackedCentres.WideStrip * d * sizeof(float)));
-        fixed (float* px = x, pn = xNorms, pm = minDist)
+        int step = source.BlockRows >= n ? n : Math.Max(ChunkRows, source.BlockRows / parts);
+        fixed (float* pm = minDist)
         fixed (int* pl = labels)
         {
-            var (data, norms, mins, labs) = ((nint)px, (nint)pn, (nint)pm, (nint)pl);
+            var (mins, labs) = ((nint)pm, (nint)pl);
             var partials = sums is null ? null : _partials;
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.Threads }, part =>
             {
                 int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
                 var partial = partials?[part];
                 if (partial is not null) Array.Clear(partial);
-                Partition((float*)data, (float*)norms, from, to, d, packed, stripsPerBlock, ChunkRows, (int*)labs, (float*)mins, partial);
+                var buffer = new RowBuffer();
+                for (int s = from; s < to; s += step)
+                {
+                    int rows = Math.Min(step, to - s);
+                    var (xs, ns) = source.Read(s, rows, buffer);
+                    using var hx = xs.Pin();
+                    using var hn = ns.Pin();
+                    Partition((float*)hx.Pointer, (float*)hn.Pointer, 0, rows, d, packed, stripsPerBlock, ChunkRows,
+                        (int*)labs + s, (float*)mins + s, partial);
+                }
             });
         }
         if (sums is not null) Merge(_partials!, sums);

@@ -59,6 +59,69 @@ public sealed class ClusterCommandTests
     }
 
     [TestMethod]
+    [DataRow("kmeans")]
+    [DataRow("spherical")]
+    public void KMeansStreamsAboveTheWholeLoadLimitAndWritesWhatTheInMemoryRunWrites(string method)
+    {
+        // 10,000 rows: three 4,096-row blocks when streamed. Run a reads the file whole; run b finds it above a
+        // tiny whole-load limit (so any whole read of it fails) and streams it in the default blocks; run c streams
+        // 4,096-row blocks because --block-rows asks for it. All three must write the same bytes.
+        const int n = 10_000, d = 6;
+        var rng = new Random(15);
+        var x = new float[n * d];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < d; t++) x[i * d + t] = (float)(rng.NextDouble() + 4 * (i % 4 == t % 4 ? 1 : 0));
+        string dir = TempDir();
+        try
+        {
+            string f32 = Path.Combine(dir, "x32.npy");
+            NpyFile.WriteMatrix(f32, x, n, d);
+            string[] common = ["cluster", "--activations", f32, "--method", method, "--k", "4", "--seed", "2"];
+            var (code, err) = Run([.. common, "--out", Path.Combine(dir, "a")]);
+            Assert.AreEqual(0, code, err);
+            NpyFile.WholeLoadLimitOverride = 100;
+            try { (code, err) = Run([.. common, "--out", Path.Combine(dir, "b")]); }
+            finally { NpyFile.WholeLoadLimitOverride = null; }
+            Assert.AreEqual(0, code, err);
+            (code, err) = Run([.. common, "--block-rows", "4096", "--out", Path.Combine(dir, "c")]);
+            Assert.AreEqual(0, code, err);
+            foreach (string run in new[] { "b", "c" })
+            {
+                foreach (string name in new[] { "labels.npy", "membership.npy", "centroids.npy" })
+                    CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(dir, "a", name)), File.ReadAllBytes(Path.Combine(dir, run, name)), $"{run}/{name}");
+                var a = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "a", "report.json")))!;
+                var b = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, run, "report.json")))!;
+                foreach (string key in new[] { "inertia", "daviesBouldin", "silhouette" })
+                    Assert.AreEqual(a[key]!.GetValue<double>(), b[key]!.GetValue<double>(), 1e-12, key);
+            }
+            // The labels are the nearest centres written (brute force over the centroids, on unit rows for spherical).
+            var labels = NpyFile.Read(Path.Combine(dir, "b", "labels.npy")).ToInt32();
+            var centres = NpyFile.ReadMatrix(Path.Combine(dir, "b", "centroids.npy"), out int k, out _);
+            var rows = method == "spherical" ? ClusterInput.NormalizeRows(x, n, d, "x") : x;
+            var dist = new float[n * k];
+            SquaredDistances.Reference(rows, n, centres, k, d, dist);
+            int disagree = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int best = 0;
+                for (int j = 1; j < k; j++) if (dist[i * k + j] < dist[i * k + best]) best = j;
+                if (best != labels[i]) disagree++;
+            }
+            Assert.AreEqual(0, disagree);
+            // Streaming needs float32, and --block-rows belongs to kmeans and spherical.
+            string f64 = Path.Combine(dir, "x64.npy");
+            NpyFile.Write(f64, new NdArray(NdType.Float64, [n, d], x.Select(v => (double)v).ToArray()));
+            (code, err) = Run("cluster", "--activations", f64, "--method", method, "--k", "4", "--block-rows", "4096", "--out", Path.Combine(dir, "d"));
+            Assert.AreEqual(2, code);
+            StringAssert.Contains(err, $"--method {method} streams only float32 .npy files");
+            (code, err) = Run("cluster", "--activations", f32, "--method", "minibatch", "--k", "4", "--block-rows", "4096", "--out", Path.Combine(dir, "d"));
+            Assert.AreEqual(2, code);
+            StringAssert.Contains(err, "--block-rows applies only to --method kmeans or spherical");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void MiniBatchStreamsAMappedFileAndMatchesTheInMemoryRun()
     {
         // 10,000 rows: several 4,096-row blocks. The float32 file is memory-mapped and streamed; the same values
@@ -115,9 +178,9 @@ public sealed class ClusterCommandTests
             NpyFile.WholeLoadLimitOverride = 100;
             try
             {
-                (code, err) = Run("cluster", "--activations", x, "--k", "3", "--out", dir);
+                (code, err) = Run("cluster", "--activations", x, "--method", "agglomerative", "--k", "3", "--out", dir);
                 Assert.AreEqual(2, code);
-                StringAssert.Contains(err, "too many for --method kmeans, which holds the data in memory; --method minibatch streams");
+                StringAssert.Contains(err, "too many for --method agglomerative, which holds the rows (and their pairwise distances) in memory; kmeans, spherical and minibatch stream");
             }
             finally { NpyFile.WholeLoadLimitOverride = null; }
         }

@@ -194,25 +194,6 @@ public sealed class KMeansTrainerTests
     }
 
     [TestMethod]
-    public void ParallelClusterSumsEqualAPlainLoop()
-    {
-        var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
-        var rng = new Random(8);
-        int k = 7;
-        var labels = Enumerable.Range(0, n).Select(_ => rng.Next(k)).ToArray();
-        var (sums, counts) = Lloyd.ClusterSums(x, n, d, k, labels);
-        var plain = new double[k * d];
-        var plainCounts = new long[k];
-        for (int i = 0; i < n; i++)
-        {
-            plainCounts[labels[i]]++;
-            for (int t = 0; t < d; t++) plain[labels[i] * d + t] += x[i * d + t];
-        }
-        CollectionAssert.AreEqual(plainCounts, counts);
-        for (int i = 0; i < plain.Length; i++) Assert.AreEqual(plain[i], sums[i], 1e-9 * (1 + Math.Abs(plain[i])));
-    }
-
-    [TestMethod]
     public void FusedBlockSumsEqualThePlainLoopForAnyThreadCount()
     {
         var x = ClusterFixtures.Matrix("seed_x.npy", out int n, out int d);
@@ -239,5 +220,36 @@ public sealed class KMeansTrainerTests
             }
         }
         finally { MlNetConcepts.Compute.ComputeSettings.Threads = saved; }
+    }
+
+    [TestMethod]
+    public void FarthestRowsEqualTheHeadOfAFullSort()
+    {
+        var rng = new Random(12);
+        // Few distinct values, so many ties, broken by row index.
+        var dist = Enumerable.Range(0, 500).Select(_ => (float)rng.Next(20)).ToArray();
+        var order = Enumerable.Range(0, dist.Length).ToArray();
+        Array.Sort(order, (a, b) => dist[b] != dist[a] ? dist[b].CompareTo(dist[a]) : a.CompareTo(b));
+        foreach (int count in new[] { 1, 3, 40, 500 })
+            CollectionAssert.AreEqual(order[..count], Lloyd.Farthest(dist, count), $"count {count}");
+    }
+
+    [TestMethod]
+    public void OnePassInverseCdfEqualsBinarySearchOnTheCumulativeSums()
+    {
+        var rng = new Random(13);
+        var w = Enumerable.Range(0, 300).Select(i => i % 7 == 0 ? 0f : (float)rng.NextDouble()).ToArray();
+        var cumulative = new double[w.Length];
+        double run = 0;
+        for (int i = 0; i < w.Length; i++) { run += w[i]; cumulative[i] = run; }
+        // Random draws, draws landing exactly on a running total (zero weights make runs of equal totals), 0 and the total.
+        var draws = Enumerable.Range(0, 50).Select(_ => rng.NextDouble() * run).Concat([cumulative[13], cumulative[14], 0, run]).ToArray();
+        var rows = new int[draws.Length];
+        KMeansPlusPlus.FirstReaching(w, draws, rows);
+        for (int t = 0; t < draws.Length; t++)
+        {
+            int first = Array.FindIndex(cumulative, c => c >= draws[t]);
+            Assert.AreEqual(first < 0 ? w.Length - 1 : first, rows[t], $"draw {draws[t]}");
+        }
     }
 }
