@@ -188,27 +188,28 @@ internal static class ClusterCommand
             ["seed"] = seed,
             ["iterations"] = result.Iterations,
             ["converged"] = result.Converged,
-            ["inertia"] = result.Inertia,
+            ["inertia"] = Figure(result.Inertia),
             ["seconds"] = seconds,
-            ["labelBase"] = 0,
-            ["clusterSizes"] = new JsonArray(Enumerable.Range(0, k).Select(j => (JsonNode)result.Labels.Count(l => l == j)).ToArray()),
+            ["label_base"] = 0,
+            ["cluster_sizes"] = new JsonArray(Enumerable.Range(0, k).Select(j => (JsonNode)result.Labels.Count(l => l == j)).ToArray()),
         };
         if (method == "agglomerative") o["linkage"] = linkage;
         // A degenerate clustering (one non-empty cluster, or one per row) has no quality figures:
         // NaN, written as null because JSON has no NaN, and flagged so readers need not guess.
         bool degenerate = ClusterQuality.IsDegenerate(result.Labels);
         o["degenerate"] = degenerate;
-        o["daviesBouldin"] = Figure(degenerate ? double.NaN : ClusterQuality.DaviesBouldin(scored, n, d, result.Labels));
+        o["davies_bouldin"] = Figure(degenerate ? double.NaN : ClusterQuality.DaviesBouldin(scored, n, d, result.Labels));
         o["silhouette"] = Figure(degenerate ? double.NaN : ClusterQuality.Silhouette(readRow, n, d, result.Labels, geometry, ClusterQuality.DefaultSilhouetteSample, seed));
-        o["silhouetteSampled"] = n > ClusterQuality.DefaultSilhouetteSample;
+        o["silhouette_sampled"] = n > ClusterQuality.DefaultSilhouetteSample;
         if (truth is not null)
         {
-            o["nmi"] = ClusterQuality.NormalizedMutualInformation(truth, result.Labels);
-            o["adjustedRandIndex"] = ClusterQuality.AdjustedRandIndex(truth, result.Labels);
+            o["nmi"] = Figure(ClusterQuality.NormalizedMutualInformation(truth, result.Labels));
+            o["adjusted_rand_index"] = Figure(ClusterQuality.AdjustedRandIndex(truth, result.Labels));
         }
         return o;
     }
 
+    // JSON has no NaN or infinity: such figures are written as null, as in every other report.
     private static JsonNode? Figure(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     private static ClusterMetric ParseMetric(string? text, string method) => text?.Trim().ToLowerInvariant() switch

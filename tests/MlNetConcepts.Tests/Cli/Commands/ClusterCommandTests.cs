@@ -46,13 +46,13 @@ public sealed class ClusterCommandTests
                 CollectionAssert.AreEqual(model.Predict(data, n).Membership, membership);
                 var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
                 Assert.AreEqual(method, report["method"]!.GetValue<string>());
-                double ari = report["adjustedRandIndex"]!.GetValue<double>();
+                double ari = report["adjusted_rand_index"]!.GetValue<double>();
                 Assert.AreEqual(ClusterQuality.AdjustedRandIndex(ClusterFixtures.Ints("blobs_y.npy"), labels), ari, 1e-12);
                 Assert.IsGreaterThanOrEqualTo(0.99, ari, method);
                 var geometry = method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean;
                 Assert.AreEqual(ClusterQuality.Silhouette(data, n, d, labels, geometry, seed: 3), report["silhouette"]!.GetValue<double>(), 1e-12);
                 var scored = method == "spherical" ? ClusterInput.NormalizeRows(data, n, d, "test") : data;
-                Assert.AreEqual(ClusterQuality.DaviesBouldin(scored, n, d, labels), report["daviesBouldin"]!.GetValue<double>(), 1e-12);
+                Assert.AreEqual(ClusterQuality.DaviesBouldin(scored, n, d, labels), report["davies_bouldin"]!.GetValue<double>(), 1e-12);
             }
             finally { Directory.Delete(dir, true); }
         }
@@ -91,7 +91,7 @@ public sealed class ClusterCommandTests
                     CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(dir, "a", name)), File.ReadAllBytes(Path.Combine(dir, run, name)), $"{run}/{name}");
                 var a = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "a", "report.json")))!;
                 var b = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, run, "report.json")))!;
-                foreach (string key in new[] { "inertia", "daviesBouldin", "silhouette" })
+                foreach (string key in new[] { "inertia", "davies_bouldin", "silhouette" })
                     Assert.AreEqual(a[key]!.GetValue<double>(), b[key]!.GetValue<double>(), 1e-12, key);
             }
             // The labels are the nearest centres written (brute force over the centroids, on unit rows for spherical).
@@ -146,12 +146,12 @@ public sealed class ClusterCommandTests
                 CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(dir, "a", name)), File.ReadAllBytes(Path.Combine(dir, "b", name)), name);
             var a = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "a", "report.json")))!;
             var b = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "b", "report.json")))!;
-            foreach (string key in new[] { "inertia", "daviesBouldin", "silhouette" })
+            foreach (string key in new[] { "inertia", "davies_bouldin", "silhouette" })
                 Assert.AreEqual(b[key]!.GetValue<double>(), a[key]!.GetValue<double>(), 1e-12, key);
             // And the streamed scores equal the array forms on the labels written.
             var labels = NpyFile.Read(Path.Combine(dir, "a", "labels.npy")).ToInt32();
-            Assert.AreEqual(ClusterQuality.DaviesBouldin(x, n, d, labels), a["daviesBouldin"]!.GetValue<double>(), 1e-12);
-            Assert.IsTrue(a["silhouetteSampled"]!.GetValue<bool>());
+            Assert.AreEqual(ClusterQuality.DaviesBouldin(x, n, d, labels), a["davies_bouldin"]!.GetValue<double>(), 1e-12);
+            Assert.IsTrue(a["silhouette_sampled"]!.GetValue<bool>());
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -204,7 +204,7 @@ public sealed class ClusterCommandTests
             StringAssert.Contains(err, "warning: degenerate clustering: 1 non-empty cluster(s) of 3 for 40 rows");
             var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
             Assert.IsTrue(report["degenerate"]!.GetValue<bool>());
-            Assert.IsNull(report["daviesBouldin"], "Davies–Bouldin is undefined (NaN → null)");
+            Assert.IsNull(report["davies_bouldin"], "Davies–Bouldin is undefined (NaN → null)");
             Assert.IsNull(report["silhouette"], "silhouette is undefined (NaN → null)");
             CollectionAssert.AreEquivalent(new[] { "centroids.npy", "labels.npy", "membership.npy", "model.mlnc", "report.json" },
                 Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ToArray());
