@@ -25,7 +25,7 @@ public static partial class StudyValidator
     /// <summary>Validates; returns the row count and widths or throws a <see cref="ConceptDataException"/>.</summary>
     public static Facts Validate(StudyConfig c)
     {
-        if (c.Layers.Count == 0) throw new ConceptDataException("study: no layers given (use --layer NAME=X.npy or \"layers\" in the config).");
+        if (c.Layers.Count == 0) throw new ConceptDataException("study: no layer given (a layer is NAME=X.npy, activations rows × width).", ["layer"]);
         var widths = new Dictionary<string, int>(StringComparer.Ordinal);
         var rowsOf = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var layer in c.Layers)
@@ -50,7 +50,7 @@ public static partial class StudyValidator
         long rows = rowsOf[c.Layers[0].Name];
         if (c.GroundTruth is not null && !File.Exists(c.GroundTruth)) throw new ConceptDataException($"{c.GroundTruth}: ground-truth file not found.");
 
-        if (c.Saes.Count == 0 && c.Clusters.Count == 0) throw new ConceptDataException("study: nothing to run (no --sae and no --clusters).");
+        if (c.Saes.Count == 0 && c.Clusters.Count == 0) throw new ConceptDataException("study: nothing to run (no sae and no clusters).", ["sae", "clusters"]);
         foreach (var s in c.Saes)
         {
             if (!SaeVariants.Contains(s.Arch)) throw new ConceptDataException($"study: unknown SAE variant '{s.Arch}' (known: {string.Join(", ", SaeVariants.Names)}).");
