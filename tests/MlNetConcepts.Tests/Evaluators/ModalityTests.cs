@@ -18,6 +18,46 @@ public sealed class ModalityTests
     }
 
     [TestMethod]
+    [DataRow(1L, 1)]          // one concept per group (the budget is below one concept's 60 × 4 bytes), one row per block
+    [DataRow(1200L, 7)]       // groups of 5, 5, 2 concepts; blocks of 7 rows with a short last one
+    [DataRow(2880L, 60)]      // one group of all 12 concepts, one block: the in-memory shape read from the file
+    public void StreamedAccuracyInConceptGroupsEqualsTheInMemoryRunAndNumpy(long projectionBytes, int blockRows)
+    {
+        var labels = Labels();
+        var inMemory = Modality.ClassifierAccuracy(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"), labels);
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), inMemory, 1e-9, "in memory");
+        NpyFile.WholeLoadLimitOverride = 100; // X (360 values) cannot be read whole
+        try
+        {
+            using var view = MatrixFilesView.Open(("X", EvalFixtures.PathOf("X")));
+            var streamed = Modality.ClassifierAccuracy(view, "X", EvalFixtures.Matrix("DK"), labels, 12, blockRows, projectionBytes);
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), streamed, 1e-9, $"budget {projectionBytes} B, {blockRows}-row blocks");
+            CollectionAssert.AreEqual(inMemory, streamed, "the same float32 projections give the same accuracies");
+        }
+        finally { NpyFile.WholeLoadLimitOverride = null; }
+    }
+
+    [TestMethod]
+    public void GroupedProjectionsEqualOnePlainDotProductPerRowAndConcept()
+    {
+        // Reference: the threshold sweep on projections summed one term at a time in float32, row by row.
+        var x = EvalFixtures.Matrix("X");
+        var dk = EvalFixtures.Matrix("DK");
+        var labels = Labels();
+        int images = labels.Count(l => l == Modality.Image);
+        var reference = new double[dk.Rows];
+        for (int k = 0; k < dk.Rows; k++)
+        {
+            var p = new float[x.Rows];
+            for (int r = 0; r < x.Rows; r++)
+                for (int j = 0; j < x.Cols; j++) p[r] += x.Data[r * x.Cols + j] * dk.Data[k * dk.Cols + j];
+            reference[k] = Modality.BestBalancedAccuracy(p, labels, images);
+        }
+        var grouped = Modality.ClassifierAccuracy(x, dk, labels, projectionBytes: 1200);
+        EvalFixtures.AssertClose(reference, grouped, 1e-9, "grouped GEMM vs plain dot products");
+    }
+
+    [TestMethod]
     public void HistogramCountsAndEnergyWeights()
     {
         var r = Modality.Scores(EvalFixtures.Matrix("A"), Labels());
