@@ -135,6 +135,9 @@ public static class Modality
     /// <summary>Default memory for the projections of one group of concepts (256 MiB).</summary>
     public const long DefaultProjectionBytes = 256L << 20;
 
+    /// <summary>Input rows per SGEMM of the classifier (tests shrink it to make several tiles of a small fixture).</summary>
+    internal static int GemmRows = 4096;
+
     /// <summary>
     /// Balanced accuracy of the best single threshold on x·D_k separating image from text rows, for every
     /// concept (Papadimitriou et al. 2025, §5.2), with <paramref name="inputs"/> in memory: one block of all rows,
@@ -151,11 +154,13 @@ public static class Modality
     /// concept k of <paramref name="dictionary"/> (c × d, concepts as rows; Papadimitriou et al. 2025, §5.2),
     /// with the N × d inputs in a view column of any row count. The concepts are taken in groups of
     /// G = <paramref name="projectionBytes"/> / (4 N) (at least 1); for each group one pass reads the inputs
-    /// <paramref name="blockRows"/> rows at a time and stores the float32 projections D_k·x of the block, then each
-    /// concept's N projections are sorted and swept (<see cref="BestBalancedAccuracy"/>). The projections of a row do
-    /// not depend on the block or group it was computed in, so any budget and block size give the same result.
+    /// <paramref name="blockRows"/> rows at a time (rounded up to a multiple of 4096) and stores the float32 projections
+    /// D_k·x of the block, computed in SGEMM tiles of 4096 rows that start at multiples of 4096, then each
+    /// concept's N projections are sorted and swept (<see cref="BestBalancedAccuracy(ReadOnlySpan{float}, int[], int)"/>).
+    /// The tiles make the projections, hence the result, independent of the block size: a file streamed in blocks
+    /// gives exactly what the same inputs in memory give for the same <paramref name="projectionBytes"/>.
     /// Memory: max(<paramref name="projectionBytes"/>, 4 N) bytes of projections + one input block + 8 N bytes per
-    /// concurrently sorted concept (one per core) + the labels.
+    /// core while sorting + the labels.
     /// </summary>
     public static double[] ClassifierAccuracy(Data.IConceptView inputs, string inputsColumn, DenseMatrix dictionary, int[] modality,
         int? expectedConcepts = null, int blockRows = Data.IConceptView.DefaultBatchSize, long projectionBytes = DefaultProjectionBytes)
@@ -180,22 +185,34 @@ public static class Modality
         // Concept-major storage: concept g of the group owns proj[g·n, (g+1)·n), so its sweep reads one run.
         int group = (int)Math.Clamp(projectionBytes / (4L * n), 1, Math.Min(c, Array.MaxLength / n));
         var proj = new float[(long)n * group];
+        // Blocks are whole tiles, so every SGEMM covers the same rows [t·tile, (t+1)·tile) whatever blockRows is:
+        // a BLAS may round a row's dot product differently with the size of the product it sits in.
+        int tile = GemmRows;
+        int block = (int)Math.Min((blockRows + (long)tile - 1) / tile * tile, int.MaxValue / tile * tile);
         for (int first = 0; first < c; first += group)
         {
             int cols = Math.Min(group, c - first);
             var concepts = dictionary.Data.AsMemory(first * d, cols * d);
-            using (var cursor = inputs.GetCursor(blockRows, [inputsColumn]))
+            using (var cursor = inputs.GetCursor(block, [inputsColumn]))
             {
                 while (cursor.MoveNext())
                 {
-                    // P[g, start + r] = D_(first+g) · x_(start+r): (cols × d)·(block × d)ᵀ, rows of P strided by n.
-                    int start = (int)cursor.BatchStart;
-                    Gemm.Sgemm(false, true, cols, cursor.BatchRows, d, 1f, concepts.Span, d, cursor.GetFloats(column.Index), d,
-                        0f, proj.AsSpan(start), n);
+                    var rowsOfBlock = cursor.GetFloats(column.Index);
+                    for (int t = 0; t < cursor.BatchRows; t += tile)
+                    {
+                        // P[g, r] = D_(first+g) · x_r for the tile's rows r: (cols × d)·(tile × d)ᵀ, rows of P strided by n.
+                        int m = Math.Min(tile, cursor.BatchRows - t);
+                        Gemm.Sgemm(false, true, cols, m, d, 1f, concepts.Span, d, rowsOfBlock.Slice(t * d, m * d), d,
+                            0f, proj.AsSpan((int)cursor.BatchStart + t), n);
+                    }
                 }
             }
-            System.Threading.Tasks.Parallel.For(0, cols, g =>
-                acc[first + g] = BestBalancedAccuracy(proj.AsSpan(g * n, n), modality, images));
+            // Each worker sorts in its own two N-long buffers, so memory stays at 8 N bytes per core whatever c is.
+            System.Threading.Tasks.Parallel.For(0, cols, () => (Keys: new float[n], Order: new int[n]), (g, _, scratch) =>
+            {
+                acc[first + g] = BestBalancedAccuracy(proj.AsSpan(g * n, n), modality, images, scratch.Keys, scratch.Order);
+                return scratch;
+            }, _ => { });
         }
         return acc;
     }
@@ -205,11 +222,15 @@ public static class Modality
     /// "image" above the threshold gives BA = (TPR + TNR)/2, the flipped rule 1 − BA.
     /// </summary>
     internal static double BestBalancedAccuracy(ReadOnlySpan<float> projection, int[] modality, int images)
+        => BestBalancedAccuracy(projection, modality, images, new float[projection.Length], new int[projection.Length]);
+
+    /// <summary><see cref="BestBalancedAccuracy(ReadOnlySpan{float}, int[], int)"/> sorting in the caller's buffers (at least N long).</summary>
+    private static double BestBalancedAccuracy(ReadOnlySpan<float> projection, int[] modality, int images, float[] keys, int[] order)
     {
         int n = projection.Length, texts = n - images;
-        var order = Enumerable.Range(0, n).ToArray();
-        var keys = projection.ToArray();
-        Array.Sort(keys, order);
+        projection.CopyTo(keys);
+        for (int i = 0; i < n; i++) order[i] = i;
+        Array.Sort(keys, order, 0, n);
         double best = 0.5;
         int imgBelow = 0, txtBelow = 0;
         for (int i = 0; i < n; i++)

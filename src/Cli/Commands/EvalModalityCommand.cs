@@ -13,7 +13,7 @@ internal static class EvalModalityCommand
         var modality = EvalOptions.RequiredPath("--modality", "N modality labels (.npy ints: 0 = image, 1 = text).");
         var inputs = EvalOptions.OptionalPath("--inputs", "N × d inputs, for the modality-classifier accuracy; streamed once per group of "
             + $"concepts, a group holding at most {Modality.DefaultProjectionBytes >> 20} MiB of projections (N × 4 bytes per concept, at least one concept), "
-            + "plus one block of rows × d × 4 bytes and N × 8 bytes per core while sorting.");
+            + "plus one block of rows (--block-rows rounded up to a multiple of 4096) × d × 4 bytes and N × 8 bytes per core while sorting.");
         var dict = EvalOptions.OptionalPath("--dictionary", "c × d dictionary (concepts as rows), with --inputs.");
         var bins = new Option<int>("--bins") { Description = "Histogram bins.", DefaultValueFactory = _ => 10 };
         var output = EvalOptions.RequiredPath("--out", "Output CSV/JSON (concept,image_mean,text_mean,modality_score,energy[,accuracy]).");

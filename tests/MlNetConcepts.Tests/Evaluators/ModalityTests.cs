@@ -18,23 +18,29 @@ public sealed class ModalityTests
     }
 
     [TestMethod]
-    [DataRow(1L, 1)]          // one concept per group (the budget is below one concept's 60 × 4 bytes), one row per block
-    [DataRow(1200L, 7)]       // groups of 5, 5, 2 concepts; blocks of 7 rows with a short last one
-    [DataRow(2880L, 60)]      // one group of all 12 concepts, one block: the in-memory shape read from the file
-    public void StreamedAccuracyInConceptGroupsEqualsTheInMemoryRunAndNumpy(long projectionBytes, int blockRows)
+    [DataRow(1L, 1, 1)]       // one concept per group (the budget is below one concept's 60 × 4 bytes), one row per block and SGEMM
+    [DataRow(1200L, 7, 8)]    // groups of 5, 5, 2 concepts; 7-row blocks rounded up to 8-row tiles, a short last one
+    [DataRow(1200L, 9, 4)]    // 9-row blocks rounded up to 12: three 4-row tiles per block
+    [DataRow(2880L, 60, 4096)] // one group of all 12 concepts, one block, one SGEMM: the in-memory shape read from the file
+    public void StreamedAccuracyInConceptGroupsEqualsTheInMemoryRunAndNumpy(long projectionBytes, int blockRows, int gemmRows)
     {
         var labels = Labels();
-        var inMemory = Modality.ClassifierAccuracy(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"), labels);
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), inMemory, 1e-9, "in memory");
-        NpyFile.WholeLoadLimitOverride = 100; // X (360 values) cannot be read whole
+        var (x, dk) = (EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"));
+        Modality.GemmRows = gemmRows;
+        NpyFile.WholeLoadLimitOverride = 100; // from here on X (360 values) cannot be read whole
         try
         {
+            var inMemory = Modality.ClassifierAccuracy(x, dk, labels, projectionBytes: projectionBytes);
             using var view = MatrixFilesView.Open(("X", EvalFixtures.PathOf("X")));
-            var streamed = Modality.ClassifierAccuracy(view, "X", EvalFixtures.Matrix("DK"), labels, 12, blockRows, projectionBytes);
+            var streamed = Modality.ClassifierAccuracy(view, "X", dk, labels, 12, blockRows, projectionBytes);
             EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), streamed, 1e-9, $"budget {projectionBytes} B, {blockRows}-row blocks");
             CollectionAssert.AreEqual(inMemory, streamed, "the same float32 projections give the same accuracies");
         }
-        finally { NpyFile.WholeLoadLimitOverride = null; }
+        finally
+        {
+            NpyFile.WholeLoadLimitOverride = null;
+            Modality.GemmRows = 4096;
+        }
     }
 
     [TestMethod]
