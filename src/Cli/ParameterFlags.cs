@@ -16,6 +16,7 @@ internal static class ParameterFlags
     private static readonly Dictionary<(string Verb, string Parameter), string> Renamed = new()
     {
         [("eval stability", "topM")] = "--top",
+        [("eval modality", "inputsColumn")] = "--inputs",
     };
 
     /// <summary>The message of <paramref name="e"/> with each named parameter replaced by <paramref name="command"/>'s flag for it.</summary>

@@ -49,20 +49,27 @@ public static class Modality
     /// <summary>
     /// Per-concept report: concept, image_mean, text_mean, modality_score, energy (mean over all
     /// rows), and with <paramref name="inputs"/> (N × d) and <paramref name="dictionary"/> (c × d)
-    /// the classifier <c>accuracy</c>.
+    /// the classifier <c>accuracy</c> (<see cref="ClassifierAccuracy(DenseMatrix, DenseMatrix, int[], int?, long)"/>).
     /// </summary>
     public static ReportFrame Scores(DenseMatrix codes, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null)
-        => Scores(Data.InMemoryView.FromMatrix(codes.Name, codes.Data, codes.Cols), codes.Name, modality, inputs, dictionary);
+    {
+        RequireBoth(inputs is null, dictionary is null, nameof(inputs));
+        var frame = Scores(Data.InMemoryView.FromMatrix(codes.Name, codes.Data, codes.Cols), codes.Name, modality);
+        return inputs is null ? frame : frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary!, modality, codes.Cols));
+    }
 
     /// <summary>
     /// <see cref="Scores(DenseMatrix, int[], DenseMatrix?, DenseMatrix?)"/> with the codes in a view column (dense or
     /// sparse, any row count) read <paramref name="blockRows"/> rows at a time; memory: one block, 3 × c doubles and
-    /// the labels. The classifier accuracy, when asked for, holds <paramref name="inputs"/> in memory.
+    /// the labels. With <paramref name="inputsColumn"/> (N × d, a column of the same view) and
+    /// <paramref name="dictionary"/> (c × d) it adds the classifier <c>accuracy</c>, streamed as described in
+    /// <see cref="ClassifierAccuracy(Data.IConceptView, string, DenseMatrix, int[], int?, int, long)"/>.
     /// </summary>
-    public static ReportFrame Scores(Data.IConceptView view, string codesColumn, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null,
-        int blockRows = Data.IConceptView.DefaultBatchSize)
+    public static ReportFrame Scores(Data.IConceptView view, string codesColumn, int[] modality, string? inputsColumn = null, DenseMatrix? dictionary = null,
+        int blockRows = Data.IConceptView.DefaultBatchSize, long projectionBytes = DefaultProjectionBytes)
     {
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
+        RequireBoth(inputsColumn is null, dictionary is null, nameof(inputsColumn));
         var col = view.Schema.RequireVector(codesColumn);
         long rows = view.RowCount ?? Data.ViewExtensions.CountRows(view);
         if (modality.Length != rows)
@@ -110,47 +117,102 @@ public static class Modality
             .Add("modality_score", score)
             .Add("energy", all)
             .WithParameter("image_rows", nImg).WithParameter("text_rows", nTxt);
-        if (inputs is not null || dictionary is not null)
-        {
-            if (inputs is null || dictionary is null) throw new ConceptDataException($"The modality classifier needs both {nameof(inputs)} and {nameof(dictionary)}.", [nameof(inputs), nameof(dictionary)]);
-            frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary, modality, c));
-        }
+        if (inputsColumn is not null)
+            frame.Add("accuracy", ClassifierAccuracy(view, inputsColumn, dictionary!, modality, c, blockRows, projectionBytes));
         return frame;
+    }
+
+    private static void RequireBoth(bool noInputs, bool noDictionary, string inputsName)
+    {
+        if (noInputs != noDictionary)
+            throw new ConceptDataException($"The modality classifier needs both {inputsName} and dictionary.", [inputsName, "dictionary"]);
     }
 
     /// <summary>Histogram of modality scores over [0, 1], with counts and energy-weighted mass (Papadimitriou et al. 2025, Fig. 4).</summary>
     public static ReportFrame Histogram(ReportFrame scores, int bins = 10)
         => Evaluators.Histogram.Of(scores.Doubles("modality_score"), bins, 0, 1, scores.Doubles("energy"), "modality score distribution");
 
+    /// <summary>Default memory for the projections of one group of concepts (256 MiB).</summary>
+    public const long DefaultProjectionBytes = 256L << 20;
+
+    /// <summary>Input rows per SGEMM of the classifier (tests shrink it to make several tiles of a small fixture).</summary>
+    internal static int GemmRows = 4096;
+
     /// <summary>
-    /// Balanced accuracy of the best single threshold on x·D_k separating image from text rows,
-    /// for every concept. <paramref name="expectedConcepts"/> (when given) checks the dictionary's row count.
+    /// Balanced accuracy of the best single threshold on x·D_k separating image from text rows, for every
+    /// concept (Papadimitriou et al. 2025, §5.2), with <paramref name="inputs"/> in memory: one block of all rows,
+    /// concepts in groups as in <see cref="ClassifierAccuracy(Data.IConceptView, string, DenseMatrix, int[], int?, int, long)"/>.
+    /// <paramref name="expectedConcepts"/> (when given) checks the dictionary's row count.
     /// </summary>
-    public static double[] ClassifierAccuracy(DenseMatrix inputs, DenseMatrix dictionary, int[] modality, int? expectedConcepts = null)
+    public static double[] ClassifierAccuracy(DenseMatrix inputs, DenseMatrix dictionary, int[] modality, int? expectedConcepts = null,
+        long projectionBytes = DefaultProjectionBytes)
+        => ClassifierAccuracy(Data.InMemoryView.FromMatrix(inputs.Name, inputs.Data, inputs.Cols), inputs.Name, dictionary, modality,
+            expectedConcepts, Math.Max(1, inputs.Rows), projectionBytes);
+
+    /// <summary>
+    /// Balanced accuracy of the best single threshold on x·D_k separating image from text rows, for every
+    /// concept k of <paramref name="dictionary"/> (c × d, concepts as rows; Papadimitriou et al. 2025, §5.2),
+    /// with the N × d inputs in a view column of any row count. The concepts are taken in groups of
+    /// G = <paramref name="projectionBytes"/> / (4 N) (at least 1); for each group one pass reads the inputs
+    /// <paramref name="blockRows"/> rows at a time (rounded up to a multiple of 4096) and stores the float32 projections
+    /// D_k·x of the block, computed in SGEMM tiles of 4096 rows that start at multiples of 4096, then each
+    /// concept's N projections are sorted and swept (<see cref="BestBalancedAccuracy(ReadOnlySpan{float}, int[], int)"/>).
+    /// The tiles make the projections, hence the result, independent of the block size: a file streamed in blocks
+    /// gives exactly what the same inputs in memory give for the same <paramref name="projectionBytes"/>.
+    /// Memory: max(<paramref name="projectionBytes"/>, 4 N) bytes of projections + one input block + 8 N bytes per
+    /// core while sorting + the labels.
+    /// </summary>
+    public static double[] ClassifierAccuracy(Data.IConceptView inputs, string inputsColumn, DenseMatrix dictionary, int[] modality,
+        int? expectedConcepts = null, int blockRows = Data.IConceptView.DefaultBatchSize, long projectionBytes = DefaultProjectionBytes)
     {
-        if (inputs.Rows != modality.Length)
-            throw new ConceptDataException($"{inputs.Name} has {inputs.Rows} rows but the modality column has {modality.Length}; rows must be aligned.");
-        if (dictionary.Cols != inputs.Cols)
-            throw new ConceptDataException($"{dictionary.Name} has width {dictionary.Cols} but {inputs.Name} has width {inputs.Cols}; the dictionary rows must live in the input space.");
+        EvaluatorChecks.Positive(blockRows, nameof(blockRows));
+        if (projectionBytes < 1)
+            throw new ConceptDataException($"{nameof(projectionBytes)} must be at least 1, got {projectionBytes}.", [nameof(projectionBytes)]);
+        var column = inputs.Schema.RequireVector(inputsColumn);
+        long rows = inputs.RowCount ?? Data.ViewExtensions.CountRows(inputs);
+        int d = column.Type.VectorSize;
+        if (rows != modality.Length)
+            throw new ConceptDataException($"{inputsColumn} has {rows} rows but the modality column has {modality.Length}; rows must be aligned.");
+        if (dictionary.Cols != d)
+            throw new ConceptDataException($"{dictionary.Name} has width {dictionary.Cols} but {inputsColumn} has width {d}; the dictionary rows must live in the input space.");
         if (expectedConcepts is int ec && dictionary.Rows != ec)
             throw new ConceptDataException($"{dictionary.Name} has {dictionary.Rows} concepts (rows) but the codes have {ec} columns.");
         CheckLabels(modality, "modality column");
-        int n = inputs.Rows, c = dictionary.Rows;
+        int n = modality.Length, c = dictionary.Rows;
         int images = modality.Count(l => l == Image);
         var acc = new double[c];
-        int chunk = Math.Clamp((1 << 24) / n, 1, c);
-        var proj = new float[(long)n * chunk];
-        for (int first = 0; first < c; first += chunk)
+        if (c == 0) return acc;
+        // Concept-major storage: concept g of the group owns proj[g·n, (g+1)·n), so its sweep reads one run.
+        int group = (int)Math.Clamp(projectionBytes / (4L * n), 1, Math.Min(c, Array.MaxLength / n));
+        var proj = new float[(long)n * group];
+        // Blocks are whole tiles, so every SGEMM covers the same rows [t·tile, (t+1)·tile) whatever blockRows is:
+        // a BLAS may round a row's dot product differently with the size of the product it sits in.
+        int tile = GemmRows;
+        int block = (int)Math.Min((blockRows + (long)tile - 1) / tile * tile, int.MaxValue / tile * tile);
+        for (int first = 0; first < c; first += group)
         {
-            int cols = Math.Min(chunk, c - first);
-            Gemm.Sgemm(false, true, n, cols, inputs.Cols, 1f, inputs.Data, inputs.Cols,
-                dictionary.Data.AsSpan(first * dictionary.Cols), dictionary.Cols, 0f, proj, cols);
-            System.Threading.Tasks.Parallel.For(0, cols, k =>
+            int cols = Math.Min(group, c - first);
+            var concepts = dictionary.Data.AsMemory(first * d, cols * d);
+            using (var cursor = inputs.GetCursor(block, [inputsColumn]))
             {
-                var values = new float[n];
-                for (int r = 0; r < n; r++) values[r] = proj[(long)r * cols + k];
-                acc[first + k] = BestBalancedAccuracy(values, modality, images);
-            });
+                while (cursor.MoveNext())
+                {
+                    var rowsOfBlock = cursor.GetFloats(column.Index);
+                    for (int t = 0; t < cursor.BatchRows; t += tile)
+                    {
+                        // P[g, r] = D_(first+g) · x_r for the tile's rows r: (cols × d)·(tile × d)ᵀ, rows of P strided by n.
+                        int m = Math.Min(tile, cursor.BatchRows - t);
+                        Gemm.Sgemm(false, true, cols, m, d, 1f, concepts.Span, d, rowsOfBlock.Slice(t * d, m * d), d,
+                            0f, proj.AsSpan((int)cursor.BatchStart + t), n);
+                    }
+                }
+            }
+            // Each worker sorts in its own two N-long buffers, so memory stays at 8 N bytes per core whatever c is.
+            System.Threading.Tasks.Parallel.For(0, cols, () => (Keys: new float[n], Order: new int[n]), (g, _, scratch) =>
+            {
+                acc[first + g] = BestBalancedAccuracy(proj.AsSpan(g * n, n), modality, images, scratch.Keys, scratch.Order);
+                return scratch;
+            }, _ => { });
         }
         return acc;
     }
@@ -159,12 +221,16 @@ public static class Modality
     /// Sorts the projections and sweeps every threshold between distinct values: predicting
     /// "image" above the threshold gives BA = (TPR + TNR)/2, the flipped rule 1 − BA.
     /// </summary>
-    internal static double BestBalancedAccuracy(float[] projection, int[] modality, int images)
+    internal static double BestBalancedAccuracy(ReadOnlySpan<float> projection, int[] modality, int images)
+        => BestBalancedAccuracy(projection, modality, images, new float[projection.Length], new int[projection.Length]);
+
+    /// <summary><see cref="BestBalancedAccuracy(ReadOnlySpan{float}, int[], int)"/> sorting in the caller's buffers (at least N long).</summary>
+    private static double BestBalancedAccuracy(ReadOnlySpan<float> projection, int[] modality, int images, float[] keys, int[] order)
     {
         int n = projection.Length, texts = n - images;
-        var order = Enumerable.Range(0, n).ToArray();
-        var keys = (float[])projection.Clone();
-        Array.Sort(keys, order);
+        projection.CopyTo(keys);
+        for (int i = 0; i < n; i++) order[i] = i;
+        Array.Sort(keys, order, 0, n);
         double best = 0.5;
         int imgBelow = 0, txtBelow = 0;
         for (int i = 0; i < n; i++)

@@ -18,6 +18,52 @@ public sealed class ModalityTests
     }
 
     [TestMethod]
+    [DataRow(1L, 1, 1)]       // one concept per group (the budget is below one concept's 60 × 4 bytes), one row per block and SGEMM
+    [DataRow(1200L, 7, 8)]    // groups of 5, 5, 2 concepts; 7-row blocks rounded up to 8-row tiles, a short last one
+    [DataRow(1200L, 9, 4)]    // 9-row blocks rounded up to 12: three 4-row tiles per block
+    [DataRow(2880L, 60, 4096)] // one group of all 12 concepts, one block, one SGEMM: the in-memory shape read from the file
+    public void StreamedAccuracyInConceptGroupsEqualsTheInMemoryRunAndNumpy(long projectionBytes, int blockRows, int gemmRows)
+    {
+        var labels = Labels();
+        var (x, dk) = (EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"));
+        Modality.GemmRows = gemmRows;
+        NpyFile.WholeLoadLimitOverride = 100; // from here on X (360 values) cannot be read whole
+        try
+        {
+            var inMemory = Modality.ClassifierAccuracy(x, dk, labels, projectionBytes: projectionBytes);
+            using var view = MatrixFilesView.Open(("X", EvalFixtures.PathOf("X")));
+            var streamed = Modality.ClassifierAccuracy(view, "X", dk, labels, 12, blockRows, projectionBytes);
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), streamed, 1e-9, $"budget {projectionBytes} B, {blockRows}-row blocks");
+            CollectionAssert.AreEqual(inMemory, streamed, "the same float32 projections give the same accuracies");
+        }
+        finally
+        {
+            NpyFile.WholeLoadLimitOverride = null;
+            Modality.GemmRows = 4096;
+        }
+    }
+
+    [TestMethod]
+    public void GroupedProjectionsEqualOnePlainDotProductPerRowAndConcept()
+    {
+        // Reference: the threshold sweep on projections summed one term at a time in float32, row by row.
+        var x = EvalFixtures.Matrix("X");
+        var dk = EvalFixtures.Matrix("DK");
+        var labels = Labels();
+        int images = labels.Count(l => l == Modality.Image);
+        var reference = new double[dk.Rows];
+        for (int k = 0; k < dk.Rows; k++)
+        {
+            var p = new float[x.Rows];
+            for (int r = 0; r < x.Rows; r++)
+                for (int j = 0; j < x.Cols; j++) p[r] += x.Data[r * x.Cols + j] * dk.Data[k * dk.Cols + j];
+            reference[k] = Modality.BestBalancedAccuracy(p, labels, images);
+        }
+        var grouped = Modality.ClassifierAccuracy(x, dk, labels, projectionBytes: 1200);
+        EvalFixtures.AssertClose(reference, grouped, 1e-9, "grouped GEMM vs plain dot products");
+    }
+
+    [TestMethod]
     public void HistogramCountsAndEnergyWeights()
     {
         var r = Modality.Scores(EvalFixtures.Matrix("A"), Labels());

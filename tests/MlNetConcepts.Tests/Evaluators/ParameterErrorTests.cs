@@ -53,6 +53,19 @@ public sealed class ParameterErrorTests
     }
 
     [TestMethod]
+    public void ModalityClassifierNamesItsBudgetAndBlockRows()
+    {
+        var labels = Modality.Labels(EvalFixtures.Array("modality"), "modality");
+        AssertNamesParameter(() => Modality.ClassifierAccuracy(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"), labels, projectionBytes: 0),
+            "projectionBytes must be at least 1, got 0.", "projectionBytes");
+        var view = MlNetConcepts.Data.InMemoryView.FromMatrix("X", EvalFixtures.Matrix("X").Data, 6);
+        AssertNamesParameter(() => Modality.ClassifierAccuracy(view, "X", EvalFixtures.Matrix("DK"), labels, blockRows: 0),
+            "blockRows must be", "blockRows");
+        AssertNamesParameter(() => Modality.Scores(view, "X", labels, inputsColumn: "X"),
+            "The modality classifier needs both inputsColumn and dictionary.", "inputsColumn", "dictionary");
+    }
+
+    [TestMethod]
     public void TokenSelectionNamesTheOptionsField()
     {
         AssertNamesParameter(() => TokenSelection.Parse("random:0"), "Tokens 'random:0': random:N needs a positive N.", "Tokens");

@@ -240,10 +240,13 @@ public sealed class EvalCommandTests
             var p = System.Text.Json.Nodes.JsonNode.Parse(output)!["parameters"]!;
             Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[0], (long)p["pairs_jaccard_positive"]!);
             Assert.AreEqual(EvalFixtures.Longs("uniq_counts")[1], (long)p["pairs_jaccard_over_half"]!);
-            (code, _, err) = Run("eval", "modality", "--codes", F("A"), "--modality", F("modality"), "--block-rows", "7", "--out", Path.Combine(dir, "m.csv"));
+            // The inputs X (360 values) are streamed too; the dictionary DK (72 values) is read whole.
+            (code, _, err) = Run("eval", "modality", "--codes", F("A"), "--modality", F("modality"), "--inputs", F("X"), "--dictionary", F("DK"),
+                "--block-rows", "7", "--out", Path.Combine(dir, "m.csv"));
             Assert.AreEqual(0, code, err);
-            var scores = File.ReadAllLines(Path.Combine(dir, "m.csv")).Skip(1).Select(l => ParseCell(l.Split(',')[3])).ToArray();
-            EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_score"), scores, 1e-9, "modality score, 7-row blocks");
+            var modalityRows = File.ReadAllLines(Path.Combine(dir, "m.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_score"), modalityRows.Select(c => ParseCell(c[3])).ToArray(), 1e-9, "modality score, 7-row blocks");
+            EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), modalityRows.Select(c => ParseCell(c[5])).ToArray(), 1e-9, "modality accuracy, 7-row blocks");
             NpyFile.WholeLoadLimitOverride = 200; // the dictionaries (≤ 180 values) are read whole, the codes (≥ 1200) are not
             (code, _, err) = Run("eval", "bridge", "--image-codes", F("ZI"), "--text-codes", F("ZT"), "--dictionary", F("DBR"), "--top", "25", "--block-rows", "7", "--out", Path.Combine(dir, "b.csv"));
             Assert.AreEqual(0, code, err);
