@@ -154,6 +154,7 @@ public sealed class EvalCommandTests
         StringAssert.Contains(err, "has 12 concepts (rows) but the codes have 30 columns");
         Assert.IsFalse(File.Exists(Path.Combine(dir, "b.csv")));
     }
+
     /// <summary>Every eval verb turns bad input into exit code 2 and one line naming what is wrong, and writes nothing.</summary>
     [TestMethod]
     [DataRow("ms-clusters", "--activations|X|--centroids|A|--embeddings|EMB", "width")]
