@@ -10,7 +10,7 @@ ROOT=$PWD
 
 # Debian packages the product and its tests use. Python pieces only make test oracles and the
 # demo model; the product itself never calls Python.
-APT_PACKAGES=(libopenblas0-pthread libturbojpeg0 dataset-fashion-mnist)
+APT_PACKAGES=(libopenblas0-pthread dataset-fashion-mnist)
 APT_DEV_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-torch python3-onnx python3-torchvision python3-pil gcc libopenblas-dev)
 
 missing_packages() {

@@ -18,7 +18,7 @@ internal static class ExtractCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "The ONNX model.", Required = true };
-        var images = new Option<string?>("--images") { Description = "Folder of images (.png .jpg .jpeg .pgm .ppm), read in name order." };
+        var images = new Option<string?>("--images") { Description = "Folder of images (.png .jpg .jpeg .webp .gif .bmp), read in name order." };
         var idx = new Option<string?>("--idx") { Description = "IDX image array ([N,H,W] or [N,H,W,C], gzip allowed), e.g. Fashion-MNIST." };
         var input = new Option<string?>("--input") { Description = "NAME=X.npy: a raw tensor [N,...] fed straight to model input NAME." };
         var texts = new Option<string?>("--texts") { Description = "Text file, one text per line, fed through a tokenizer (--vocab)." };

@@ -1,10 +1,10 @@
 namespace MlNetConcepts.Transforms.Images;
 
-/// <summary>Decodes an image file by its content (PNG, JPEG, PGM/PPM), not its extension.</summary>
+/// <summary>Decodes an image file by its content (JPEG, PNG, WebP, GIF, BMP; see <see cref="SkiaDecoder"/>), not its extension.</summary>
 public static class ImageFile
 {
     /// <summary>File extensions listed when a folder of images is read.</summary>
-    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".pgm", ".ppm", ".pnm" };
+    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp" };
 
     /// <summary>Reads and decodes <paramref name="path"/>; a corrupt or unsupported file raises a <see cref="ConceptDataException"/> naming it.</summary>
     public static RasterImage Read(string path)
@@ -15,13 +15,11 @@ public static class ImageFile
         return Decode(data, path);
     }
 
-    /// <summary>Decodes image bytes.</summary>
+    /// <summary>Decodes image bytes; <paramref name="source"/> names them in errors (truncated, corrupt, unsupported).</summary>
     public static RasterImage Decode(byte[] data, string source)
     {
-        if (PngDecoder.IsPng(data)) return PngDecoder.Decode(data, source);
-        if (JpegDecoder.IsJpeg(data)) return JpegDecoder.Decode(data, source);
-        if (PnmDecoder.IsPnm(data)) return PnmDecoder.Decode(data, source);
-        throw new ConceptDataException($"{source}: unsupported or corrupt image (not PNG, JPEG, PGM or PPM).");
+        if (data.Length == 0) throw new ConceptDataException($"{source}: empty file, not an image.");
+        return SkiaDecoder.Decode(data, source);
     }
 
     /// <summary>The image files of a folder, sorted by ordinal name so row order is reproducible.</summary>
@@ -29,7 +27,7 @@ public static class ImageFile
     {
         if (!Directory.Exists(folder)) throw new ConceptDataException($"{folder}: image folder not found.");
         var files = Directory.EnumerateFiles(folder).Where(f => Extensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw new ConceptDataException($"{folder}: no images (.png, .jpg, .jpeg, .pgm, .ppm) found.");
+        if (files.Count == 0) throw new ConceptDataException($"{folder}: no images (.png, .jpg, .jpeg, .webp, .gif, .bmp) found.");
         return files;
     }
 

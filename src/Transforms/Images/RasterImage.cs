@@ -1,8 +1,8 @@
 namespace MlNetConcepts.Transforms.Images;
 
 /// <summary>
-/// A decoded image: height × width × channels samples, interleaved (HWC), scaled to 0..255
-/// (16-bit sources keep their precision as fractions). Channels is 1 (grey) or 3 (RGB); alpha
+/// A decoded image: height × width × channels samples, interleaved (HWC), on 0..255.
+/// Channels is 1 (grey) or 3 (RGB); alpha
 /// is dropped on decode, as CLIP's <c>convert("RGB")</c> does.
 /// </summary>
 public sealed class RasterImage
