@@ -1,20 +1,20 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.ML.Tokenizers;
 
 namespace MlNetConcepts.Transforms.Text;
 
 /// <summary>
 /// CLIP's byte-level BPE tokenizer (Radford et al. 2021) from a <c>vocab.json</c> (token → id)
 /// and a <c>merges.txt</c> (one merge "a b" per line, rank = line order; a "#version" header is
-/// skipped). Steps: HTML-unescape (twice), collapse whitespace, trim, lower-case; split with
-/// CLIP's pattern (special tokens, English contractions, letter runs, single digits, runs of
-/// other non-space characters); map each piece's UTF-8 bytes to printable characters (GPT-2's
-/// byte-to-unicode table), mark the last character with <c>&lt;/w&gt;</c> and apply merges
-/// lowest rank first; frame with <c>&lt;|startoftext|&gt;</c> / <c>&lt;|endoftext|&gt;</c>
-/// (49406/49407 in OpenAI's vocabulary), truncate to the context keeping the end token, pad.
-/// ftfy's mojibake repair is not applied (text is assumed to be valid Unicode).
+/// skipped), run by Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>. Steps: HTML-unescape
+/// (twice), collapse whitespace, trim, lower-case (<see cref="Clean"/>); split with CLIP's
+/// pattern (special tokens, English contractions, letter runs, single digits, runs of other
+/// non-space characters); byte-level BPE with the end-of-word suffix <c>&lt;/w&gt;</c>; frame with
+/// <c>&lt;|startoftext|&gt;</c> / <c>&lt;|endoftext|&gt;</c> (49406/49407 in OpenAI's vocabulary),
+/// truncate to the context keeping the end token, pad. ftfy's mojibake repair is not applied
+/// (text is assumed to be valid Unicode).
 /// </summary>
 public sealed partial class ClipBpeTokenizer : ITextTokenizer
 {
@@ -22,12 +22,9 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
     public const string StartToken = "<|startoftext|>";
     /// <summary>The end-of-text token.</summary>
     public const string EndToken = "<|endoftext|>";
+    private const string EndOfWord = "</w>";
 
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<(string, string), int> _ranks = new();
-    private readonly Dictionary<string, string[]> _cache = new(StringComparer.Ordinal);
-    private readonly string _source;
-    private static readonly char[] ByteToChar = BuildByteTable();
+    private readonly BpeTokenizer _bpe;
 
     [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
@@ -36,41 +33,32 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
     private static partial Regex Whitespace();
 
     /// <summary>Loads the vocabulary and merges.</summary>
-    /// <param name="vocabJson">Path of vocab.json.</param>
+    /// <param name="vocabJson">Path of vocab.json; it must hold every byte token with and without <c>&lt;/w&gt;</c> and the start/end tokens.</param>
     /// <param name="mergesTxt">Path of merges.txt.</param>
     /// <param name="contextLength">Tokens per row (77 for CLIP).</param>
     /// <param name="padId">Padding id (0 in OpenAI's <c>clip.tokenize</c>; Hugging Face pads with the end id).</param>
     public ClipBpeTokenizer(string vocabJson, string mergesTxt, int contextLength = 77, long padId = 0)
     {
-        _source = vocabJson;
         VocabPath = Path.GetFullPath(vocabJson);
         MergesPath = Path.GetFullPath(mergesTxt);
         if (contextLength < 2) throw new ConceptDataException($"context length must be ≥ 2, got {contextLength}.");
         ContextLength = contextLength;
         PadId = padId;
-        try
+        var vocab = ReadVocabulary(vocabJson);
+        var merges = ReadMerges(mergesTxt);
+        StartId = Id(vocab, StartToken, vocabJson);
+        EndId = Id(vocab, EndToken, vocabJson);
+        CheckByteTokens(vocab, vocabJson);
+        var special = new Dictionary<string, int> { [StartToken] = (int)StartId, [EndToken] = (int)EndId };
+        _bpe = BpeTokenizer.Create(new BpeOptions(vocab)
         {
-            _vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabJson))
-                ?? throw new ConceptDataException($"{vocabJson}: empty vocabulary.");
-        }
-        catch (JsonException e) { throw new ConceptDataException($"{vocabJson}: not a token → id JSON object ({e.Message}).", e); }
-        catch (FileNotFoundException e) { throw new ConceptDataException($"{vocabJson}: file not found.", e); }
-        string[] lines;
-        try { lines = File.ReadAllLines(mergesTxt); }
-        catch (FileNotFoundException e) { throw new ConceptDataException($"{mergesTxt}: file not found.", e); }
-        int rank = 0;
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            if (line.Length == 0 || (i == 0 && line.StartsWith("#version", StringComparison.Ordinal))) continue;
-            var parts = line.Split(' ');
-            if (parts.Length != 2) throw new ConceptDataException($"{mergesTxt}: line {i + 1} is not a merge 'a b': '{line}'.");
-            _ranks.TryAdd((parts[0], parts[1]), rank++);
-        }
-        StartId = Id(StartToken);
-        EndId = Id(EndToken);
-        _cache[StartToken] = [StartToken];
-        _cache[EndToken] = [EndToken];
+            Merges = merges,
+            SpecialTokens = special,
+            ByteLevel = true,
+            EndOfWordSuffix = EndOfWord,
+            Normalizer = new ClipNormalizer(),
+            PreTokenizer = new RegexPreTokenizer(Pattern(), special),
+        });
     }
 
     /// <inheritdoc />
@@ -86,9 +74,6 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
     /// <summary>Padding id.</summary>
     public long PadId { get; }
 
-    private int Id(string token) => _vocab.TryGetValue(token, out int id) ? id
-        : throw new ConceptDataException($"{_source}: token '{token}' is not in the vocabulary.");
-
     /// <summary>The cleaned text CLIP tokenizes: HTML-unescaped, whitespace collapsed, trimmed, lower-case.</summary>
     public static string Clean(string text)
     {
@@ -97,13 +82,7 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
     }
 
     /// <summary>BPE token ids of <paramref name="text"/> without start/end tokens or padding.</summary>
-    public List<long> Tokenize(string text)
-    {
-        var ids = new List<long>();
-        foreach (Match m in Pattern().Matches(Clean(text)))
-            foreach (var piece in Bpe(m.Value)) ids.Add(Id(piece));
-        return ids;
-    }
+    public List<long> Tokenize(string text) => _bpe.EncodeToIds(text).Select(id => (long)id).ToList();
 
     /// <inheritdoc />
     public long[] Encode(string text) => TextTokenizerExtensions.Frame(Tokenize(text), StartId, EndId, PadId, ContextLength);
@@ -111,46 +90,64 @@ public sealed partial class ClipBpeTokenizer : ITextTokenizer
     /// <inheritdoc />
     public int EndIndex(ReadOnlySpan<long> row) => row.IndexOf(EndId) is var i && i >= 0 ? i : row.Length - 1;
 
-    private string[] Bpe(string piece)
+    private static Dictionary<string, int> ReadVocabulary(string path)
     {
-        lock (_cache) if (_cache.TryGetValue(piece, out var hit)) return hit;
-        var bytes = Encoding.UTF8.GetBytes(piece);
-        var word = new List<string>(bytes.Length);
-        foreach (var b in bytes) word.Add(ByteToChar[b].ToString());
-        word[^1] += "</w>";
-        while (word.Count > 1)
+        try
         {
-            int best = int.MaxValue;
-            (string, string) pair = default;
-            for (int i = 0; i + 1 < word.Count; i++)
-                if (_ranks.TryGetValue((word[i], word[i + 1]), out int r) && r < best) { best = r; pair = (word[i], word[i + 1]); }
-            if (best == int.MaxValue) break;
-            var merged = new List<string>(word.Count);
-            for (int i = 0; i < word.Count; i++)
-            {
-                if (i + 1 < word.Count && word[i] == pair.Item1 && word[i + 1] == pair.Item2) { merged.Add(pair.Item1 + pair.Item2); i++; }
-                else merged.Add(word[i]);
-            }
-            word = merged;
+            return JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(path)) ?? throw new ConceptDataException($"{path}: empty vocabulary.");
         }
-        var result = word.ToArray();
-        lock (_cache) _cache[piece] = result;
-        return result;
+        catch (JsonException e) { throw new ConceptDataException($"{path}: not a token → id JSON object ({e.Message}).", e); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ConceptDataException($"{path}: file not found.", e); }
+    }
+
+    private static List<string> ReadMerges(string path)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw new ConceptDataException($"{path}: file not found.", e); }
+        var merges = new List<string>(lines.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length == 0 || (i == 0 && line.StartsWith("#version", StringComparison.Ordinal))) continue;
+            if (line.Split(' ').Length != 2) throw new ConceptDataException($"{path}: line {i + 1} is not a merge 'a b': '{line}'.");
+            merges.Add(line);
+        }
+        return merges;
+    }
+
+    private static long Id(Dictionary<string, int> vocab, string token, string path) => vocab.TryGetValue(token, out int id) ? id
+        : throw new ConceptDataException($"{path}: token '{token}' is not in the vocabulary.");
+
+    /// <summary>
+    /// A byte-level vocabulary must spell any text: each of the 256 byte characters, bare and with
+    /// <c>&lt;/w&gt;</c>. Checked at load because BPE would otherwise drop unspellable text silently.
+    /// </summary>
+    private static void CheckByteTokens(Dictionary<string, int> vocab, string path)
+    {
+        var missing = ByteCharacters().SelectMany(c => new[] { c, c + EndOfWord }).Where(t => !vocab.ContainsKey(t)).ToList();
+        if (missing.Count > 0)
+            throw new ConceptDataException($"{path}: not a byte-level CLIP vocabulary: {missing.Count} of the 512 byte tokens are missing (e.g. '{missing[0]}').");
     }
 
     /// <summary>
     /// GPT-2's reversible byte → character table: printable Latin-1 bytes ('!'..'~', '¡'..'¬',
     /// '®'..'ÿ') map to themselves, the other 68 bytes to U+0100 onwards in byte order.
     /// </summary>
-    private static char[] BuildByteTable()
+    private static IEnumerable<string> ByteCharacters()
     {
-        var table = new char[256];
         int next = 0;
         for (int b = 0; b < 256; b++)
         {
             bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            table[b] = printable ? (char)b : (char)(256 + next++);
+            yield return ((char)(printable ? b : 256 + next++)).ToString();
         }
-        return table;
+    }
+
+    /// <summary>CLIP's text clean-up (<see cref="Clean"/>) as the tokenizer's normalizer.</summary>
+    private sealed class ClipNormalizer : Normalizer
+    {
+        public override string Normalize(string original) => Clean(original);
+        public override string Normalize(ReadOnlySpan<char> original) => Clean(original.ToString());
     }
 }
