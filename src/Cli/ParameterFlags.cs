@@ -17,6 +17,7 @@ internal static class ParameterFlags
     {
         [("eval stability", "topM")] = "--top",
         [("eval modality", "inputsColumn")] = "--inputs",
+        [("demo", "Limit")] = "--images",
     };
 
     /// <summary>The message of <paramref name="e"/> with each named parameter replaced by <paramref name="command"/>'s flag for it.</summary>

@@ -16,10 +16,11 @@ public static class StudyReportWriter
 {
     private static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes the report and returns the relative paths it links to.</summary>
-    public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config)
+    /// <summary>Writes the report and returns the relative paths it links to; <paramref name="notes"/> are paragraphs shown under the title.</summary>
+    public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config, IReadOnlyList<string>? notes = null)
     {
         var html = new HtmlReport("Concept robustness study: SAEs and clustering side by side");
+        foreach (var note in notes ?? []) html.Paragraph(note);
         html.Paragraph($"{result.Layers.Count} layer(s). SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
                        $"Clusterers: {string.Join(", ", config.Clusters.Select(c => c.ToString()))}. τ = {F(config.Tau)}, top-N = {config.TopN}, seeds = {config.Seeds}.");
         html.Raw($"<p class=\"note\">Resolved config: {html.Link("config.json", "config.json")} · summary: {html.Link("summary.csv", "summary.csv")} · {html.Link("summary.json", "summary.json")}</p>");

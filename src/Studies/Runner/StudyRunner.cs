@@ -34,6 +34,9 @@ public sealed class StudyRunner
     /// <summary>Stages reused from the cache in the last run.</summary>
     public int Reused { get; private set; }
 
+    /// <summary>Paragraphs the report shows under its title (what the study ran on, what does not apply).</summary>
+    public IReadOnlyList<string> ReportNotes { get; init; } = [];
+
     /// <summary>Validates the config, runs the study and writes everything under <paramref name="outputDirectory"/>.</summary>
     public StudyResult Run(StudyConfig config, string outputDirectory)
     {
@@ -83,7 +86,7 @@ public sealed class StudyRunner
         var result = new StudyResult(config, layers, facts.Rows, summary);
         summary.SaveCsv(outputs.File("summary.csv"));
         summary.SaveJson(outputs.File("summary.json"));
-        StudyReportWriter.Write(result, summary, outputs.Path, config);
+        StudyReportWriter.Write(result, summary, outputs.Path, config, ReportNotes);
         outputs.Commit();
         Recomputed = cache.Recomputed;
         Reused = cache.Reused;
