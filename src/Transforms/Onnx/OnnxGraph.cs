@@ -94,7 +94,7 @@ public sealed class OnnxGraph
     /// and for length-delimited fields the body range (other fields: body = value range). Bodies
     /// are skipped, never copied.
     /// </summary>
-    private static IEnumerable<(int Field, WireFormat.WireType Wire, int TagStart, int BodyStart, int BodyEnd)> Fields(byte[] model, int from, int to)
+    internal static IEnumerable<(int Field, WireFormat.WireType Wire, int TagStart, int BodyStart, int BodyEnd)> Fields(byte[] model, int from, int to)
     {
         int pos = from;
         while (pos < to)
@@ -149,7 +149,7 @@ public sealed class OnnxGraph
         return value;
     }
 
-    private static string Utf8(byte[] m, int from, int to) => System.Text.Encoding.UTF8.GetString(m, from, to - from);
+    internal static string Utf8(byte[] m, int from, int to) => System.Text.Encoding.UTF8.GetString(m, from, to - from);
 
     /// <summary>
     /// Returns a copy of <paramref name="model"/> whose graph also declares <paramref name="names"/>
