@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Benchmarks;
 
@@ -23,7 +24,7 @@ internal static class EvalBenchmark
         var acts = SparseActivations(bruteN, bruteK, seed: 1);
         var emb = Embeddings(bruteN, e, seed: 2);
         var sw = Stopwatch.StartNew();
-        var fast = MonoSemanticity.Neurons(acts, emb).Doubles("ms");
+        var fast = MonoSemanticity.Neurons(acts, emb).Table.Doubles("ms");
         double fastSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
         var brute = MonoSemanticityReference.Neurons(acts, emb);
@@ -40,7 +41,7 @@ internal static class EvalBenchmark
         var report = MonoSemanticity.Neurons(acts, emb);
         double full = sw.Elapsed.TotalSeconds;
         var summary = MonoSemanticitySummary.Summarize(report);
-        Console.WriteLine($"| MS N={fullN} K={fullK} e={e} | linear form {full:0.0} s | dead {summary.Int32s("dead")[0]} | mean {summary.Doubles("mean")[0]:0.0000} |");
+        Console.WriteLine($"| MS N={fullN} K={fullK} e={e} | linear form {full:0.0} s | dead {summary.Table.Int32s("dead")[0]} | mean {summary.Table.Doubles("mean")[0]:0.0000} |");
     }
 
     public static void RunAssignment(BenchArguments a)
@@ -106,7 +107,7 @@ internal static class EvalBenchmark
         var report = Bridge.TopPairs(zi, zt, dict, top);
         double seconds = sw.Elapsed.TotalSeconds;
         using var self = Process.GetCurrentProcess();
-        Console.WriteLine($"| bridge c={c} pairs={pairs} k={k} d={d} top={top} | {seconds:0.00} s | dense code arrays {(zi.Data.LongLength + zt.Data.LongLength) * 4 / 1e9:0.00} GB allocated, mostly untouched zero pages | peak working set {self.PeakWorkingSet64 / 1e9:0.00} GB (a dense c×c float64 matrix alone would be {(double)c * c * 8 / 1e9:0.0} GB) | best B {report.Doubles("bridge")[0]:0.0000} |");
+        Console.WriteLine($"| bridge c={c} pairs={pairs} k={k} d={d} top={top} | {seconds:0.00} s | dense code arrays {(zi.Data.LongLength + zt.Data.LongLength) * 4 / 1e9:0.00} GB allocated, mostly untouched zero pages | peak working set {self.PeakWorkingSet64 / 1e9:0.00} GB (a dense c×c float64 matrix alone would be {(double)c * c * 8 / 1e9:0.0} GB) | best B {report.Table.Doubles("bridge")[0]:0.0000} |");
     }
 
     private static double Norm(ReadOnlySpan<float> x) => Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(x, x));

@@ -3,6 +3,7 @@
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
 using MlNetConcepts.Pipeline;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
 using MlNetConcepts.Trainers.Sae.Synthetic;
@@ -26,7 +27,8 @@ var codes = DenseMatrix.FromView(scored, "Concepts");
 var x = DenseMatrix.FromView(data, "Features");
 var centroids = DenseMatrix.Create(clusters.GetCentroids(), clusters.K, clusters.Dimension, "centroids");
 var overlap = Overlap.Compute(codes, x, centroids);                // Bíla et al. 2025, eq. 1, all J×K pairs by GEMM
-overlap.Matches(tau: 0.5).Head(10).Print();                        // a ReportFrame: print, CSV, JSON, Markdown
+var matches = overlap.Matches(tau: 0.5);                          // .Table is a DataFrame (an IDataView); title and parameters beside it
+Console.WriteLine(ReportText.Markdown(matches.Table.Head(10), matches.Title));   // also ReportText.Csv, ReportText.Json
 
 ml.Model.Save(sae, Path.Combine(dir, "sae.mlnc"));                 // zip: manifest.json + safetensors
 var again = ml.Model.Load(Path.Combine(dir, "sae.mlnc"));

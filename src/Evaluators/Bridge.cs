@@ -18,7 +18,7 @@ public static class Bridge
     /// bridge (B_ij), coactivation (E[z_img,i z_txt,j]), cosine (of D_i and D_j; B uses the raw
     /// dot product D_i·D_j, which is the cosine for unit-norm decoder rows).
     /// </summary>
-    public static ReportFrame TopPairs(DenseMatrix imageCodes, DenseMatrix textCodes, DenseMatrix dictionary, int top)
+    public static EvaluationReport TopPairs(DenseMatrix imageCodes, DenseMatrix textCodes, DenseMatrix dictionary, int top)
     {
         EvaluatorChecks.SameRows(imageCodes, textCodes);
         EvaluatorChecks.SameCols(imageCodes, textCodes, "image and text codes must come from the same SAE");
@@ -34,7 +34,7 @@ public static class Bridge
     /// in one row of a view, read <paramref name="blockRows"/> rows at a time (dense or sparse columns, any row
     /// count). Memory: the nonzero codes (about 24 bytes each, kept per concept and per pair) plus one block.
     /// </summary>
-    public static ReportFrame TopPairs(Data.IConceptView view, string imageColumn, string textColumn, DenseMatrix dictionary, int top,
+    public static EvaluationReport TopPairs(Data.IConceptView view, string imageColumn, string textColumn, DenseMatrix dictionary, int top,
         int blockRows = Data.IConceptView.DefaultBatchSize)
     {
         var ic = view.Schema.RequireVector(imageColumn);
@@ -115,7 +115,7 @@ public static class Bridge
         var merged = new TopPairHeap(top);
         foreach (var h in partial) foreach (var e in h.Entries) merged.Offer(e.B, e.I, e.J, e.Co, e.Cos);
         var rows = merged.Entries.OrderBy(e => e, TopPairHeap.BestFirst).ToList();
-        return new ReportFrame("bridge")
+        return new EvaluationReport("bridge")
             .Add("i", rows.Select(e => e.I).ToArray())
             .Add("j", rows.Select(e => e.J).ToArray())
             .Add("bridge", rows.Select(e => e.B).ToArray())

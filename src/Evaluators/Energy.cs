@@ -80,13 +80,13 @@ public static class Energy
     }
 
     /// <summary>The energy report: concept, energy, share, rank (1 = most energetic), with the 50/90/99% counts as parameters.</summary>
-    public static ReportFrame Report(double[] energy)
+    public static EvaluationReport Report(double[] energy)
     {
         double total = energy.Sum();
         var rank = new int[energy.Length];
         var order = Ranking(energy);
         for (int i = 0; i < order.Length; i++) rank[order[i]] = i + 1;
-        return new ReportFrame("energy")
+        return new EvaluationReport("energy")
             .Add("concept", Enumerable.Range(0, energy.Length).ToArray())
             .Add("energy", energy)
             .Add("share", energy.Select(e => total > 0 ? e / total : double.NaN).ToArray())
@@ -99,5 +99,5 @@ public static class Energy
     }
 
     /// <summary>Energy report of in-memory codes.</summary>
-    public static ReportFrame Report(DenseMatrix codes) => Report(PerConcept(codes)).WithParameter("samples", codes.Rows);
+    public static EvaluationReport Report(DenseMatrix codes) => Report(PerConcept(codes)).WithParameter("samples", codes.Rows);
 }

@@ -10,7 +10,7 @@ public static class Histogram
     /// values outside are clamped into the end bins). With weights, a <c>weight</c> column sums
     /// them and <c>weight_share</c> divides by the total weight of non-NaN values.
     /// </summary>
-    public static ReportFrame Of(IReadOnlyList<double> values, int bins, double lo, double hi, IReadOnlyList<double>? weights = null, string title = "histogram")
+    public static EvaluationReport Of(IReadOnlyList<double> values, int bins, double lo, double hi, IReadOnlyList<double>? weights = null, string title = "histogram")
     {
         EvaluatorChecks.Positive(bins, "bins");
         if (!(hi > lo)) throw new ConceptDataException($"Histogram range [{lo}, {hi}] is empty.");
@@ -26,7 +26,7 @@ public static class Histogram
             counts[b]++;
             if (weights is not null) { mass[b] += weights[i]; total += weights[i]; }
         }
-        var frame = new ReportFrame(title)
+        var frame = new EvaluationReport(title)
             .Add("bin_start", Enumerable.Range(0, bins).Select(b => lo + (hi - lo) * b / bins).ToArray())
             .Add("bin_end", Enumerable.Range(0, bins).Select(b => lo + (hi - lo) * (b + 1) / bins).ToArray())
             .Add("count", counts);

@@ -36,7 +36,7 @@ public static class JensenShannon
     /// <paramref name="candidatesPerCluster"/> (default 10) features of highest overlap (the
     /// cosine of the two profiles). Rows: cluster, feature, overlap, jsd.
     /// </summary>
-    public static ReportFrame Pairs(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, OverlapReport overlap, int? candidatesPerCluster = null)
+    public static EvaluationReport Pairs(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, OverlapReport overlap, int? candidatesPerCluster = null)
     {
         int j = centroids.Rows, k = codes.Cols;
         bool all = candidatesPerCluster is null && (long)j * k * codes.Rows <= AllPairsLimit;
@@ -60,7 +60,7 @@ public static class JensenShannon
     }
 
     /// <summary>JSD of the given pairs (e.g. the matches above τ).</summary>
-    public static ReportFrame ForPairs(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, OverlapReport overlap, IReadOnlyList<(int Cluster, int Feature)> pairs)
+    public static EvaluationReport ForPairs(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, OverlapReport overlap, IReadOnlyList<(int Cluster, int Feature)> pairs)
     {
         EvaluatorChecks.SameRows(codes, activations);
         var scaling = MinMaxScaling.Fit(codes);
@@ -81,7 +81,7 @@ public static class JensenShannon
             }
             jsd[i] = Divergence(p, q);
         }
-        return new ReportFrame("Jensen-Shannon divergence (bits)")
+        return new EvaluationReport("Jensen-Shannon divergence (bits)")
             .Add("cluster", pairs.Select(p => p.Cluster).ToArray())
             .Add("feature", pairs.Select(p => p.Feature).ToArray())
             .Add("overlap", pairs.Select(p => overlap[p.Cluster, p.Feature]).ToArray())

@@ -51,7 +51,7 @@ public static class Modality
     /// rows), and with <paramref name="inputs"/> (N × d) and <paramref name="dictionary"/> (c × d)
     /// the classifier <c>accuracy</c> (<see cref="ClassifierAccuracy(DenseMatrix, DenseMatrix, int[], int?, long)"/>).
     /// </summary>
-    public static ReportFrame Scores(DenseMatrix codes, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null)
+    public static EvaluationReport Scores(DenseMatrix codes, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null)
     {
         RequireBoth(inputs is null, dictionary is null, nameof(inputs));
         var frame = Scores(Data.InMemoryView.FromMatrix(codes.Name, codes.Data, codes.Cols), codes.Name, modality);
@@ -65,7 +65,7 @@ public static class Modality
     /// <paramref name="dictionary"/> (c × d) it adds the classifier <c>accuracy</c>, streamed as described in
     /// <see cref="ClassifierAccuracy(Data.IConceptView, string, DenseMatrix, int[], int?, int, long)"/>.
     /// </summary>
-    public static ReportFrame Scores(Data.IConceptView view, string codesColumn, int[] modality, string? inputsColumn = null, DenseMatrix? dictionary = null,
+    public static EvaluationReport Scores(Data.IConceptView view, string codesColumn, int[] modality, string? inputsColumn = null, DenseMatrix? dictionary = null,
         int blockRows = Data.IConceptView.DefaultBatchSize, long projectionBytes = DefaultProjectionBytes)
     {
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
@@ -110,7 +110,7 @@ public static class Modality
             double sum = img[k] + txt[k];
             score[k] = sum == 0 ? double.NaN : img[k] / sum;
         }
-        var frame = new ReportFrame("modality")
+        var frame = new EvaluationReport("modality")
             .Add("concept", Enumerable.Range(0, c).ToArray())
             .Add("image_mean", img)
             .Add("text_mean", txt)
@@ -129,8 +129,8 @@ public static class Modality
     }
 
     /// <summary>Histogram of modality scores over [0, 1], with counts and energy-weighted mass (Papadimitriou et al. 2025, Fig. 4).</summary>
-    public static ReportFrame Histogram(ReportFrame scores, int bins = 10)
-        => Evaluators.Histogram.Of(scores.Doubles("modality_score"), bins, 0, 1, scores.Doubles("energy"), "modality score distribution");
+    public static EvaluationReport Histogram(EvaluationReport scores, int bins = 10)
+        => Evaluators.Histogram.Of(scores.Table.Doubles("modality_score"), bins, 0, 1, scores.Table.Doubles("energy"), "modality score distribution");
 
     /// <summary>Default memory for the projections of one group of concepts (256 MiB).</summary>
     public const long DefaultProjectionBytes = 256L << 20;

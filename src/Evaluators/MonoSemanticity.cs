@@ -21,7 +21,7 @@ public static class MonoSemanticity
     /// With <paramref name="topN"/>, weights are kept only on each neuron's N top-activating
     /// samples (ties: earlier sample first); min and max stay those of all samples.
     /// </summary>
-    public static ReportFrame Neurons(DenseMatrix activations, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
+    public static EvaluationReport Neurons(DenseMatrix activations, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
     {
         EvaluatorChecks.SameRows(activations, embeddings);
         var scaling = MinMaxScaling.Fit(activations);
@@ -58,7 +58,7 @@ public static class MonoSemanticity
             }
         }
         var ms = acc.Finish(scaling.IsConstant);
-        var frame = new ReportFrame("MonoSemanticity (neurons)")
+        var frame = new EvaluationReport("MonoSemanticity (neurons)")
             .Add("neuron", Enumerable.Range(0, k).ToArray())
             .Add("ms", ms)
             .Add("support", acc.Support)
@@ -73,7 +73,7 @@ public static class MonoSemanticity
     /// MS of every neuron of a view's float vector column against another column's embeddings,
     /// streamed a block of rows at a time (<see cref="MonoSemanticityStreaming"/>), top-N included.
     /// </summary>
-    public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null)
+    public static EvaluationReport Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null)
         => MonoSemanticityStreaming.Neurons(view, activationsColumn, embeddingsColumn, topN);
 
     /// <summary>
@@ -82,7 +82,7 @@ public static class MonoSemanticity
     /// J × d, <paramref name="embeddings"/>: N × e. With <paramref name="topN"/>, weights are kept
     /// only on each cluster's N closest samples (largest cosine; ties: earlier sample first).
     /// </summary>
-    public static ReportFrame Clusters(DenseMatrix activations, DenseMatrix centroids, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
+    public static EvaluationReport Clusters(DenseMatrix activations, DenseMatrix centroids, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
     {
         EvaluatorChecks.SameRows(activations, embeddings);
         var membership = new ClusterMembership(activations, centroids);
@@ -124,7 +124,7 @@ public static class MonoSemanticity
             }
         }
         var ms = acc.Finish();
-        return new ReportFrame("MonoSemanticity (clusters)")
+        return new EvaluationReport("MonoSemanticity (clusters)")
             .Add("cluster", Enumerable.Range(0, j).ToArray())
             .Add("ms", ms)
             .Add("support", acc.Support)

@@ -25,7 +25,7 @@ public static class MonoSemanticityStreaming
     /// earlier sample first); min and max stay those of all samples. <paramref name="blockRows"/>: rows
     /// per block (default <see cref="MonoSemanticity.BlockRows"/> of the wider column).
     /// </summary>
-    public static ReportFrame Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null,
+    public static EvaluationReport Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null,
         IProgress<double>? progress = null, int? blockRows = null)
     {
         var aCol = view.Schema.RequireVector(activationsColumn);
@@ -69,7 +69,7 @@ public static class MonoSemanticityStreaming
             }
         }
         var ms = acc.Finish(scaling.IsConstant);
-        return new ReportFrame("MonoSemanticity (neurons)")
+        return new EvaluationReport("MonoSemanticity (neurons)")
             .Add("neuron", Enumerable.Range(0, k).ToArray())
             .Add("ms", ms)
             .Add("support", acc.Support)
@@ -85,7 +85,7 @@ public static class MonoSemanticityStreaming
     /// to <paramref name="centroids"/>, against <paramref name="embeddingsColumn"/>. With <paramref name="topN"/>,
     /// weights are kept only on each cluster's N closest samples (ties: earlier sample first).
     /// </summary>
-    public static ReportFrame Clusters(IConceptView view, string activationsColumn, DenseMatrix centroids, string embeddingsColumn,
+    public static EvaluationReport Clusters(IConceptView view, string activationsColumn, DenseMatrix centroids, string embeddingsColumn,
         int? topN = null, IProgress<double>? progress = null, int? blockRows = null)
     {
         var aCol = view.Schema.RequireVector(activationsColumn);
@@ -120,7 +120,7 @@ public static class MonoSemanticityStreaming
         }
         if (n == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
         if (selector is not null) AddKept(view, embeddingsColumn, selector, j, block, _ => true, (_, v) => v, acc);
-        return new ReportFrame("MonoSemanticity (clusters)")
+        return new EvaluationReport("MonoSemanticity (clusters)")
             .Add("cluster", Enumerable.Range(0, j).ToArray())
             .Add("ms", acc.Finish())
             .Add("support", acc.Support)

@@ -9,12 +9,12 @@ namespace MlNetConcepts.Evaluators;
 public static class MonoSemanticitySummary
 {
     /// <summary>One-row summary: units, dead, mean, std (n − 1), best, worst, median, mean support.</summary>
-    public static ReportFrame Summarize(ReportFrame scores)
+    public static EvaluationReport Summarize(EvaluationReport scores)
     {
-        var ms = scores.Doubles("ms");
+        var ms = scores.Table.Doubles("ms");
         var stats = Statistics.Summarize(ms);
-        var support = scores.Int32s("support");
-        var frame = new ReportFrame($"{scores.Title} summary")
+        var support = scores.Table.Int32s("support");
+        var frame = new EvaluationReport($"{scores.Title} summary")
             .Add("units", new[] { ms.Length })
             .Add("dead", new[] { stats.NaNCount })
             .Add("mean", new[] { stats.Mean })
@@ -31,9 +31,9 @@ public static class MonoSemanticitySummary
     /// The distribution of live scores in equal bins over [0, 1], or over [−1, 1] when some score
     /// is negative (MS is a weighted mean of cosines, so it can dip below 0).
     /// </summary>
-    public static ReportFrame Distribution(ReportFrame scores, int bins = 10)
+    public static EvaluationReport Distribution(EvaluationReport scores, int bins = 10)
     {
-        var ms = scores.Doubles("ms");
+        var ms = scores.Table.Doubles("ms");
         double lo = ms.Any(v => v < 0) ? -1 : 0;
         return Histogram.Of(ms, lo < 0 ? 2 * bins : bins, lo, 1, title: $"{scores.Title} distribution");
     }

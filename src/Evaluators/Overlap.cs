@@ -110,7 +110,7 @@ public static class Overlap
     /// Core representatives of a cluster–feature pair: the <paramref name="count"/> samples with the
     /// largest c̃_nj·ã_nk (ties: earlier sample first), best first, with their products.
     /// </summary>
-    public static ReportFrame CoreRepresentatives(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, int cluster, int feature, int count)
+    public static EvaluationReport CoreRepresentatives(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, int cluster, int feature, int count)
     {
         EvaluatorChecks.SameRows(codes, activations);
         if ((uint)cluster >= (uint)centroids.Rows) throw new ConceptDataException($"Cluster {cluster} is out of range (there are {centroids.Rows}).");
@@ -121,7 +121,7 @@ public static class Overlap
         for (int n = 0; n < codes.Rows; n++)
             selector.Offer(0, (float)(membership[n] * scaling.Scale(feature, codes.Data[(long)n * codes.Cols + feature])), n);
         var (rows, values) = selector.Sorted(0);
-        return new ReportFrame($"core representatives of cluster {cluster} and feature {feature}")
+        return new EvaluationReport($"core representatives of cluster {cluster} and feature {feature}")
             .Add("sample", rows)
             .Add("score", values.Select(v => (double)v).ToArray())
             .WithParameter("cluster", cluster).WithParameter("feature", feature).WithParameter("count", count);

@@ -37,7 +37,7 @@ public sealed class OverlapReport
     public float[] ToFloat32() => Values.Select(v => (float)v).ToArray();
 
     /// <summary>Pairs with O_jk ≥ τ, by decreasing overlap (ties: cluster, then feature).</summary>
-    public ReportFrame Matches(double tau)
+    public EvaluationReport Matches(double tau)
     {
         var pairs = new List<(int J, int K, double O)>();
         for (int j = 0; j < Clusters; j++)
@@ -68,7 +68,7 @@ public sealed class OverlapReport
     /// The one-to-one matching (<see cref="OverlapMatching.OneToOne"/>) as a frame: one row per
     /// matched pair, by decreasing overlap, with a column saying whether O_jk ≥ τ.
     /// </summary>
-    public ReportFrame OneToOne(double tau)
+    public EvaluationReport OneToOne(double tau)
     {
         var pairs = OverlapMatching.OneToOne(this).Select(p => (p.Cluster, p.Feature, p.Overlap)).ToList();
         pairs.Sort((a, b) => a.Overlap != b.Overlap ? b.Overlap.CompareTo(a.Overlap) : a.Cluster.CompareTo(b.Cluster));
@@ -78,7 +78,7 @@ public sealed class OverlapReport
     }
 
     /// <summary>For each cluster, the feature with the largest overlap (NaN overlaps skipped; -1 when none).</summary>
-    public ReportFrame BestFeaturePerCluster()
+    public EvaluationReport BestFeaturePerCluster()
     {
         var pairs = new List<(int J, int K, double O)>();
         for (int j = 0; j < Clusters; j++)
@@ -92,7 +92,7 @@ public sealed class OverlapReport
     }
 
     /// <summary>For each feature, the cluster with the largest overlap (-1 and NaN for a constant feature).</summary>
-    public ReportFrame BestClusterPerFeature()
+    public EvaluationReport BestClusterPerFeature()
     {
         var pairs = new List<(int J, int K, double O)>();
         for (int k = 0; k < Features; k++)
@@ -105,8 +105,8 @@ public sealed class OverlapReport
         return Frame("best cluster per feature", pairs);
     }
 
-    private ReportFrame Frame(string title, List<(int J, int K, double O)> pairs)
-        => new ReportFrame(title)
+    private EvaluationReport Frame(string title, List<(int J, int K, double O)> pairs)
+        => new EvaluationReport(title)
             .Add("cluster", pairs.Select(p => p.J).ToArray())
             .Add("feature", pairs.Select(p => p.K).ToArray())
             .Add("overlap", pairs.Select(p => p.O).ToArray())

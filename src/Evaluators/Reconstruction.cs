@@ -12,7 +12,7 @@ namespace MlNetConcepts.Evaluators;
 public static class Reconstruction
 {
     /// <summary>One-row report: mse, r2, l0, dead_fraction, cosine (l0 and dead_fraction NaN without codes).</summary>
-    public static ReportFrame Report(DenseMatrix inputs, DenseMatrix reconstructions, DenseMatrix? codes = null)
+    public static EvaluationReport Report(DenseMatrix inputs, DenseMatrix reconstructions, DenseMatrix? codes = null)
     {
         EvaluatorChecks.SameRows(inputs, reconstructions);
         EvaluatorChecks.SameCols(inputs, reconstructions, "a reconstruction has the width of its input");
@@ -31,7 +31,7 @@ public static class Reconstruction
             }
             acc.AddCodes(codes.Rows, nonzero, fired, codes.Cols);
         }
-        return new ReportFrame("reconstruction")
+        return new EvaluationReport("reconstruction")
             .Add("mse", new[] { acc.Mse })
             .Add("r2", new[] { acc.R2 })
             .Add("l0", new[] { acc.L0 })

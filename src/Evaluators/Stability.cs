@@ -18,7 +18,7 @@ public static class Stability
     /// concept_a); parameters: <c>stability</c>, and with codes <c>top_m</c> and
     /// <c>stability_top_m</c>. Codes are samples × concepts of each run.
     /// </summary>
-    public static ReportFrame Compare(DenseMatrix dictionaryA, DenseMatrix dictionaryB, DenseMatrix? codesA = null, DenseMatrix? codesB = null, int topM = 0)
+    public static EvaluationReport Compare(DenseMatrix dictionaryA, DenseMatrix dictionaryB, DenseMatrix? codesA = null, DenseMatrix? codesB = null, int topM = 0)
     {
         if (codesA is not null) CheckCodes(codesA.Name, codesA.Cols, dictionaryA);
         if (codesB is not null) CheckCodes(codesB.Name, codesB.Cols, dictionaryB);
@@ -31,12 +31,12 @@ public static class Stability
     /// per concept (<see cref="Energy.PerConcept(Data.IConceptView, string, int)"/> streams it from codes of any size)
     /// instead of the codes; <paramref name="nameA"/>/<paramref name="nameB"/> name the codes in errors.
     /// </summary>
-    public static ReportFrame CompareByEnergy(DenseMatrix dictionaryA, DenseMatrix dictionaryB, double[]? energyA, double[]? energyB, int topM,
+    public static EvaluationReport CompareByEnergy(DenseMatrix dictionaryA, DenseMatrix dictionaryB, double[]? energyA, double[]? energyB, int topM,
         string? nameA = null, string? nameB = null)
     {
         EvaluatorChecks.SameCols(dictionaryA, dictionaryB, "both dictionaries must live in the same space");
         var (rowsA, rowsB, cos) = Match(dictionaryA, dictionaryB, null, null);
-        var frame = new ReportFrame("stability matching")
+        var frame = new EvaluationReport("stability matching")
             .Add("concept_a", rowsA)
             .Add("concept_b", rowsB)
             .Add("cosine", cos)
@@ -58,8 +58,8 @@ public static class Stability
     }
 
     /// <summary>The stability value of a report made by <see cref="Compare"/>.</summary>
-    public static double Value(ReportFrame report, bool topM = false)
-        => double.Parse(report.Parameters[topM ? "stability_top_m" : "stability"], System.Globalization.CultureInfo.InvariantCulture);
+    public static double Value(EvaluationReport report, bool topM = false)
+        => report.NumericParameter(topM ? "stability_top_m" : "stability");
 
     private static void CheckCodes(string codes, int columns, DenseMatrix dictionary)
     {

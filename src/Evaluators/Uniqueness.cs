@@ -16,7 +16,7 @@ public static class Uniqueness
     /// (-1 when no other neuron shares a sample); parameters pairs_jaccard_positive and
     /// pairs_jaccard_over_half (unordered pairs).
     /// </summary>
-    public static ReportFrame Report(DenseMatrix codes, int top = 16)
+    public static EvaluationReport Report(DenseMatrix codes, int top = 16)
     {
         EvaluatorChecks.Positive(top, nameof(top));
         return FromSelector(TopNSelector.FromMatrix(codes, top, onlyAbove: 0f), codes.Cols, top);
@@ -26,7 +26,7 @@ public static class Uniqueness
     /// <see cref="Report(DenseMatrix, int)"/> over a view column read <paramref name="blockRows"/> rows at a time
     /// (dense or sparse codes of any size); memory: one block plus K × top × 12 bytes for the kept samples.
     /// </summary>
-    public static ReportFrame Report(Data.IConceptView view, string column, int top = 16, int blockRows = Data.IConceptView.DefaultBatchSize)
+    public static EvaluationReport Report(Data.IConceptView view, string column, int top = 16, int blockRows = Data.IConceptView.DefaultBatchSize)
     {
         EvaluatorChecks.Positive(top, nameof(top));
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
@@ -44,7 +44,7 @@ public static class Uniqueness
         return FromSelector(selector, k, top);
     }
 
-    private static ReportFrame FromSelector(TopNSelector selector, int k, int top)
+    private static EvaluationReport FromSelector(TopNSelector selector, int k, int top)
     {
         var sets = new long[k][];
         var index = new Dictionary<long, List<int>>();
@@ -82,7 +82,7 @@ public static class Uniqueness
             }
             touched.Clear();
         }
-        return new ReportFrame("uniqueness")
+        return new EvaluationReport("uniqueness")
             .Add("neuron", Enumerable.Range(0, k).ToArray())
             .Add("set_size", sets.Select(s => s.Length).ToArray())
             .Add("max_jaccard", maxJ)

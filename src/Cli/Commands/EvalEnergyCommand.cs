@@ -19,7 +19,7 @@ internal static class EvalEnergyCommand
             var energy = Energy.PerConcept(view, columns[0], EvalOptions.DefaultBlockRows(r, block, view));
             var report = Energy.Report(energy).WithParameter("samples", view.RowCount!.Value);
             EvalOptions.Save(report, r.GetValue(output)!);
-            Console.Out.WriteLine($"concepts holding 50% / 90% / 99% of the energy: {report.Parameters["concepts_for_50pct"]} / {report.Parameters["concepts_for_90pct"]} / {report.Parameters["concepts_for_99pct"]}");
+            Console.Out.WriteLine($"concepts holding 50% / 90% / 99% of the energy: {report.ParameterText("concepts_for_50pct")} / {report.ParameterText("concepts_for_90pct")} / {report.ParameterText("concepts_for_99pct")}");
             return CliAction.Success;
         });
         return cmd;

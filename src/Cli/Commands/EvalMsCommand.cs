@@ -48,7 +48,7 @@ internal static class EvalMsCommand
         return cmd;
     }
 
-    private static void Finish(Reports.ReportFrame report, string? output, bool summary)
+    private static void Finish(Reports.EvaluationReport report, string? output, bool summary)
     {
         if (output is not null) EvalOptions.Save(report, output);
         if (summary || output is null)

@@ -50,12 +50,12 @@ internal static class EvalOptions
         => r.GetValue(option) is string path ? DenseMatrix.ReadNpy(path) : null;
 
     /// <summary>Writes a report to <paramref name="path"/> (format from the extension) and says where.</summary>
-    public static void Save(ReportFrame frame, string path)
+    public static void Save(EvaluationReport report, string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        frame.Save(path);
-        Console.Error.WriteLine($"wrote {frame.Rows} rows to {path}");
+        ReportText.Save(report, path);
+        Console.Error.WriteLine($"wrote {report.Table.Rows.Count} rows to {path}");
     }
 
     /// <summary>Progress on stderr in steps of 10% (long MonoSemanticity runs).</summary>
@@ -76,10 +76,10 @@ internal static class EvalOptions
         public void Report(double value) => report(value);
     }
 
-    /// <summary>Prints a frame as JSON or as a Markdown table on stdout.</summary>
-    public static void Print(ReportFrame frame, bool json, int maxRows = 20)
+    /// <summary>Prints a report as JSON, or its first rows as a Markdown table, on stdout.</summary>
+    public static void Print(EvaluationReport report, bool json, int maxRows = 20)
     {
-        if (json) Console.Out.WriteLine(frame.ToJson());
-        else Console.Out.WriteLine((frame.Rows > maxRows ? frame.Head(maxRows) : frame).ToMarkdown());
+        if (json) Console.Out.WriteLine(ReportText.Json(report));
+        else Console.Out.WriteLine(ReportText.Markdown(report.Table.Rows.Count > maxRows ? report.Table.Head(maxRows) : report.Table, report.Title));
     }
 }

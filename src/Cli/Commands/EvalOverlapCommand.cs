@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Cli;
 
@@ -51,25 +52,26 @@ internal static class EvalOverlapCommand
             var matches = overlap.Matches(t);
             if (r.GetValue(jsd))
             {
-                var pairs = Enumerable.Range(0, matches.Rows).Select(i => (matches.Int32s("cluster")[i], matches.Int32s("feature")[i])).ToList();
-                matches.Add("jsd", JensenShannon.ForPairs(z!, x!, c, overlap, pairs).Doubles("jsd"));
+                var (clusters, features) = (matches.Table.Int32s("cluster"), matches.Table.Int32s("feature"));
+                var pairs = clusters.Zip(features).ToList();
+                matches.Add("jsd", JensenShannon.ForPairs(z!, x!, c, overlap, pairs).Table.Doubles("jsd"));
             }
             var summary = OverlapMatching.Summarize(overlap, t);
             var oneToOne = overlap.OneToOne(t);
             var dir = r.GetValue(output)!;
             using (var folder = OutputFolder.Begin(dir))
             {
-                if (r.GetValue(jsd)) JensenShannon.Pairs(z!, x!, c, overlap, r.GetValue(candidates)).Save(folder.File("jsd.csv"));
+                if (r.GetValue(jsd)) ReportText.SaveCsv(JensenShannon.Pairs(z!, x!, c, overlap, r.GetValue(candidates)).Table, folder.File("jsd.csv"));
                 NpyFile.WriteMatrix(folder.File("overlap.npy"), overlap.ToFloat32(), overlap.Clusters, overlap.Features);
-                matches.Save(folder.File("matches.csv"));
-                oneToOne.Save(folder.File("one_to_one.csv"));
+                ReportText.SaveCsv(matches.Table, folder.File("matches.csv"));
+                ReportText.SaveCsv(oneToOne.Table, folder.File("one_to_one.csv"));
                 folder.Commit();
             }
-            Console.Error.WriteLine($"wrote overlap.npy, matches.csv ({matches.Rows} rows), one_to_one.csv ({oneToOne.Rows} rows){(r.GetValue(jsd) ? " and jsd.csv" : "")} to {dir}");
+            Console.Error.WriteLine($"wrote overlap.npy, matches.csv ({matches.Table.Rows.Count} rows), one_to_one.csv ({oneToOne.Table.Rows.Count} rows){(r.GetValue(jsd) ? " and jsd.csv" : "")} to {dir}");
             string kind = options.Centred ? "centred overlap" : "overlap";
             Console.Out.WriteLine($"one-to-one: {summary.Matched} of {overlap.Clusters} clusters ({summary.ClusterFraction * 100:0.#}%) have their own feature at {kind} >= {t} " +
                                   $"(mean one-to-one {kind} {summary.MeanOverlap:0.###})");
-            Console.Out.WriteLine($"many-to-many: {matches.Rows} pairs at {kind} >= {t} among {overlap.Clusters} x {overlap.Features}, covering {overlap.ClustersMatched(t)} clusters with {summary.DistinctFeaturesMatched} distinct features");
+            Console.Out.WriteLine($"many-to-many: {matches.Table.Rows.Count} pairs at {kind} >= {t} among {overlap.Clusters} x {overlap.Features}, covering {overlap.ClustersMatched(t)} clusters with {summary.DistinctFeaturesMatched} distinct features");
             return CliAction.Success;
         });
         return cmd;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Cli;
 
@@ -28,12 +29,12 @@ internal static class EvalStabilityCommand
             var db = EvalOptions.Matrix(r, dictB);
             var report = Stability.CompareByEnergy(da, db, EnergyOf(r, pa, block), EnergyOf(r, pb, block), r.GetValue(top) ?? 0, pa, pb);
             if (r.GetValue(output) is string path) EvalOptions.Save(report, path);
-            if (r.GetValue(json)) Console.Out.WriteLine(report.ToJson());
+            if (r.GetValue(json)) Console.Out.WriteLine(ReportText.Json(report));
             else
             {
-                Console.Out.WriteLine($"stability: {Stability.Value(report).ToString("0.######", CultureInfo.InvariantCulture)} ({report.Rows} matched pairs)");
-                if (report.Parameters.ContainsKey("stability_top_m"))
-                    Console.Out.WriteLine($"stability (top {report.Parameters["top_m"]} by energy): {Stability.Value(report, topM: true).ToString("0.######", CultureInfo.InvariantCulture)}");
+                Console.Out.WriteLine($"stability: {Stability.Value(report).ToString("0.######", CultureInfo.InvariantCulture)} ({report.Table.Rows.Count} matched pairs)");
+                if (report.HasParameter("stability_top_m"))
+                    Console.Out.WriteLine($"stability (top {report.ParameterText("top_m")} by energy): {Stability.Value(report, topM: true).ToString("0.######", CultureInfo.InvariantCulture)}");
             }
             return CliAction.Success;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Cli;
 
@@ -20,12 +21,12 @@ internal static class EvalUniquenessCommand
             using var view = EvalOptions.OpenFiles(r, out var columns, codes);
             var report = Uniqueness.Report(view, columns[0], r.GetValue(top), EvalOptions.DefaultBlockRows(r, block, view));
             if (r.GetValue(output) is string path) EvalOptions.Save(report, path);
-            if (r.GetValue(json)) Console.Out.WriteLine(report.ToJson());
+            if (r.GetValue(json)) Console.Out.WriteLine(ReportText.Json(report));
             else
             {
-                Console.Out.WriteLine($"neurons with samples: {report.Parameters["neurons_with_samples"]} of {report.Rows}");
-                Console.Out.WriteLine($"pairs with Jaccard > 0: {report.Parameters["pairs_jaccard_positive"]}");
-                Console.Out.WriteLine($"pairs with Jaccard > 0.5: {report.Parameters["pairs_jaccard_over_half"]}");
+                Console.Out.WriteLine($"neurons with samples: {report.ParameterText("neurons_with_samples")} of {report.Table.Rows.Count}");
+                Console.Out.WriteLine($"pairs with Jaccard > 0: {report.ParameterText("pairs_jaccard_positive")}");
+                Console.Out.WriteLine($"pairs with Jaccard > 0.5: {report.ParameterText("pairs_jaccard_over_half")}");
             }
             return CliAction.Success;
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Studies.Runner;
 using Spectre.Console;
 
@@ -78,7 +79,8 @@ internal static class StudyCommand
     public static void PrintSummary(StudyResult result, string outDir)
     {
         // The full table is in summary.csv; the console gets the columns that answer the question.
-        result.Summary.SelectColumns("layer", "sae", "clusters", "one_to_one_matched", "distinct_features_matched", "clusters_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean").Print();
+        var columns = result.Summary.SelectColumns("layer", "sae", "clusters", "one_to_one_matched", "distinct_features_matched", "clusters_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean");
+        ReportConsole.Print(columns, StudyResult.SummaryTitle);
         AnsiConsole.MarkupLine($"Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(outDir, "report.html")))}[/]");
     }
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
-using MlNetConcepts.Imaging;
+using Microsoft.Data.Analysis;
 using MlNetConcepts.IO;
+using MlNetConcepts.Imaging;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Studies.Report;
@@ -54,22 +55,23 @@ public sealed class HtmlReport(string title)
         return this;
     }
 
-    /// <summary>A table of the first rows of a frame, with links to its saved CSV/JSON when given.</summary>
-    public HtmlReport Table(ReportFrame frame, int maxRows = 25, string? csvPath = null, string? jsonPath = null)
+    /// <summary>A table of the first rows of a DataFrame under a title, with links to its saved CSV/JSON when given.</summary>
+    public HtmlReport Table(DataFrame table, string? title, int maxRows = 25, string? csvPath = null, string? jsonPath = null)
     {
-        if (!string.IsNullOrEmpty(frame.Title)) _body.Append($"<h3>{Escape(frame.Title)}</h3>\n");
+        if (!string.IsNullOrEmpty(title)) _body.Append($"<h3>{Escape(title)}</h3>\n");
         _body.Append("<div class=\"scroll\"><table><thead><tr>");
-        foreach (var c in frame.Columns) _body.Append($"<th>{Escape(c.Name)}</th>");
+        foreach (var c in table.Columns) _body.Append($"<th>{Escape(c.Name)}</th>");
         _body.Append("</tr></thead><tbody>\n");
-        for (int r = 0; r < Math.Min(maxRows, frame.Rows); r++)
+        long rows = table.Rows.Count;
+        for (long r = 0; r < Math.Min(maxRows, rows); r++)
         {
             _body.Append("<tr>");
-            foreach (var c in frame.Columns) _body.Append(c.IsNumeric ? "<td class=\"num\">" : "<td>").Append(Escape(c.Display(r))).Append("</td>");
+            foreach (var c in table.Columns) _body.Append(ReportText.IsNumeric(c) ? "<td class=\"num\">" : "<td>").Append(Escape(ReportText.Display(c[r]))).Append("</td>");
             _body.Append("</tr>\n");
         }
         _body.Append("</tbody></table></div>\n");
         var files = new List<string>();
-        if (frame.Rows > maxRows) files.Add($"{maxRows} of {frame.Rows} rows shown");
+        if (rows > maxRows) files.Add($"{maxRows} of {rows} rows shown");
         if (csvPath is not null) files.Add(Link(csvPath, "CSV"));
         if (jsonPath is not null) files.Add(Link(jsonPath, "JSON"));
         if (files.Count > 0) _body.Append("<p class=\"note\">").AppendJoin(" · ", files).Append("</p>\n");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Analysis;
 using MlNetConcepts.Imaging;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Studies.Runner;
@@ -17,7 +18,7 @@ public static class StudyReportWriter
     private static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>Writes the report and returns the relative paths it links to; <paramref name="notes"/> are paragraphs shown under the title.</summary>
-    public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config, IReadOnlyList<string>? notes = null)
+    public static IReadOnlyList<string> Write(StudyResult result, DataFrame summary, string outputDirectory, StudyConfig config, IReadOnlyList<string>? notes = null)
     {
         var html = new HtmlReport("Concept robustness study: SAEs and clustering side by side");
         foreach (var note in notes ?? []) html.Paragraph(note);
@@ -43,7 +44,7 @@ public static class StudyReportWriter
             ("raw neurons", result.Layers.Select(l => Mean(l.RawMs)).ToArray()),
         };
         if (msMeans.Any(s => s.Item2.Any(double.IsFinite))) html.Raw(SvgChart.Bars("Mean MonoSemanticity per layer", layerNames, msMeans));
-        html.Table(summary, 50, "summary.csv", "summary.json");
+        html.Table(summary, StudyResult.SummaryTitle, 50, "summary.csv", "summary.json");
 
         foreach (var layer in result.Layers)
         {
@@ -88,8 +89,8 @@ public static class StudyReportWriter
             html.Raw(SvgChart.Histograms("MonoSemanticity distribution (fraction of concepts)", ms, lo, hi));
         }
 
-        html.Table(frames["saes.csv"], 20, Csv("saes.csv"));
-        html.Table(frames["clusterers.csv"], 20, Csv("clusterers.csv"));
+        html.Table(frames["saes.csv"].Table, frames["saes.csv"].Title, 20, Csv("saes.csv"));
+        html.Table(frames["clusterers.csv"].Table, frames["clusterers.csv"].Title, 20, Csv("clusterers.csv"));
 
         foreach (var c in layer.Comparisons)
         {
@@ -105,9 +106,9 @@ public static class StudyReportWriter
                 html.Raw(SvgChart.HeatMap("Overlap of the top pairs", heat, c.HeatClusters.Select(j => $"cluster {j}").ToList(), c.HeatFeatures.Select(k => $"feature {k}").ToList()));
             }
             var oneFile = $"one_to_one_{c.Sae}__{c.Clusters}.csv";
-            html.Table(frames[oneFile], 15, Csv(oneFile));
+            html.Table(frames[oneFile].Table, frames[oneFile].Title, 15, Csv(oneFile));
             var matchFile = frames.First(f => f.Value.Title == $"matches {c.Sae} × {c.Clusters}").Key;
-            html.Table(frames[matchFile], 15, Csv(matchFile));
+            html.Table(frames[matchFile].Table, frames[matchFile].Title, 15, Csv(matchFile));
             html.Raw($"<p class=\"note\">Concepts found by one method only: {html.Link(Csv($"found_by_one_{c.Sae}__{c.Clusters}.csv"), "CSV")}</p>");
             if (images is not null && c.CoreRows.Count > 0)
             {
@@ -154,8 +155,8 @@ public static class StudyReportWriter
                 html.Paragraph($"{live.Count(v => v >= 0.9)} image-dominant (≥ 0.9), {live.Count(v => v <= 0.1)} text-dominant (≤ 0.1), {live.Count(v => v is > 0.1 and < 0.9)} multimodal concepts.", note: true);
             }
             var featureFile = $"features_{s.Name}.csv";
-            html.Table(frames[featureFile].OrderBy("energy", descending: true), 10, Csv(featureFile));
-            if (frames.TryGetValue($"bridge_{s.Name}.csv", out var bridge)) html.Table(bridge, 15, Csv($"bridge_{s.Name}.csv"));
+            html.Table(frames[featureFile].Table.OrderByDescending("energy"), frames[featureFile].Title, 10, Csv(featureFile));
+            if (frames.TryGetValue($"bridge_{s.Name}.csv", out var bridge)) html.Table(bridge.Table, bridge.Title, 15, Csv($"bridge_{s.Name}.csv"));
         }
 
         if (layer.GroundTruth is { } g)
@@ -166,7 +167,7 @@ public static class StudyReportWriter
             html.Paragraph($"Modality scores of atoms matched to image-only concepts: min {F(g.ImageConceptModality.DefaultIfEmpty(double.NaN).Min())}; " +
                            $"text-only: max {F(g.TextConceptModality.DefaultIfEmpty(double.NaN).Max())}; shared: mean {F(g.SharedConceptModality.DefaultIfEmpty(double.NaN).Average())}. " +
                            $"Planted bridges among the top {2 * g.Bridges} bridge pairs: {F(g.BridgeRecall * 100)}%.");
-            html.Table(frames["ground_truth.csv"], 10, Csv("ground_truth.csv"));
+            html.Table(frames["ground_truth.csv"].Table, frames["ground_truth.csv"].Title, 10, Csv("ground_truth.csv"));
         }
     }
 }

@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
 
@@ -24,8 +25,8 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
             Layer = layer,
             Rows = rows,
             Width = width,
-            RawMs = embeddings is null ? null : MonoSemanticity.Neurons(activations, embeddings).Doubles("ms"),
-            RawMsTopN = embeddings is null ? null : MonoSemanticity.Neurons(activations, embeddings, topN).Doubles("ms"),
+            RawMs = embeddings is null ? null : MonoSemanticity.Neurons(activations, embeddings).Table.Doubles("ms"),
+            RawMsTopN = embeddings is null ? null : MonoSemanticity.Neurons(activations, embeddings, topN).Table.Doubles("ms"),
         };
 
         var codeMatrices = new List<DenseMatrix>();
@@ -51,8 +52,8 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
                 Sizes = ClusterSizes(labels, model.K),
                 Nmi = inputs.Labels is null ? null : ClusterQuality.NormalizedMutualInformation(inputs.Labels, labels),
                 Ari = inputs.Labels is null ? null : ClusterQuality.AdjustedRandIndex(inputs.Labels, labels),
-                Ms = embeddings is null ? null : MonoSemanticity.Clusters(activations, centroids, embeddings).Doubles("ms"),
-                MsTopN = embeddings is null ? null : MonoSemanticity.Clusters(activations, centroids, embeddings, topN).Doubles("ms"),
+                Ms = embeddings is null ? null : MonoSemanticity.Clusters(activations, centroids, embeddings).Table.Doubles("ms"),
+                MsTopN = embeddings is null ? null : MonoSemanticity.Clusters(activations, centroids, embeddings, topN).Table.Doubles("ms"),
             });
         }
 
@@ -94,7 +95,7 @@ internal sealed class LayerAnalysis(StudyConfig config, StudyInputs inputs)
         matches.Sort((a, b) => b.Overlap.CompareTo(a.Overlap));
         var oneToOne = OverlapMatching.Summarize(overlap, config.Tau);
         var core = matches.Take(config.ReportPairs)
-            .Select(m => ((long[])Overlap.CoreRepresentatives(codes, activations, centroids, m.Cluster, m.Feature, config.TopN)["sample"].Values).Cast<long>().Select(v => (int)v).ToArray())
+            .Select(m => Overlap.CoreRepresentatives(codes, activations, centroids, m.Cluster, m.Feature, config.TopN).Table.Int64s("sample").Select(v => (int)v).ToArray())
             .ToList();
         // Heat map: the clusters with the highest best overlap and their best features.
         var heatClusters = Enumerable.Range(0, overlap.Clusters)

@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Trainers.Sae;
 
 namespace MlNetConcepts.Studies.Runner;
@@ -44,7 +45,7 @@ internal static class LayerMetrics
         List<BridgePair>? bridges = null;
         if (inputs.Modality is { } m)
         {
-            modality = Modality.Scores(codes, m).Doubles("modality_score");
+            modality = Modality.Scores(codes, m).Table.Doubles("modality_score");
             var pairs = inputs.AlignedPairs();
             if (pairs.Length > 0)
             {
@@ -52,9 +53,9 @@ internal static class LayerMetrics
                 var txt = Rows(codes, pairs.Select(p => p.Text).ToArray(), "text codes");
                 // Self-pairs (i = i) are the multimodal concepts; the bridges between distinct
                 // concepts are the cross-modal links Papadimitriou et al. 2025, §5.3 describes, so rank those.
-                var top = Bridge.TopPairs(img, txt, dictionary, BridgePairsKept + sae.Latents);
+                var top = Bridge.TopPairs(img, txt, dictionary, BridgePairsKept + sae.Latents).Table;
                 var (i, j, b, co, cos) = (top.Int32s("i"), top.Int32s("j"), top.Doubles("bridge"), top.Doubles("coactivation"), top.Doubles("cosine"));
-                bridges = Enumerable.Range(0, top.Rows).Where(r => i[r] != j[r]).Take(BridgePairsKept)
+                bridges = Enumerable.Range(0, (int)top.Rows.Count).Where(r => i[r] != j[r]).Take(BridgePairsKept)
                     .Select(r => new BridgePair(i[r], j[r], b[r], co[r], cos[r])).ToList();
             }
         }
@@ -69,8 +70,8 @@ internal static class LayerMetrics
             DeadFraction = metrics.DeadFraction,
             Cosine = metrics.MeanCosine,
             Energy = Energy.PerConcept(codes),
-            Ms = embeddings is null ? null : MonoSemanticity.Neurons(codes, embeddings).Doubles("ms"),
-            MsTopN = embeddings is null ? null : MonoSemanticity.Neurons(codes, embeddings, topN).Doubles("ms"),
+            Ms = embeddings is null ? null : MonoSemanticity.Neurons(codes, embeddings).Table.Doubles("ms"),
+            MsTopN = embeddings is null ? null : MonoSemanticity.Neurons(codes, embeddings, topN).Table.Doubles("ms"),
             Stability = stability.ToArray(),
             StabilityTopM = stabilityTop.ToArray(),
             StabilityCurveM = curveM.ToArray(),

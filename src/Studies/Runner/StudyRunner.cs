@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Analysis;
 using MlNetConcepts.IO;
 using MlNetConcepts.Pipeline;
 using MlNetConcepts.Reports;
@@ -84,8 +85,8 @@ public sealed class StudyRunner
 
         var summary = StudyTables.Summary(layers);
         var result = new StudyResult(config, layers, facts.Rows, summary);
-        summary.SaveCsv(outputs.File("summary.csv"));
-        summary.SaveJson(outputs.File("summary.json"));
+        ReportText.SaveCsv(summary, outputs.File("summary.csv"));
+        AtomicFile.WriteText(outputs.File("summary.json"), ReportText.Json(new EvaluationReport(StudyResult.SummaryTitle, summary)));
         StudyReportWriter.Write(result, summary, outputs.Path, config, ReportNotes);
         outputs.Commit();
         Recomputed = cache.Recomputed;
@@ -113,4 +114,8 @@ public sealed class StudyRunner
 /// <param name="Layers">Per-layer results.</param>
 /// <param name="Rows">Rows per layer.</param>
 /// <param name="Summary">The layer-wise summary (also written as summary.csv).</param>
-public sealed record StudyResult(StudyConfig Config, IReadOnlyList<LayerResult> Layers, long Rows, ReportFrame Summary);
+public sealed record StudyResult(StudyConfig Config, IReadOnlyList<LayerResult> Layers, long Rows, DataFrame Summary)
+{
+    /// <summary>The summary's title (in summary.json, the report and the console).</summary>
+    public const string SummaryTitle = "layer-wise summary";
+}

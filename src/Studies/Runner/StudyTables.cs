@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Studies.Runner;
@@ -14,12 +15,12 @@ internal static class StudyTables
     /// how many clusters have a matching feature (O ≥ τ) and vice versa, the mean best overlap,
     /// and the mean MonoSemanticity of SAE features, clusters and raw neurons.
     /// </summary>
-    public static ReportFrame Summary(IReadOnlyList<LayerResult> layers)
+    public static DataFrame Summary(IReadOnlyList<LayerResult> layers)
     {
         var rows = layers.SelectMany(l => l.Comparisons.Select(c => (l, c))).ToList();
         SaeResult Sae(LayerResult l, ComparisonResult c) => l.Saes.First(s => s.Name == c.Sae);
         ClusterResult Cl(LayerResult l, ComparisonResult c) => l.Clusters.First(s => s.Name == c.Clusters);
-        return new ReportFrame("layer-wise summary")
+        return new EvaluationReport(StudyResult.SummaryTitle)
             .Add("layer", rows.Select(r => r.l.Layer).ToArray())
             .Add("sae", rows.Select(r => r.c.Sae).ToArray())
             .Add("clusters", rows.Select(r => r.c.Clusters).ToArray())
@@ -35,57 +36,58 @@ internal static class StudyTables
             .Add("ms_raw_mean", rows.Select(r => Mean(r.l.RawMs)).ToArray())
             .Add("sae_r2", rows.Select(r => Sae(r.l, r.c).R2).ToArray())
             .Add("sae_l0", rows.Select(r => Sae(r.l, r.c).L0).ToArray())
-            .Add("sae_stability", rows.Select(r => Sae(r.l, r.c).Stability.DefaultIfEmpty(double.NaN).Average()).ToArray());
+            .Add("sae_stability", rows.Select(r => Sae(r.l, r.c).Stability.DefaultIfEmpty(double.NaN).Average()).ToArray())
+            .Table;
     }
 
     /// <summary>Writes a layer's tables into its folder; returns the frames by file name.</summary>
-    public static Dictionary<string, ReportFrame> WriteLayer(LayerResult l, string dir)
+    public static Dictionary<string, EvaluationReport> WriteLayer(LayerResult l, string dir)
     {
         Directory.CreateDirectory(dir);
         var frames = LayerFrames(l);
-        foreach (var (file, frame) in frames) frame.SaveCsv(Path.Combine(dir, file));
+        foreach (var (file, frame) in frames) ReportText.SaveCsv(frame.Table, Path.Combine(dir, file));
         return frames;
     }
 
     /// <summary>A layer's tables by file name.</summary>
-    public static Dictionary<string, ReportFrame> LayerFrames(LayerResult l)
+    public static Dictionary<string, EvaluationReport> LayerFrames(LayerResult l)
     {
-        var frames = new Dictionary<string, ReportFrame>();
+        var frames = new Dictionary<string, EvaluationReport>();
         for (int i = 0; i < l.Comparisons.Count; i++)
         {
             var c = l.Comparisons[i];
-            var f = new ReportFrame($"matches {c.Sae} × {c.Clusters}")
+            var f = new EvaluationReport($"matches {c.Sae} × {c.Clusters}")
                 .Add("cluster", c.Matches.Select(m => m.Cluster).ToArray())
                 .Add("feature", c.Matches.Select(m => m.Feature).ToArray())
                 .Add("overlap", c.Matches.Select(m => m.Overlap).ToArray());
             // The first comparison is also the layer's matches.csv (the name the issue gives).
             frames[i == 0 ? "matches.csv" : $"matches_{c.Sae}__{c.Clusters}.csv"] = f;
-            frames[$"one_to_one_{c.Sae}__{c.Clusters}.csv"] = new ReportFrame($"one-to-one matching {c.Sae} × {c.Clusters}")
+            frames[$"one_to_one_{c.Sae}__{c.Clusters}.csv"] = new EvaluationReport($"one-to-one matching {c.Sae} × {c.Clusters}")
                 .Add("cluster", c.OneToOne.Select(m => m.Cluster).ToArray())
                 .Add("feature", c.OneToOne.Select(m => m.Feature).ToArray())
                 .Add("overlap", c.OneToOne.Select(m => m.Overlap).ToArray());
-            frames[$"found_by_one_{c.Sae}__{c.Clusters}.csv"] = new ReportFrame($"found by one method only: {c.Sae} × {c.Clusters}")
+            frames[$"found_by_one_{c.Sae}__{c.Clusters}.csv"] = new EvaluationReport($"found by one method only: {c.Sae} × {c.Clusters}")
                 .Add("method", c.ClustersOnly.Select(_ => "clusters").Concat(c.FeaturesOnly.Select(_ => "sae")).ToArray())
                 .Add("concept", c.ClustersOnly.Concat(c.FeaturesOnly).ToArray());
         }
         foreach (var s in l.Saes)
         {
-            var f = new ReportFrame($"SAE features {s.Name}")
+            var f = new EvaluationReport($"SAE features {s.Name}")
                 .Add("feature", Enumerable.Range(0, s.Latents).ToArray())
                 .Add("energy", s.Energy);
             if (s.Ms is not null) f.Add("ms", s.Ms).Add("ms_top_n", s.MsTopN!);
             if (s.Modality is not null) f.Add("modality", s.Modality);
             frames[$"features_{s.Name}.csv"] = f;
             if (s.StabilityCurve.Length > 0)
-                frames[$"stability_{s.Name}.csv"] = new ReportFrame($"stability of the top-M concepts {s.Name}")
+                frames[$"stability_{s.Name}.csv"] = new EvaluationReport($"stability of the top-M concepts {s.Name}")
                     .Add("top_m", s.StabilityCurveM).Add("stability", s.StabilityCurve);
             if (s.Bridges is { } b)
-                frames[$"bridge_{s.Name}.csv"] = new ReportFrame($"top bridge pairs {s.Name}")
+                frames[$"bridge_{s.Name}.csv"] = new EvaluationReport($"top bridge pairs {s.Name}")
                     .Add("i", b.Select(p => p.I).ToArray()).Add("j", b.Select(p => p.J).ToArray())
                     .Add("bridge", b.Select(p => p.Bridge).ToArray()).Add("coactivation", b.Select(p => p.Coactivation).ToArray())
                     .Add("cosine", b.Select(p => p.Cosine).ToArray());
         }
-        frames["saes.csv"] = new ReportFrame("SAEs")
+        frames["saes.csv"] = new EvaluationReport("SAEs")
             .Add("sae", l.Saes.Select(s => s.Name).ToArray())
             .Add("latents", l.Saes.Select(s => s.Latents).ToArray())
             .Add("mse", l.Saes.Select(s => s.Mse).ToArray())
@@ -98,11 +100,11 @@ internal static class StudyTables
             .Add("ms_mean", l.Saes.Select(s => Mean(s.Ms)).ToArray());
         foreach (var c in l.Clusters)
         {
-            var f = new ReportFrame($"clusters {c.Name}").Add("cluster", Enumerable.Range(0, c.K).ToArray()).Add("size", c.Sizes);
+            var f = new EvaluationReport($"clusters {c.Name}").Add("cluster", Enumerable.Range(0, c.K).ToArray()).Add("size", c.Sizes);
             if (c.Ms is not null) f.Add("ms", c.Ms).Add("ms_top_n", c.MsTopN!);
             frames[$"clusters_{c.Name}.csv"] = f;
         }
-        frames["clusterers.csv"] = new ReportFrame("clusterers")
+        frames["clusterers.csv"] = new EvaluationReport("clusterers")
             .Add("clusters", l.Clusters.Select(c => c.Name).ToArray())
             .Add("k", l.Clusters.Select(c => c.K).ToArray())
             .Add("inertia", l.Clusters.Select(c => c.Inertia).ToArray())
@@ -110,10 +112,10 @@ internal static class StudyTables
             .Add("ari", l.Clusters.Select(c => c.Ari ?? double.NaN).ToArray())
             .Add("ms_mean", l.Clusters.Select(c => Mean(c.Ms)).ToArray());
         if (l.RawMs is not null)
-            frames["raw_neurons.csv"] = new ReportFrame("raw neurons")
+            frames["raw_neurons.csv"] = new EvaluationReport("raw neurons")
                 .Add("neuron", Enumerable.Range(0, l.RawMs.Length).ToArray()).Add("ms", l.RawMs).Add("ms_top_n", l.RawMsTopN!);
         if (l.GroundTruth is { } g)
-            frames["ground_truth.csv"] = new ReportFrame("ground truth")
+            frames["ground_truth.csv"] = new EvaluationReport("ground truth")
                 .Add("metric", new[] { "sae_recovery", "sae_mmcs", "cluster_recovery", "cluster_mmcs", "image_modality_min", "text_modality_max", "bridge_recall" })
                 .Add("value", new[]
                 {

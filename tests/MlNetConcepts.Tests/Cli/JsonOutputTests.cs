@@ -39,17 +39,19 @@ public sealed class JsonOutputTests
         Assert.AreEqual(expected, actual.GetDouble(), Math.Abs(expected) * 1e-12, what);
     }
 
-    /// <summary>The frame's whole JSON shape: title, typed parameters, column names, and each row's cells.</summary>
-    private static void AssertFrame(ReportFrame expected, JsonElement root)
+    /// <summary>The report's whole JSON shape: title, typed parameters, column names, and each row's cells.</summary>
+    private static void AssertFrame(EvaluationReport expected, JsonElement root)
     {
+        var table = expected.Table;
         Assert.AreEqual(expected.Title, root.GetProperty("title").GetString());
-        CollectionAssert.AreEqual(expected.Columns.Select(c => c.Name).ToArray(),
+        CollectionAssert.AreEqual(table.Columns.Select(c => c.Name).ToArray(),
             root.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToArray());
         var parameters = root.GetProperty("parameters");
-        foreach (var (name, _) in expected.Parameters)
+        CollectionAssert.AreEqual(expected.Parameters.Select(p => p.Key).ToArray(), parameters.EnumerateObject().Select(p => p.Name).ToArray(), "parameter keys in order");
+        foreach (var (name, given) in expected.Parameters)
         {
             var value = parameters.GetProperty(name);
-            switch (expected.ParameterValue(name))
+            switch (given)
             {
                 case int i: Assert.AreEqual(i, value.GetInt32(), name); break;
                 case long l: Assert.AreEqual(l, value.GetInt64(), name); break;
@@ -59,22 +61,23 @@ public sealed class JsonOutputTests
             }
         }
         var rows = root.GetProperty("rows");
-        Assert.AreEqual(expected.Rows, rows.GetArrayLength());
-        Assert.IsTrue(expected.Rows > 0, "the rows list carries the report");
-        for (int r = 0; r < expected.Rows; r++)
+        Assert.AreEqual(table.Rows.Count, rows.GetArrayLength());
+        Assert.IsTrue(table.Rows.Count > 0, "the rows list carries the report");
+        for (int r = 0; r < table.Rows.Count; r++)
         {
             var row = rows[r];
-            Assert.AreEqual(expected.Columns.Count, row.EnumerateObject().Count());
-            foreach (var c in expected.Columns)
+            Assert.AreEqual(table.Columns.Count, row.EnumerateObject().Count());
+            foreach (var c in table.Columns)
             {
                 var cell = row.GetProperty(c.Name);
-                switch (c.Values)
+                switch (c[r])
                 {
-                    case int[] a: Assert.AreEqual(JsonValueKind.Number, cell.ValueKind); Assert.AreEqual(a[r], cell.GetInt32()); break;
-                    case long[] a: Assert.AreEqual(a[r], cell.GetInt64()); break;
-                    case double[] a: AssertNumber(a[r], cell, $"{c.Name}[{r}]"); break;
-                    case bool[] a: Assert.AreEqual(a[r] ? JsonValueKind.True : JsonValueKind.False, cell.ValueKind); break;
-                    case string[] a: Assert.AreEqual(a[r], cell.GetString()); break;
+                    case int a: Assert.AreEqual(JsonValueKind.Number, cell.ValueKind); Assert.AreEqual(a, cell.GetInt32()); break;
+                    case long a: Assert.AreEqual(a, cell.GetInt64()); break;
+                    case double a: AssertNumber(a, cell, $"{c.Name}[{r}]"); break;
+                    case bool a: Assert.AreEqual(a ? JsonValueKind.True : JsonValueKind.False, cell.ValueKind); break;
+                    case string a: Assert.AreEqual(a, cell.GetString()); break;
+                    default: Assert.Fail($"{c.Name}[{r}] has an unexpected type"); break;
                 }
             }
         }

@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -11,16 +12,16 @@ public sealed class BridgeTests
         var r = Bridge.TopPairs(EvalFixtures.Matrix("ZI"), EvalFixtures.Matrix("ZT"), EvalFixtures.Matrix("DBR"), 25);
         var expected = EvalFixtures.Array("bridge_top");
         var e = expected.ToFloat64();
-        Assert.AreEqual(25, r.Rows);
+        Assert.AreEqual(25, r.Table.Rows.Count);
         for (int row = 0; row < 25; row++)
         {
-            Assert.AreEqual((int)e[row * 5], r.Int32s("i")[row], $"i of row {row}");
-            Assert.AreEqual((int)e[row * 5 + 1], r.Int32s("j")[row], $"j of row {row}");
-            Assert.AreEqual(e[row * 5 + 2], r.Doubles("bridge")[row], 1e-5);
-            Assert.AreEqual(e[row * 5 + 3], r.Doubles("coactivation")[row], 1e-6);
-            Assert.AreEqual(e[row * 5 + 4], r.Doubles("cosine")[row], 1e-6);
+            Assert.AreEqual((int)e[row * 5], r.Table.Int32s("i")[row], $"i of row {row}");
+            Assert.AreEqual((int)e[row * 5 + 1], r.Table.Int32s("j")[row], $"j of row {row}");
+            Assert.AreEqual(e[row * 5 + 2], r.Table.Doubles("bridge")[row], 1e-5);
+            Assert.AreEqual(e[row * 5 + 3], r.Table.Doubles("coactivation")[row], 1e-6);
+            Assert.AreEqual(e[row * 5 + 4], r.Table.Doubles("cosine")[row], 1e-6);
         }
-        Assert.IsFalse(r.Int32s("i").Contains(0), "concept 0 never fires on images");
+        Assert.IsFalse(r.Table.Int32s("i").Contains(0), "concept 0 never fires on images");
     }
 
     [TestMethod]
@@ -34,13 +35,13 @@ public sealed class BridgeTests
         var d = EvalFixtures.Random(c, 8, 4, "d");
         var fast = Bridge.TopPairs(zi, zt, d, 200);
         var reference = BridgeReference.TopPairs(zi, zt, d, 200);
-        Assert.AreEqual(reference.Count, fast.Rows);
+        Assert.AreEqual(reference.Count, fast.Table.Rows.Count);
         for (int row = 0; row < reference.Count; row++)
         {
-            Assert.AreEqual(reference[row].I, fast.Int32s("i")[row]);
-            Assert.AreEqual(reference[row].J, fast.Int32s("j")[row]);
-            Assert.AreEqual(reference[row].B, fast.Doubles("bridge")[row], 1e-6);
-            Assert.AreEqual(reference[row].Co, fast.Doubles("coactivation")[row], 1e-9);
+            Assert.AreEqual(reference[row].I, fast.Table.Int32s("i")[row]);
+            Assert.AreEqual(reference[row].J, fast.Table.Int32s("j")[row]);
+            Assert.AreEqual(reference[row].B, fast.Table.Doubles("bridge")[row], 1e-6);
+            Assert.AreEqual(reference[row].Co, fast.Table.Doubles("coactivation")[row], 1e-9);
         }
     }
 

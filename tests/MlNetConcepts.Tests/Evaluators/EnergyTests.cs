@@ -1,5 +1,6 @@
 using MlNetConcepts.Data;
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -10,12 +11,12 @@ public sealed class EnergyTests
     public void EnergyShareAndCountsMatchNumpy()
     {
         var r = Energy.Report(EvalFixtures.Matrix("A"));
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy"), r.Doubles("energy"), 1e-6, "energy");
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy_share"), r.Doubles("share"), 1e-6, "share");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy"), r.Table.Doubles("energy"), 1e-6, "energy");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("energy_share"), r.Table.Doubles("share"), 1e-6, "share");
         var counts = EvalFixtures.Array("energy_counts").ToInt32();
-        Assert.AreEqual(counts[0].ToString(), r.Parameters["concepts_for_50pct"]);
-        Assert.AreEqual(counts[1].ToString(), r.Parameters["concepts_for_90pct"]);
-        Assert.AreEqual(counts[2].ToString(), r.Parameters["concepts_for_99pct"]);
+        Assert.AreEqual(counts[0].ToString(), r.ParameterText("concepts_for_50pct"));
+        Assert.AreEqual(counts[1].ToString(), r.ParameterText("concepts_for_90pct"));
+        Assert.AreEqual(counts[2].ToString(), r.ParameterText("concepts_for_99pct"));
     }
 
     [TestMethod]
@@ -30,8 +31,8 @@ public sealed class EnergyTests
     public void AllZeroCodesGiveNaNSharesAndZeroCounts()
     {
         var r = Energy.Report(DenseMatrix.Create(new float[12], 4, 3, "z"));
-        Assert.IsTrue(r.Doubles("share").All(double.IsNaN));
-        Assert.AreEqual("0", r.Parameters["concepts_for_90pct"]);
+        Assert.IsTrue(r.Table.Doubles("share").All(double.IsNaN));
+        Assert.AreEqual("0", r.ParameterText("concepts_for_90pct"));
     }
 
     [TestMethod]

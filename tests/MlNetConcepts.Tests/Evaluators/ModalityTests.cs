@@ -1,5 +1,6 @@
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -12,9 +13,9 @@ public sealed class ModalityTests
     public void ScoresAndClassifierAccuracyMatchNumpy()
     {
         var r = Modality.Scores(EvalFixtures.Matrix("A"), Labels(), EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"));
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_score"), r.Doubles("modality_score"), 1e-6, "score");
-        Assert.IsTrue(double.IsNaN(r.Doubles("modality_score")[2]), "an all-zero concept has no modality");
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), r.Doubles("accuracy"), 1e-9, "accuracy");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_score"), r.Table.Doubles("modality_score"), 1e-6, "score");
+        Assert.IsTrue(double.IsNaN(r.Table.Doubles("modality_score")[2]), "an all-zero concept has no modality");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), r.Table.Doubles("accuracy"), 1e-9, "accuracy");
     }
 
     [TestMethod]
@@ -73,8 +74,8 @@ public sealed class ModalityTests
         for (int b = 0; b < 4; b++)
         {
             var inBin = Enumerable.Range(0, scores.Length).Where(k => !double.IsNaN(scores[k]) && Math.Min((int)(scores[k] * 4), 3) == b).ToArray();
-            Assert.AreEqual((long)inBin.Length, ((long[])h["count"].Values)[b]);
-            Assert.AreEqual(inBin.Sum(k => energy[k]), h.Doubles("weight")[b], 1e-9);
+            Assert.AreEqual((long)inBin.Length, h.Table.Int64s("count")[b]);
+            Assert.AreEqual(inBin.Sum(k => energy[k]), h.Table.Doubles("weight")[b], 1e-9);
         }
     }
 

@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -11,9 +12,9 @@ public sealed class MonoSemanticityTests
     public void NeuronScoresMatchNumpyPairLoop()
     {
         var r = MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB"));
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Doubles("ms"), Tol, "ms");
-        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Int32s("support"));
-        var dead = (bool[])r["dead"].Values;
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Table.Doubles("ms"), Tol, "ms");
+        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Table.Int32s("support"));
+        var dead = r.Table.Booleans("dead");
         // Columns 0 (constant), 1 (fires once) and 2 (all zero) are dead; 5 fires on two samples and is not.
         Assert.IsTrue(dead[0] && dead[1] && dead[2]);
         Assert.IsFalse(dead[5]);
@@ -23,18 +24,18 @@ public sealed class MonoSemanticityTests
     public void TopNNeuronScoresMatchNumpyWithTies()
     {
         var r = MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB"), topN: 10);
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), r.Doubles("ms"), Tol, "ms top-10");
-        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support_top").ToInt32(), r.Int32s("support"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), r.Table.Doubles("ms"), Tol, "ms top-10");
+        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support_top").ToInt32(), r.Table.Int32s("support"));
     }
 
     [TestMethod]
     public void ClusterScoresMatchNumpyPairLoop()
     {
         var r = MonoSemanticity.Clusters(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), EvalFixtures.Matrix("EMB"));
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters"), r.Doubles("ms"), Tol, "ms clusters");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters"), r.Table.Doubles("ms"), Tol, "ms clusters");
         var top = MonoSemanticity.Clusters(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), EvalFixtures.Matrix("EMB"), topN: 10);
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters_top"), top.Doubles("ms"), Tol, "ms clusters top-10");
-        Assert.IsTrue(top.Int32s("support").All(s => s == 10));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_clusters_top"), top.Table.Doubles("ms"), Tol, "ms clusters top-10");
+        Assert.IsTrue(top.Table.Int32s("support").All(s => s == 10));
     }
 
     [TestMethod]
@@ -44,14 +45,14 @@ public sealed class MonoSemanticityTests
         var a = EvalFixtures.Random(300, 20, 1, "a", -1, 1);
         for (int i = 0; i < a.Data.Length; i++) a.Data[i] = Math.Max(a.Data[i], 0);
         var e = EvalFixtures.Random(300, 16, 2, "e");
-        var fast = MonoSemanticity.Neurons(a, e).Doubles("ms");
+        var fast = MonoSemanticity.Neurons(a, e).Table.Doubles("ms");
         var brute = MonoSemanticityReference.Neurons(a, e);
         EvalFixtures.AssertClose(brute, fast, Tol, "neurons");
-        var fastTop = MonoSemanticity.Neurons(a, e, topN: 7).Doubles("ms");
+        var fastTop = MonoSemanticity.Neurons(a, e, topN: 7).Table.Doubles("ms");
         EvalFixtures.AssertClose(MonoSemanticityReference.Neurons(a, e, 7), fastTop, Tol, "neurons top-7");
         var c = EvalFixtures.Random(6, 20, 3, "c");
-        EvalFixtures.AssertClose(MonoSemanticityReference.Clusters(a, c, e), MonoSemanticity.Clusters(a, c, e).Doubles("ms"), Tol, "clusters");
-        EvalFixtures.AssertClose(MonoSemanticityReference.Clusters(a, c, e, 9), MonoSemanticity.Clusters(a, c, e, 9).Doubles("ms"), Tol, "clusters top-9");
+        EvalFixtures.AssertClose(MonoSemanticityReference.Clusters(a, c, e), MonoSemanticity.Clusters(a, c, e).Table.Doubles("ms"), Tol, "clusters");
+        EvalFixtures.AssertClose(MonoSemanticityReference.Clusters(a, c, e, 9), MonoSemanticity.Clusters(a, c, e, 9).Table.Doubles("ms"), Tol, "clusters top-9");
     }
 
     [TestMethod]
@@ -68,10 +69,10 @@ public sealed class MonoSemanticityTests
         MonoSemanticity.BlockRowsOverride = 7;
         try
         {
-            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Doubles("ms"), Tol, "neurons, 7-row blocks");
-            EvalFixtures.AssertClose(bruteClusters, MonoSemanticity.Clusters(a, c, e).Doubles("ms"), Tol, "clusters, 7-row blocks");
+            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Table.Doubles("ms"), Tol, "neurons, 7-row blocks");
+            EvalFixtures.AssertClose(bruteClusters, MonoSemanticity.Clusters(a, c, e).Table.Doubles("ms"), Tol, "clusters, 7-row blocks");
             var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("A", a.Data, a.Cols).AddVector("E", e.Data, e.Cols).Build();
-            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(view, "A", "E").Doubles("ms"), Tol, "streamed, 7-row blocks");
+            EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(view, "A", "E").Table.Doubles("ms"), Tol, "streamed, 7-row blocks");
             EvalFixtures.AssertClose(overlapOne, Overlap.Compute(a, a, c).Values, 1e-6, "overlap, 7-row blocks");
         }
         finally { MonoSemanticity.BlockRowsOverride = null; }
@@ -87,7 +88,7 @@ public sealed class MonoSemanticityTests
         var a = DenseMatrix.Create(data, 400, 30, "codes");
         var e = EvalFixtures.Random(400, 12, 22, "e");
         var brute = MonoSemanticityReference.Neurons(a, e);
-        EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Doubles("ms"), Tol, "default (sparse) path");
+        EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Table.Doubles("ms"), Tol, "default (sparse) path");
         try
         {
             MonoSemanticity.BlockRowsOverride = 50;
@@ -95,8 +96,8 @@ public sealed class MonoSemanticityTests
             {
                 PairMeanAccumulator.SparseDensityOverride = forced;
                 var r = MonoSemanticity.Neurons(a, e);
-                EvalFixtures.AssertClose(brute, r.Doubles("ms"), Tol, forced == 0 ? "GEMM path" : "sparse path");
-                EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB")).Doubles("ms"), Tol, $"fixture, forced {forced}");
+                EvalFixtures.AssertClose(brute, r.Table.Doubles("ms"), Tol, forced == 0 ? "GEMM path" : "sparse path");
+                EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), MonoSemanticity.Neurons(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("EMB")).Table.Doubles("ms"), Tol, $"fixture, forced {forced}");
             }
         }
         finally
@@ -113,7 +114,7 @@ public sealed class MonoSemanticityTests
         var e = EvalFixtures.Random(50, 4, 5, "e");
         var a = new float[50 * 2];
         for (int n = 0; n < 50; n++) { a[n * 2] = 1; a[n * 2 + 1] = n == 0 ? 0 : 1; }
-        var ms = MonoSemanticity.Neurons(DenseMatrix.Create(a, 50, 2, "a"), e).Doubles("ms");
+        var ms = MonoSemanticity.Neurons(DenseMatrix.Create(a, 50, 2, "a"), e).Table.Doubles("ms");
         double sum = 0; int count = 0;
         for (int n = 1; n < 50; n++)
             for (int m = n + 1; m < 50; m++)
@@ -135,14 +136,14 @@ public sealed class MonoSemanticityTests
         var live = EvalFixtures.Doubles("ms_neurons").Where(v => !double.IsNaN(v)).ToArray();
         double mean = live.Average();
         double std = Math.Sqrt(live.Sum(v => (v - mean) * (v - mean)) / (live.Length - 1));
-        Assert.AreEqual(3, s.Int32s("dead")[0]);
-        Assert.AreEqual(mean, s.Doubles("mean")[0], Tol);
-        Assert.AreEqual(std, s.Doubles("std")[0], Tol);
-        Assert.AreEqual(live.Max(), s.Doubles("best")[0], Tol);
-        Assert.AreEqual(live.Min(), s.Doubles("worst")[0], Tol);
+        Assert.AreEqual(3, s.Table.Int32s("dead")[0]);
+        Assert.AreEqual(mean, s.Table.Doubles("mean")[0], Tol);
+        Assert.AreEqual(std, s.Table.Doubles("std")[0], Tol);
+        Assert.AreEqual(live.Max(), s.Table.Doubles("best")[0], Tol);
+        Assert.AreEqual(live.Min(), s.Table.Doubles("worst")[0], Tol);
         var hist = MonoSemanticitySummary.Distribution(r, 5);
-        Assert.AreEqual((long)live.Length, ((long[])hist["count"].Values).Sum());
-        Assert.AreEqual("all", r.Parameters["top_n"]);
+        Assert.AreEqual((long)live.Length, hist.Table.Int64s("count").Sum());
+        Assert.AreEqual("all", r.ParameterText("top_n"));
     }
 
     [TestMethod]
@@ -175,10 +176,10 @@ public sealed class MonoSemanticityStreamingTests
         var e = EvalFixtures.Matrix("EMB");
         var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", a.Data, a.Cols).AddVector("Embedding", e.Data, e.Cols).Build();
         var r = MonoSemanticity.Neurons(view, "Codes", "Embedding");
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Doubles("ms"), 1e-5, "ms streamed");
-        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Int32s("support"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Table.Doubles("ms"), 1e-5, "ms streamed");
+        CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Table.Int32s("support"));
         var top = MonoSemanticity.Neurons(view, "Codes", "Embedding", topN: 10);
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), top.Doubles("ms"), 1e-5, "ms top from view");
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons_top"), top.Table.Doubles("ms"), 1e-5, "ms top from view");
     }
 
     [TestMethod]

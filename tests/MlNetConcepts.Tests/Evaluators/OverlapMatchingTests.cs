@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Studies.Synthetic;
 
 namespace MlNetConcepts.Tests.Evaluators;
@@ -42,8 +43,8 @@ public sealed class OverlapMatchingTests
         Assert.AreEqual(pairOverlaps.Average(), s.MeanOverlap, 1e-5);
         Assert.AreEqual(s.Matched / 5.0, s.ClusterFraction, 1e-12);
         var frame = o.OneToOne(tau);
-        Assert.AreEqual(5, frame.Rows);
-        Assert.AreEqual(s.Matched, ((bool[])frame["matched"].Values).Count(b => b));
+        Assert.AreEqual(5, frame.Table.Rows.Count);
+        Assert.AreEqual(s.Matched, frame.Table.Booleans("matched").Count(b => b));
     }
 
     [TestMethod]

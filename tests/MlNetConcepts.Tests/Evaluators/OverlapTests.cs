@@ -1,5 +1,6 @@
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -25,29 +26,29 @@ public sealed class OverlapTests
         double tau = 0.8;
         var m = o.Matches(tau);
         int count = expected.Count(v => v >= tau);
-        Assert.AreEqual(count, m.Rows);
+        Assert.AreEqual(count, m.Table.Rows.Count);
         Assert.IsTrue(count > 0, "the fixture has matches at tau = 0.8");
-        var ov = m.Doubles("overlap");
+        var ov = m.Table.Doubles("overlap");
         for (int i = 1; i < ov.Length; i++) Assert.IsTrue(ov[i - 1] >= ov[i]);
-        Assert.AreEqual("0.8", m.Parameters["tau"]);
+        Assert.AreEqual("0.8", m.ParameterText("tau"));
         var bestF = o.BestFeaturePerCluster();
         for (int j = 0; j < 5; j++)
         {
             var row = Enumerable.Range(0, 12).Where(k => !double.IsNaN(expected[j * 12 + k])).ToArray();
             int arg = row.OrderByDescending(k => expected[j * 12 + k]).First();
-            Assert.AreEqual(arg, bestF.Int32s("feature")[j]);
+            Assert.AreEqual(arg, bestF.Table.Int32s("feature")[j]);
         }
         var bestC = o.BestClusterPerFeature();
-        Assert.AreEqual(-1, bestC.Int32s("cluster")[0]);
+        Assert.AreEqual(-1, bestC.Table.Int32s("cluster")[0]);
         int argc = Enumerable.Range(0, 5).OrderByDescending(j => expected[j * 12 + 7]).First();
-        Assert.AreEqual(argc, bestC.Int32s("cluster")[7]);
+        Assert.AreEqual(argc, bestC.Table.Int32s("cluster")[7]);
     }
 
     [TestMethod]
     public void CoreRepresentativesAreLargestProducts()
     {
         var f = Overlap.CoreRepresentatives(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), 0, 7, 5);
-        CollectionAssert.AreEqual(EvalFixtures.Longs("core_0_7"), (long[])f["sample"].Values);
+        CollectionAssert.AreEqual(EvalFixtures.Longs("core_0_7"), f.Table.Int64s("sample"));
     }
 
     [TestMethod]
@@ -56,17 +57,17 @@ public sealed class OverlapTests
         var o = Fixture();
         var expected = EvalFixtures.Doubles("jsd");
         var all = JensenShannon.Pairs(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), o);
-        Assert.AreEqual(60, all.Rows);
-        Assert.AreEqual("all pairs", all.Parameters["mode"]);
-        var cl = all.Int32s("cluster"); var fe = all.Int32s("feature"); var js = all.Doubles("jsd");
+        Assert.AreEqual(60, all.Table.Rows.Count);
+        Assert.AreEqual("all pairs", all.ParameterText("mode"));
+        var cl = all.Table.Int32s("cluster"); var fe = all.Table.Int32s("feature"); var js = all.Table.Doubles("jsd");
         EvalFixtures.AssertClose(Enumerable.Range(0, 60).Select(i => expected[cl[i] * 12 + fe[i]]).ToArray(), js, 1e-6, "jsd");
         var top = JensenShannon.Pairs(EvalFixtures.Matrix("A"), EvalFixtures.Matrix("X"), EvalFixtures.Matrix("C"), o, candidatesPerCluster: 3);
-        Assert.AreEqual(15, top.Rows);
+        Assert.AreEqual(15, top.Table.Rows.Count);
         var overlap = EvalFixtures.Doubles("overlap");
-        for (int i = 0; i < top.Rows; i++)
+        for (int i = 0; i < top.Table.Rows.Count; i++)
         {
-            int j = top.Int32s("cluster")[i], k = top.Int32s("feature")[i];
-            Assert.AreEqual(expected[j * 12 + k], top.Doubles("jsd")[i], 1e-6);
+            int j = top.Table.Int32s("cluster")[i], k = top.Table.Int32s("feature")[i];
+            Assert.AreEqual(expected[j * 12 + k], top.Table.Doubles("jsd")[i], 1e-6);
             // Each candidate is among the cluster's three highest overlaps.
             int better = Enumerable.Range(0, 12).Count(x => overlap[j * 12 + x] > overlap[j * 12 + k]);
             Assert.IsTrue(better < 3);

@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -9,8 +10,8 @@ public sealed class StabilityTests
     public void RectangularMatchingMatchesScipy()
     {
         var r = Stability.Compare(EvalFixtures.Matrix("DA"), EvalFixtures.Matrix("DB"));
-        Assert.AreEqual(20, r.Rows);
-        CollectionAssert.AreEqual(EvalFixtures.Array("stab_rect_cols").ToInt32(), r.Int32s("concept_b"));
+        Assert.AreEqual(20, r.Table.Rows.Count);
+        CollectionAssert.AreEqual(EvalFixtures.Array("stab_rect_cols").ToInt32(), r.Table.Int32s("concept_b"));
         Assert.AreEqual(EvalFixtures.Doubles("stab_rect_mean")[0], Stability.Value(r), 1e-6);
     }
 
@@ -20,7 +21,7 @@ public sealed class StabilityTests
         var db = EvalFixtures.Matrix("DB");
         var square = DenseMatrix.Create(db.Data.AsSpan(0, 20 * db.Cols).ToArray(), 20, db.Cols, "DB[:20]");
         var r = Stability.Compare(EvalFixtures.Matrix("DA"), square);
-        CollectionAssert.AreEqual(EvalFixtures.Array("stab_square_cols").ToInt32(), r.Int32s("concept_b"));
+        CollectionAssert.AreEqual(EvalFixtures.Array("stab_square_cols").ToInt32(), r.Table.Int32s("concept_b"));
         Assert.AreEqual(EvalFixtures.Doubles("stab_square_mean")[0], Stability.Value(r), 1e-6);
         var top = Stability.Compare(EvalFixtures.Matrix("DA"), EvalFixtures.Matrix("DB"), EvalFixtures.Matrix("ZA"), EvalFixtures.Matrix("ZB"), 8);
         Assert.AreEqual(EvalFixtures.Doubles("stab_top_mean")[0], Stability.Value(top, topM: true), 1e-6);
@@ -34,7 +35,7 @@ public sealed class StabilityTests
         var b = DenseMatrix.Create(perm.SelectMany(i => a.Row(i).ToArray()).ToArray(), 30, 7, "b");
         var r = Stability.Compare(a, b);
         Assert.AreEqual(1.0, Stability.Value(r), 1e-6);
-        CollectionAssert.AreEqual(perm, r.Int32s("concept_b"));
+        CollectionAssert.AreEqual(perm, r.Table.Int32s("concept_b"));
     }
 
     [TestMethod]

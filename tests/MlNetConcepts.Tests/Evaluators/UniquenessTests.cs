@@ -1,4 +1,5 @@
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -10,12 +11,12 @@ public sealed class UniquenessTests
     {
         var r = Uniqueness.Report(EvalFixtures.Matrix("U"));
         var counts = EvalFixtures.Longs("uniq_counts");
-        Assert.AreEqual(counts[0].ToString(), r.Parameters["pairs_jaccard_positive"]);
-        Assert.AreEqual(counts[1].ToString(), r.Parameters["pairs_jaccard_over_half"]);
-        EvalFixtures.AssertClose(EvalFixtures.Doubles("uniq_max"), r.Doubles("max_jaccard"), 1e-12, "max jaccard");
-        Assert.AreEqual(1, r.Int32s("most_similar")[0], "neuron 1 is neuron 0 doubled");
-        Assert.AreEqual(0, r.Int32s("set_size")[2]);
-        Assert.AreEqual(3, r.Int32s("set_size")[3]);
+        Assert.AreEqual(counts[0].ToString(), r.ParameterText("pairs_jaccard_positive"));
+        Assert.AreEqual(counts[1].ToString(), r.ParameterText("pairs_jaccard_over_half"));
+        EvalFixtures.AssertClose(EvalFixtures.Doubles("uniq_max"), r.Table.Doubles("max_jaccard"), 1e-12, "max jaccard");
+        Assert.AreEqual(1, r.Table.Int32s("most_similar")[0], "neuron 1 is neuron 0 doubled");
+        Assert.AreEqual(0, r.Table.Int32s("set_size")[2]);
+        Assert.AreEqual(3, r.Table.Int32s("set_size")[3]);
     }
 
     [TestMethod]
@@ -37,10 +38,10 @@ public sealed class UniquenessTests
                 best = Math.Max(best, j);
                 if (b > a) { if (j > 0) pos++; if (j > 0.5) half++; }
             }
-            if (double.IsNaN(best)) Assert.IsTrue(double.IsNaN(r.Doubles("max_jaccard")[a]));
-            else Assert.AreEqual(best, r.Doubles("max_jaccard")[a], 1e-12);
+            if (double.IsNaN(best)) Assert.IsTrue(double.IsNaN(r.Table.Doubles("max_jaccard")[a]));
+            else Assert.AreEqual(best, r.Table.Doubles("max_jaccard")[a], 1e-12);
         }
-        Assert.AreEqual(pos.ToString(), r.Parameters["pairs_jaccard_positive"]);
-        Assert.AreEqual(half.ToString(), r.Parameters["pairs_jaccard_over_half"]);
+        Assert.AreEqual(pos.ToString(), r.ParameterText("pairs_jaccard_positive"));
+        Assert.AreEqual(half.ToString(), r.ParameterText("pairs_jaccard_over_half"));
     }
 }
