@@ -24,37 +24,35 @@ public static class MonoSemanticity
     public static EvaluationReport Neurons(DenseMatrix activations, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
     {
         EvaluatorChecks.SameRows(activations, embeddings);
-        var scaling = MinMaxScaling.Fit(activations);
-        var norms = UnitRows.Norms(embeddings);
-        int n = activations.Rows, k = activations.Cols;
-        var acc = new PairMeanAccumulator(k, embeddings.Cols);
-        if (topN is int top)
+        int n = activations.Rows, k = activations.Cols, e = embeddings.Cols;
+        if (topN is null)
         {
-            EvaluatorChecks.Positive(top, nameof(topN));
-            var selector = TopNSelector.FromMatrix(activations, top);
-            var unit = new float[embeddings.Cols];
-            for (int c = 0; c < k; c++)
-            {
-                if (scaling.IsConstant(c)) continue;
-                foreach (var row in selector.RowsOf(c))
-                {
-                    UnitRows.CopyUnit(embeddings, norms, (int)row, 1, unit);
-                    acc.AddOne(c, scaling.Scale(c, activations.Data[row * k + c]), unit);
-                }
-            }
-        }
-        else
-        {
+            // One pass over blocks of the two matrices, read in place (NeuronMsPass).
+            var pass = new NeuronMsPass(k, e);
             int block = BlockRows(k);
-            var weights = new float[block * k];
-            var unit = new float[block * embeddings.Cols];
             for (int first = 0; first < n; first += block)
             {
                 int rows = Math.Min(block, n - first);
-                scaling.ScaleBlock(activations, first, rows, weights);
-                UnitRows.CopyUnit(embeddings, norms, first, rows, unit);
-                acc.AddBlock(weights, unit, rows);
+                pass.AddDense(activations.Data.AsSpan(first * k, rows * k), embeddings.Data.AsSpan(first * e, rows * e), rows, first, activations.Name, embeddings.Name);
                 progress?.Report((double)(first + rows) / n);
+            }
+            if (pass.Rows == 0) throw new ConceptDataException($"{activations.Name}: no rows.");
+            return MonoSemanticityStreaming.Report(pass, k, e, topN);
+        }
+        var scaling = MinMaxScaling.Fit(activations);
+        var norms = UnitRows.Norms(embeddings);
+        var acc = new PairMeanAccumulator(k, e);
+        int top = topN.Value;
+        EvaluatorChecks.Positive(top, nameof(topN));
+        var selector = TopNSelector.FromMatrix(activations, top);
+        var unit = new float[e];
+        for (int c = 0; c < k; c++)
+        {
+            if (scaling.IsConstant(c)) continue;
+            foreach (var row in selector.RowsOf(c))
+            {
+                UnitRows.CopyUnit(embeddings, norms, (int)row, 1, unit);
+                acc.AddOne(c, scaling.Scale(c, activations.Data[row * k + c]), unit);
             }
         }
         var ms = acc.Finish(scaling.IsConstant);

@@ -33,7 +33,8 @@ public static class MonoSemanticityStreaming
         int k = aCol.Type.VectorSize, e = eCol.Type.VectorSize;
         int block = BlockRows(blockRows, Math.Max(k, e));
         if (topN is int t) EvaluatorChecks.Positive(t, nameof(topN));
-        var selector = topN is int top ? new TopNSelector(k, top) : null;
+        if (topN is null) return Report(OnePass(view, aCol, eCol, block, progress), k, e, topN);
+        var selector = new TopNSelector(k, topN.Value);
         var scaling = MinMaxScaling.Empty(k);
         long n = 0;
         using (var cursor = view.GetCursor(block, [activationsColumn, embeddingsColumn]))
@@ -44,35 +45,45 @@ public static class MonoSemanticityStreaming
                 CheckFinite(a, k, cursor.BatchStart, activationsColumn);
                 CheckEmbeddings(cursor.GetFloats(eCol.Index), e, cursor.BatchStart, embeddingsColumn);
                 scaling.Update(a, cursor.BatchRows);
-                selector?.Add(a, cursor.BatchRows, cursor.BatchStart);
+                selector.Add(a, cursor.BatchRows, cursor.BatchStart);
                 n += cursor.BatchRows;
             }
         }
         if (n == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
         var acc = new PairMeanAccumulator(k, e);
-        if (selector is not null)
-            AddKept(view, embeddingsColumn, selector, k, block, c => !scaling.IsConstant(c), (c, v) => scaling.Scale(c, v), acc);
-        else
+        AddKept(view, embeddingsColumn, selector, k, block, c => !scaling.IsConstant(c), (c, v) => scaling.Scale(c, v), acc);
+        return Report(n, acc.Finish(scaling.IsConstant), acc.Support, k, e, topN);
+    }
+
+    // No top-N: min, max, sums and products in one pass over the view (NeuronMsPass).
+    private static NeuronMsPass OnePass(IConceptView view, ViewColumn aCol, ViewColumn eCol, int block, IProgress<double>? progress)
+    {
+        var pass = new NeuronMsPass(aCol.Type.VectorSize, eCol.Type.VectorSize);
+        long total = view.RowCount ?? 0;
+        string aSource = $"Column '{aCol.Name}'", eSource = $"Column '{eCol.Name}'";
+        using var cursor = view.GetCursor(block, [aCol.Name, eCol.Name]);
+        while (cursor.MoveNext())
         {
-            var weights = new float[block * k];
-            var unit = new float[block * e];
-            long done = 0;
-            using var cursor = view.GetCursor(block, [activationsColumn, embeddingsColumn]);
-            while (cursor.MoveNext())
-            {
-                int rows = cursor.BatchRows;
-                scaling.ScaleBlock(cursor.GetFloats(aCol.Index), rows, weights);
-                UnitRows.UnitBlock(cursor.GetFloats(eCol.Index), rows, e, cursor.BatchStart, $"Column '{embeddingsColumn}'", unit);
-                acc.AddBlock(weights, unit, rows);
-                done += rows;
-                progress?.Report((double)done / n);
-            }
+            if (aCol.Type.IsSparse) pass.AddSparse(cursor.GetSparse(aCol.Index), cursor.GetFloats(eCol.Index), cursor.BatchStart, aSource, eSource);
+            else pass.AddDense(cursor.GetFloats(aCol.Index), cursor.GetFloats(eCol.Index), cursor.BatchRows, cursor.BatchStart, aSource, eSource);
+            if (total > 0) progress?.Report((double)pass.Rows / total);
         }
-        var ms = acc.Finish(scaling.IsConstant);
+        if (pass.Rows == 0) throw new ConceptDataException($"Column '{aCol.Name}' has no rows.");
+        return pass;
+    }
+
+    internal static EvaluationReport Report(NeuronMsPass pass, int k, int e, int? topN)
+    {
+        var (ms, support) = pass.Finish();
+        return Report(pass.Rows, ms, support, k, e, topN);
+    }
+
+    private static EvaluationReport Report(long n, double[] ms, int[] support, int k, int e, int? topN)
+    {
         return new EvaluationReport("MonoSemanticity (neurons)")
             .Add("neuron", Enumerable.Range(0, k).ToArray())
             .Add("ms", ms)
-            .Add("support", acc.Support)
+            .Add("support", support)
             .Add("dead", ms.Select(double.IsNaN).ToArray())
             .WithParameter("samples", n).WithParameter("neurons", k)
             .WithParameter("embedding_width", e)
