@@ -16,8 +16,8 @@ public static class StudyReportWriter
 {
     private static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes the report and returns the relative paths it links to.</summary>
-    public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config)
+    /// <summary>Writes the report and returns the relative paths it links to; <paramref name="sections"/> appends extra sections at the end.</summary>
+    public static IReadOnlyList<string> Write(StudyResult result, ReportFrame summary, string outputDirectory, StudyConfig config, Action<HtmlReport>? sections = null)
     {
         var html = new HtmlReport("Concept robustness study: SAEs and clustering side by side");
         html.Paragraph($"{result.Layers.Count} layer(s). SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
@@ -50,6 +50,7 @@ public static class StudyReportWriter
             var images = spec is null ? null : StudyImageSource.Open(config.MetadataFor(spec).Images);
             WriteLayer(html, layer, images, config);
         }
+        sections?.Invoke(html);
         html.Save(Path.Combine(outputDirectory, "report.html"));
         return html.Links;
     }
