@@ -9,7 +9,7 @@ namespace MlNetConcepts.Studies.Quickstart;
 /// </summary>
 public static class FashionCaptions
 {
-    private static readonly (string Low, string High)[] Words = [("dark", "light"), ("small", "large"), ("plain", "patterned")];
+    private static readonly (string Low, string High)[] Pairs = [("dark", "light"), ("small", "large"), ("plain", "patterned")];
 
     /// <summary>Brightness, lit fraction and gradient of a grey image with pixel values 0–255.</summary>
     public static double[] Attributes(ReadOnlySpan<float> pixels, int width, int height)
@@ -40,12 +40,19 @@ public static class FashionCaptions
         return [bright / n, lit / (double)(width * height), grad / n];
     }
 
+    /// <summary>The six attribute words (low and high of each attribute).</summary>
+    public static IReadOnlyList<string> AttributeWords => [.. Pairs.SelectMany(w => new[] { w.Low, w.High })];
+
+    /// <summary>The attribute words that hold for an image with the given attributes (one per attribute).</summary>
+    public static string[] Words(double[] attributes, double[] medians) =>
+        [.. Pairs.Select((w, k) => attributes[k] > medians[k] ? w.High : w.Low)];
+
     /// <summary>A caption for an image of class <paramref name="className"/> with the given attributes.</summary>
     public static string Caption(string className, double[] attributes, double[] medians, Random random)
     {
         var words = new List<string>();
-        for (int k = 0; k < Words.Length; k++)
-            if (random.NextDouble() < 0.6) words.Add(attributes[k] > medians[k] ? Words[k].High : Words[k].Low);
+        for (int k = 0; k < Pairs.Length; k++)
+            if (random.NextDouble() < 0.6) words.Add(attributes[k] > medians[k] ? Pairs[k].High : Pairs[k].Low);
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(words));
         return string.Join(' ', new[] { "a", "photo", "of", "a" }.Concat(words).Append(className));
     }

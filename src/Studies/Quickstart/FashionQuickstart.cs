@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MlNetConcepts.IO;
+using MlNetConcepts.Studies.Naming;
 using MlNetConcepts.Studies.Runner;
 using MlNetConcepts.Transforms.Extraction;
 using MlNetConcepts.Transforms.Images;
@@ -37,7 +38,36 @@ public sealed class FashionQuickstart(Action<string>? log = null)
         var dataset = FindDataset();
         var data = Path.Combine(outputDirectory, "data");
         Extract(model, dataset, data);
-        return new StudyRunner(log: _log).Run(Config(data, dataset), outputDirectory);
+        return new StudyRunner(log: _log) { Sections = [Naming(model, dataset, data)] }.Run(Config(data, dataset), outputDirectory);
+    }
+
+    /// <summary>
+    /// The naming section on the joint layer: candidate labels are the ten class words and the six
+    /// caption attributes, in the model's prompt; random labels draw from the whole caption vocabulary.
+    /// The truth (class of each row, attributes of its image) scores the names.
+    /// </summary>
+    public static NamingSection Naming(string model, string dataset, string data)
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json")));
+        var c = config.RootElement;
+        var classes = c.GetProperty("classes").EnumerateArray().Select(x => x.GetString()!).ToArray();
+        var vocab = File.ReadAllLines(Path.Combine(model, "vocab.txt")).Where(w => w.Length > 0 && !w.StartsWith('<')).ToArray();
+        var tokenizer = new WordTokenizer(Path.Combine(model, "vocab.txt"), c.GetProperty("context_length").GetInt32());
+        var namer = new ConceptNamer
+        {
+            Tower = new TextTower(Path.Combine(model, "text.onnx"), tokenizer),
+            Labels = [.. classes, .. FashionCaptions.AttributeWords],
+            NullWords = vocab,
+            Prompt = c.GetProperty("prompt").GetString()!,
+        };
+        var labels = NpyFile.Read(Path.Combine(data, "labels.npy")).ToInt32();
+        var images = IdxImages.ReadImages(Path.Combine(dataset, "t10k-images-idx3-ubyte.gz"), labels.Length);
+        var med = c.GetProperty("attribute_medians");
+        double[] medians = [med.GetProperty("brightness").GetDouble(), med.GetProperty("lit_fraction").GetDouble(), med.GetProperty("gradient").GetDouble()];
+        var words = images.Select(im => FashionCaptions.Words(FashionCaptions.Attributes(im.Pixels, im.Width, im.Height), medians)).ToArray();
+        // Joint rows: images, then their captions in the same order.
+        var truth = new NamingTruth(classes, [.. labels, .. labels], [.. words, .. words]);
+        return new NamingSection(namer, "joint", truth);
     }
 
     /// <summary>The demo model's folder: tools/demo-model/model above the application or the working folder.</summary>

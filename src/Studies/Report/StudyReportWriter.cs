@@ -17,8 +17,12 @@ public static class StudyReportWriter
 {
     private static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes the report and returns the relative paths it links to; <paramref name="notes"/> are paragraphs shown under the title.</summary>
-    public static IReadOnlyList<string> Write(StudyResult result, DataFrame summary, string outputDirectory, StudyConfig config, IReadOnlyList<string>? notes = null)
+    /// <summary>
+    /// Writes the report and returns the relative paths it links to; <paramref name="notes"/> are paragraphs shown under
+    /// the title, <paramref name="sections"/> appends extra sections at the end.
+    /// </summary>
+    public static IReadOnlyList<string> Write(StudyResult result, DataFrame summary, string outputDirectory, StudyConfig config,
+        IReadOnlyList<string>? notes = null, Action<HtmlReport>? sections = null)
     {
         var html = new HtmlReport("Concept robustness study: SAEs and clustering side by side");
         foreach (var note in notes ?? []) html.Paragraph(note);
@@ -52,6 +56,7 @@ public static class StudyReportWriter
             var images = spec is null ? null : StudyImageSource.Open(config.MetadataFor(spec).Images);
             WriteLayer(html, layer, images, config);
         }
+        sections?.Invoke(html);
         html.Save(Path.Combine(outputDirectory, "report.html"));
         return html.Links;
     }

@@ -38,6 +38,9 @@ public sealed class StudyRunner
     /// <summary>Paragraphs the report shows under its title (what the study ran on, what does not apply).</summary>
     public IReadOnlyList<string> ReportNotes { get; init; } = [];
 
+    /// <summary>Extra sections (naming, heat maps…) run after the layers, in order, before the report is saved.</summary>
+    public IReadOnlyList<IStudySection> Sections { get; init; } = [];
+
     /// <summary>Validates the config, runs the study and writes everything under <paramref name="outputDirectory"/>.</summary>
     public StudyResult Run(StudyConfig config, string outputDirectory)
     {
@@ -54,12 +57,14 @@ public sealed class StudyRunner
         var stages = new StudyStages(config, cache, _context, _log);
         var inputsByMetadata = new Dictionary<LayerMetadata, StudyInputs>();
         var layers = new List<LayerResult>();
+        var firstSae = new Dictionary<string, (SaeTransformer, float[])>();
         foreach (var layer in config.Layers)
         {
             string layerKey = cache.HashFile(layer.Path);
             var x = NpyFile.ReadMatrix(layer.Path, out int rows, out int width);
             var saes = config.Saes.Select(spec => (spec, (IReadOnlyList<(SaeTransformer, float[])>)Enumerable.Range(0, config.Seeds)
                 .Select(s => stages.Sae(layerKey, layer, x, rows, width, spec, s)).ToList())).ToList();
+            if (Sections.Count > 0 && saes.Count > 0 && saes[0].Item2.Count > 0) firstSae[layer.Name] = saes[0].Item2[0];
             var clusters = config.Clusters.Select(spec => (spec, stages.Clusters(layerKey, layer, x, rows, width, spec))).ToList();
 
             // The analysis itself is cached too: its key covers the layer, every upstream stage and the config.
@@ -88,6 +93,15 @@ public sealed class StudyRunner
         ReportText.SaveCsv(summary, outputs.File("summary.csv"));
         AtomicFile.WriteText(outputs.File("summary.json"), ReportText.Json(new EvaluationReport(StudyResult.SummaryTitle, summary)));
         StudyReportWriter.Write(result, summary, outputs.Path, config, ReportNotes);
+
+        summary.SaveCsv(outputs.File("summary.csv"));
+        summary.SaveJson(outputs.File("summary.json"));
+        var sectionContext = new StudySectionContext(config, layers, outputs.Path,
+            name => firstSae.TryGetValue(name, out var s) ? s : null, _log);
+        StudyReportWriter.Write(result, summary, outputs.Path, config, html =>
+        {
+            foreach (var section in Sections) section.Write(sectionContext, html);
+        });
         outputs.Commit();
         Recomputed = cache.Recomputed;
         Reused = cache.Reused;
