@@ -18,6 +18,7 @@ namespace MlNetConcepts.Cli
             // One line per command family; each lives in Commands/.
             root.Subcommands.Add(InfoCommand.Create());
             root.Subcommands.Add(StudyCommand.Create());
+            root.Subcommands.Add(ExploreCommand.Create());
             root.Subcommands.Add(DemoCommand.Create());
             root.Subcommands.Add(ClusterCommand.Create());
             root.Subcommands.Add(EvalCommand.Create());

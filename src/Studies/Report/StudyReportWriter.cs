@@ -28,7 +28,7 @@ public static class StudyReportWriter
         foreach (var note in notes ?? []) html.Paragraph(note);
         html.Paragraph($"{result.Layers.Count} layer(s). SAEs: {string.Join(", ", config.Saes.Select(s => s.ToString()))}. " +
                        $"Clusterers: {string.Join(", ", config.Clusters.Select(c => c.ToString()))}. τ = {F(config.Tau)}, top-N = {config.TopN}, seeds = {config.Seeds}.");
-        html.Raw($"<p class=\"note\">Resolved config: {html.Link("config.json", "config.json")} · summary: {html.Link("summary.csv", "summary.csv")} · {html.Link("summary.json", "summary.json")}</p>");
+        html.Raw($"<p class=\"note\">Resolved config: {html.Link("config.json", "config.json")} · summary: {html.Link("summary.csv", "summary.csv")} · {html.Link("summary.json", "summary.json")} · interactive concept map: {html.Link(Explorer.ExplorerFiles.Page, Explorer.ExplorerFiles.Page)}</p>");
         html.Paragraph("Hypothesis (Bíla et al. 2025): concepts found by both methods are intrinsic to the model; concepts found by one method only may be artifacts of that method.", note: true);
 
         html.Heading("Layer-wise agreement");

@@ -3,6 +3,7 @@ using Microsoft.Data.Analysis;
 using MlNetConcepts.IO;
 using MlNetConcepts.Pipeline;
 using MlNetConcepts.Reports;
+using MlNetConcepts.Studies.Explorer;
 using MlNetConcepts.Studies.Report;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
@@ -13,8 +14,8 @@ namespace MlNetConcepts.Studies.Runner;
 /// The robustness study of Bíla et al. 2025, end to end: for every layer, SAEs and clusterers run side by
 /// side on the same activations, the evaluators say where they agree (overlap, matches) and how
 /// clean each concept is (MonoSemanticity), with Papadimitriou et al. 2025's energy, stability, modality and bridge
-/// analyses; the results go to <c>summary.csv</c>, per-layer CSVs and one self-contained
-/// <c>report.html</c>. Stages are cached by content hash, so an interrupted or extended study
+/// analyses; the results go to <c>summary.csv</c>, per-layer CSVs, one self-contained
+/// <c>report.html</c> and the interactive <c>explorer.html</c>. Stages are cached by content hash, so an interrupted or extended study
 /// resumes without recomputing.
 /// </summary>
 public sealed class StudyRunner
@@ -85,6 +86,8 @@ public sealed class StudyRunner
                 return cached;
             });
             StudyTables.WriteLayer(layerResult, outputs.File(layer.Name));
+            var images = StudyImageSource.Open(config.MetadataFor(layer).Images);
+            foreach (var (spec, seeds) in saes) ExplorerStudyWriter.Write(outputs.File(layer.Name), StudyNames.Of(spec), seeds, rows, images);
             layers.Add(layerResult);
         }
 
@@ -92,16 +95,14 @@ public sealed class StudyRunner
         var result = new StudyResult(config, layers, facts.Rows, summary);
         ReportText.SaveCsv(summary, outputs.File("summary.csv"));
         AtomicFile.WriteText(outputs.File("summary.json"), ReportText.Json(new EvaluationReport(StudyResult.SummaryTitle, summary)));
-        StudyReportWriter.Write(result, summary, outputs.Path, config, ReportNotes);
-
-        summary.SaveCsv(outputs.File("summary.csv"));
-        summary.SaveJson(outputs.File("summary.json"));
         var sectionContext = new StudySectionContext(config, layers, outputs.Path,
             name => firstSae.TryGetValue(name, out var s) ? s : null, _log);
-        StudyReportWriter.Write(result, summary, outputs.Path, config, html =>
+        StudyReportWriter.Write(result, summary, outputs.Path, config, ReportNotes, html =>
         {
             foreach (var section in Sections) section.Write(sectionContext, html);
         });
+        // After the sections: the explorer shows what they wrote (names, types, heat maps).
+        ExplorerPage.Write(outputs.Path, outputs.File(ExplorerFiles.Page), _log);
         outputs.Commit();
         Recomputed = cache.Recomputed;
         Reused = cache.Reused;

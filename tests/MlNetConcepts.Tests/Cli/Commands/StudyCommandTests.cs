@@ -101,6 +101,12 @@ public sealed class StudyCommandTests
             var html = File.ReadAllText(Path.Combine(output, "report.html"));
             StringAssert.Contains(html, "joint");
             Assert.IsFalse(html.Contains("src=\"http", StringComparison.Ordinal), "the report is self-contained");
+            // The explorer: linked from the report, with collages of real images behind the concepts.
+            StringAssert.Contains(html, "href=\"explorer.html\"");
+            var explorer = File.ReadAllText(Path.Combine(output, "explorer.html"));
+            StringAssert.Contains(explorer, "\"layer\":\"block0\"");
+            Assert.IsNotEmpty(Directory.GetFiles(Path.Combine(output, "block0"), "feature_*_collage.png", SearchOption.AllDirectories));
+            StringAssert.Contains(explorer, "_collage.png\",\"src\":\"data:image/png;base64,");
         }
         finally { Directory.Delete(output, true); }
     }
