@@ -2,6 +2,7 @@ using System.CommandLine;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Evaluators.Naming;
 using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Studies.Naming;
 using MlNetConcepts.Transforms.Text;
 
@@ -70,7 +71,7 @@ internal static class NameCommand
                 if (rowClass.Any(c => c < -1 || c >= names.Length)) throw new ConceptDataException($"{classesPath}: class indices must be −1 or below {names.Length} (the lines of --class-names).");
                 truth = new NamingTruth(names, rowClass, null);
             }
-            var modalityScore = Modality.Scores(z, rowsModality).Doubles("modality_score");
+            var modalityScore = Modality.Scores(z, rowsModality).Table.Doubles("modality_score");
             var outcome = namer.Run(x, z, rowsModality, EvalOptions.OptionalMatrix(r, dictionary), modalityScore, truth);
             using (var folder = OutputFolder.Begin(r.GetValue(output)!))
             {

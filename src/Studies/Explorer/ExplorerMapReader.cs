@@ -3,6 +3,7 @@ using Microsoft.Data.Analysis;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Evaluators.Layout;
 using MlNetConcepts.IO;
+using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Studies.Explorer;
 
@@ -93,8 +94,8 @@ public static class ExplorerMapReader
             var second = NpyFile.ReadMatrix(secondPath, out int k2, out int w2);
             if (w2 != width) throw new ConceptDataException($"{secondPath}: width {w2}, but {decoderPath} has width {width}.");
             var match = Stability.Compare(DenseMatrix.Create(decoder, k, width, decoderPath), DenseMatrix.Create(second, k2, w2, secondPath));
-            var a = match.Int32s("concept_a");
-            var cos = match.Doubles("cosine");
+            var a = match.Table.Int32s("concept_a");
+            var cos = match.Table.Doubles("cosine");
             for (int i = 0; i < a.Length; i++) stability[a[i]] = cos[i];
         }
         else notes.Add("one seed only: no stability across seeds");
