@@ -1,5 +1,4 @@
 using System.Globalization;
-using MlNetConcepts.Data;
 
 namespace MlNetConcepts.Reports;
 

@@ -1,13 +1,11 @@
-using MlNetConcepts.Data;
 
 namespace MlNetConcepts.Reports;
 
 /// <summary>
 /// A small typed table for results (per-neuron scores, matches, summaries): named columns of
 /// equal length, the parameters it was computed with, and export to CSV, JSON and Markdown.
-/// A frame is also an <see cref="IConceptView"/>, so reports can feed further steps.
 /// </summary>
-public sealed partial class ReportFrame : IConceptView
+public sealed partial class ReportFrame
 {
     private readonly List<FrameColumn> _columns = new();
     // The values given to WithParameter, kept typed so JSON writes numbers as numbers.

@@ -1,4 +1,3 @@
-using MlNetConcepts.Data;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Tests.Core.Reports;
@@ -90,18 +89,6 @@ public sealed class ReportFrameTests
         var md = Sample().ToMarkdown();
         StringAssert.Contains(md, "e\\|f");
         StringAssert.Contains(md, "| neuron | ms | label |");
-    }
-
-    [TestMethod]
-    public void AFrameIsAView()
-    {
-        IConceptView view = Sample();
-        Assert.AreEqual(5L, view.RowCount);
-        using var cursor = view.GetCursor(batchSize: 2);
-        var ms = new List<double>();
-        while (cursor.MoveNext()) ms.AddRange(cursor.GetDoubles(view.Schema["ms"].Index).ToArray());
-        Assert.AreEqual(5, ms.Count);
-        Assert.AreEqual(0.7, ms[4]);
     }
 
     [TestMethod]
