@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using System.Numerics.Tensors;
 using MlNetConcepts.Reports;
 
@@ -22,10 +24,8 @@ public static class Bridge
     {
         EvaluatorChecks.SameRows(imageCodes, textCodes);
         EvaluatorChecks.SameCols(imageCodes, textCodes, "image and text codes must come from the same SAE");
-        var view = Data.InMemoryView.Create()
-            .AddVector(imageCodes.Name, imageCodes.Data, imageCodes.Cols)
-            .AddVector(imageCodes.Name == textCodes.Name ? textCodes.Name + " (text)" : textCodes.Name, textCodes.Data, textCodes.Cols)
-            .Build();
+        var view = new ColumnDataView(new DenseArrayColumn(imageCodes.Name, imageCodes.Data, imageCodes.Cols),
+            new DenseArrayColumn(imageCodes.Name == textCodes.Name ? textCodes.Name + " (text)" : textCodes.Name, textCodes.Data, textCodes.Cols));
         return TopPairs(view, view.Schema[0].Name, view.Schema[1].Name, dictionary, top);
     }
 
@@ -34,14 +34,14 @@ public static class Bridge
     /// in one row of a view, read <paramref name="blockRows"/> rows at a time (dense or sparse columns, any row
     /// count). Memory: the nonzero codes (about 24 bytes each, kept per concept and per pair) plus one block.
     /// </summary>
-    public static EvaluationReport TopPairs(Data.IConceptView view, string imageColumn, string textColumn, DenseMatrix dictionary, int top,
-        int blockRows = Data.IConceptView.DefaultBatchSize)
+    public static EvaluationReport TopPairs(IDataView view, string imageColumn, string textColumn, DenseMatrix dictionary, int top,
+        int blockRows = RowBlockReader.DefaultBlockRows)
     {
-        var ic = view.Schema.RequireVector(imageColumn);
-        var tc = view.Schema.RequireVector(textColumn);
-        int c = ic.Type.VectorSize;
-        if (tc.Type.VectorSize != c)
-            throw new ConceptDataException($"{imageColumn} has {c} columns but {textColumn} has {tc.Type.VectorSize}; image and text codes must come from the same SAE.");
+        var ic = ViewColumns.Vector(view.Schema, imageColumn);
+        var tc = ViewColumns.Vector(view.Schema, textColumn);
+        int c = ic.Width;
+        if (tc.Width != c)
+            throw new ConceptDataException($"{imageColumn} has {c} columns but {textColumn} has {tc.Width}; image and text codes must come from the same SAE.");
         if (dictionary.Rows != c)
             throw new ConceptDataException($"{dictionary.Name} has {dictionary.Rows} concepts (rows) but the codes have {c} columns; the dictionary must have one row per concept.");
         EvaluatorChecks.Positive(top, nameof(top));
@@ -51,15 +51,15 @@ public static class Bridge
         var byConcept = new List<(int Pair, float Value)>[c];
         for (int k = 0; k < c; k++) byConcept[k] = new();
         var textRows = new List<(int Col, float Value)[]>();
-        using (var cursor = view.GetCursor(blockRows, [imageColumn, textColumn]))
+        using (var cursor = new RowBlockReader(view, [imageColumn, textColumn], blockRows))
         {
             while (cursor.MoveNext())
             {
-                var image = cursor.GetSparse(ic.Index);
-                var text = cursor.GetSparse(tc.Index);
-                for (int r = 0; r < cursor.BatchRows; r++)
+                var image = cursor.Sparse(ic.Name);
+                var text = cursor.Sparse(tc.Name);
+                for (int r = 0; r < cursor.BlockRows; r++)
                 {
-                    long row = cursor.BatchStart + r;
+                    long row = cursor.BlockStart + r;
                     if (row >= int.MaxValue) throw new ConceptDataException($"{imageColumn}: more than {int.MaxValue - 1} pairs.");
                     var idx = image.RowIndices(r);
                     var val = image.RowValues(r);

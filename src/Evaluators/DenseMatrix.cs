@@ -1,4 +1,5 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.IO;
 
 namespace MlNetConcepts.Evaluators;
@@ -60,9 +61,9 @@ public sealed class DenseMatrix
     public static DenseMatrix ReadNpy(string path) => FromNdArray(NpyFile.Read(path), path);
 
     /// <summary>Reads a float vector column of a view into memory.</summary>
-    public static DenseMatrix FromView(IConceptView view, string column)
+    public static DenseMatrix FromView(IDataView view, string column)
     {
-        var data = view.ReadMatrix(column, out int rows, out int width);
+        var data = RowBlockReader.ReadMatrix(view, column, out int rows, out int width);
         return Create(data, rows, width, $"column '{column}'");
     }
 }

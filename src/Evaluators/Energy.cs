@@ -1,4 +1,5 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Evaluators;
@@ -28,28 +29,28 @@ public static class Energy
     /// Energy per concept read <paramref name="blockRows"/> rows at a time from a view column (dense or
     /// sparse), in float64; memory: one block of the column plus c doubles.
     /// </summary>
-    public static double[] PerConcept(IConceptView view, string column, int blockRows = IConceptView.DefaultBatchSize)
+    public static double[] PerConcept(IDataView view, string column, int blockRows = RowBlockReader.DefaultBlockRows)
     {
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
-        var col = view.Schema.RequireVector(column);
-        int width = col.Type.VectorSize;
+        var col = ViewColumns.Vector(view.Schema, column);
+        int width = col.Width;
         var sums = new double[width];
         long rows = 0;
-        using var cursor = view.GetCursor(blockRows, [column]);
+        using var cursor = new RowBlockReader(view, [column], blockRows);
         while (cursor.MoveNext())
         {
-            var sparse = cursor.GetSparse(col.Index);
+            var sparse = cursor.Sparse(col.Name);
             for (int r = 0; r < sparse.Rows; r++)
             {
                 var idx = sparse.RowIndices(r);
                 var val = sparse.RowValues(r);
                 for (int i = 0; i < idx.Length; i++)
                 {
-                    if (!float.IsFinite(val[i])) throw new ConceptDataException($"{column}: value {val[i]} at row {cursor.BatchStart + r}, column {idx[i]} is not finite.");
+                    if (!float.IsFinite(val[i])) throw new ConceptDataException($"{column}: value {val[i]} at row {cursor.BlockStart + r}, column {idx[i]} is not finite.");
                     sums[idx[i]] += val[i];
                 }
             }
-            rows += cursor.BatchRows;
+            rows += cursor.BlockRows;
         }
         if (rows == 0) throw new ConceptDataException($"Column '{column}' has no rows.");
         for (int c = 0; c < width; c++) sums[c] /= rows;

@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.Compute;
 using MlNetConcepts.IO;
 using MlNetConcepts.Reports;
@@ -54,7 +56,7 @@ public static class Modality
     public static EvaluationReport Scores(DenseMatrix codes, int[] modality, DenseMatrix? inputs = null, DenseMatrix? dictionary = null)
     {
         RequireBoth(inputs is null, dictionary is null, nameof(inputs));
-        var frame = Scores(Data.InMemoryView.FromMatrix(codes.Name, codes.Data, codes.Cols), codes.Name, modality);
+        var frame = Scores(new ColumnDataView(new DenseArrayColumn(codes.Name, codes.Data, codes.Cols)), codes.Name, modality);
         return inputs is null ? frame : frame.Add("accuracy", ClassifierAccuracy(inputs, dictionary!, modality, codes.Cols));
     }
 
@@ -63,31 +65,31 @@ public static class Modality
     /// sparse, any row count) read <paramref name="blockRows"/> rows at a time; memory: one block, 3 × c doubles and
     /// the labels. With <paramref name="inputsColumn"/> (N × d, a column of the same view) and
     /// <paramref name="dictionary"/> (c × d) it adds the classifier <c>accuracy</c>, streamed as described in
-    /// <see cref="ClassifierAccuracy(Data.IConceptView, string, DenseMatrix, int[], int?, int, long)"/>.
+    /// <see cref="ClassifierAccuracy(IDataView, string, DenseMatrix, int[], int?, int, long)"/>.
     /// </summary>
-    public static EvaluationReport Scores(Data.IConceptView view, string codesColumn, int[] modality, string? inputsColumn = null, DenseMatrix? dictionary = null,
-        int blockRows = Data.IConceptView.DefaultBatchSize, long projectionBytes = DefaultProjectionBytes)
+    public static EvaluationReport Scores(IDataView view, string codesColumn, int[] modality, string? inputsColumn = null, DenseMatrix? dictionary = null,
+        int blockRows = RowBlockReader.DefaultBlockRows, long projectionBytes = DefaultProjectionBytes)
     {
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
         RequireBoth(inputsColumn is null, dictionary is null, nameof(inputsColumn));
-        var col = view.Schema.RequireVector(codesColumn);
-        long rows = view.RowCount ?? Data.ViewExtensions.CountRows(view);
+        var col = ViewColumns.Vector(view.Schema, codesColumn);
+        long rows = RowBlockReader.CountRows(view);
         if (modality.Length != rows)
             throw new ConceptDataException($"modality column has {modality.Length} rows but {codesColumn} has {rows}; rows must be aligned.");
         CheckLabels(modality, "modality column");
-        int c = col.Type.VectorSize;
+        int c = col.Width;
         var img = new double[c];
         var txt = new double[c];
         var all = new double[c];
         int nImg = 0, nTxt = 0;
-        using (var cursor = view.GetCursor(blockRows, [codesColumn]))
+        using (var cursor = new RowBlockReader(view, [codesColumn], blockRows))
         {
             while (cursor.MoveNext())
             {
-                var block = cursor.GetSparse(col.Index);
-                for (int r = 0; r < cursor.BatchRows; r++)
+                var block = cursor.Sparse(col.Name);
+                for (int r = 0; r < cursor.BlockRows; r++)
                 {
-                    long row = cursor.BatchStart + r;
+                    long row = cursor.BlockStart + r;
                     var target = modality[row] == Image ? img : txt;
                     if (modality[row] == Image) nImg++; else nTxt++;
                     var idx = block.RowIndices(r);
@@ -141,12 +143,12 @@ public static class Modality
     /// <summary>
     /// Balanced accuracy of the best single threshold on x·D_k separating image from text rows, for every
     /// concept (Papadimitriou et al. 2025, §5.2), with <paramref name="inputs"/> in memory: one block of all rows,
-    /// concepts in groups as in <see cref="ClassifierAccuracy(Data.IConceptView, string, DenseMatrix, int[], int?, int, long)"/>.
+    /// concepts in groups as in <see cref="ClassifierAccuracy(IDataView, string, DenseMatrix, int[], int?, int, long)"/>.
     /// <paramref name="expectedConcepts"/> (when given) checks the dictionary's row count.
     /// </summary>
     public static double[] ClassifierAccuracy(DenseMatrix inputs, DenseMatrix dictionary, int[] modality, int? expectedConcepts = null,
         long projectionBytes = DefaultProjectionBytes)
-        => ClassifierAccuracy(Data.InMemoryView.FromMatrix(inputs.Name, inputs.Data, inputs.Cols), inputs.Name, dictionary, modality,
+        => ClassifierAccuracy(new ColumnDataView(new DenseArrayColumn(inputs.Name, inputs.Data, inputs.Cols)), inputs.Name, dictionary, modality,
             expectedConcepts, Math.Max(1, inputs.Rows), projectionBytes);
 
     /// <summary>
@@ -162,15 +164,15 @@ public static class Modality
     /// Memory: max(<paramref name="projectionBytes"/>, 4 N) bytes of projections + one input block + 8 N bytes per
     /// core while sorting + the labels.
     /// </summary>
-    public static double[] ClassifierAccuracy(Data.IConceptView inputs, string inputsColumn, DenseMatrix dictionary, int[] modality,
-        int? expectedConcepts = null, int blockRows = Data.IConceptView.DefaultBatchSize, long projectionBytes = DefaultProjectionBytes)
+    public static double[] ClassifierAccuracy(IDataView inputs, string inputsColumn, DenseMatrix dictionary, int[] modality,
+        int? expectedConcepts = null, int blockRows = RowBlockReader.DefaultBlockRows, long projectionBytes = DefaultProjectionBytes)
     {
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
         if (projectionBytes < 1)
             throw new ConceptDataException($"{nameof(projectionBytes)} must be at least 1, got {projectionBytes}.", [nameof(projectionBytes)]);
-        var column = inputs.Schema.RequireVector(inputsColumn);
-        long rows = inputs.RowCount ?? Data.ViewExtensions.CountRows(inputs);
-        int d = column.Type.VectorSize;
+        var column = ViewColumns.Vector(inputs.Schema, inputsColumn);
+        long rows = RowBlockReader.CountRows(inputs);
+        int d = column.Width;
         if (rows != modality.Length)
             throw new ConceptDataException($"{inputsColumn} has {rows} rows but the modality column has {modality.Length}; rows must be aligned.");
         if (dictionary.Cols != d)
@@ -193,17 +195,17 @@ public static class Modality
         {
             int cols = Math.Min(group, c - first);
             var concepts = dictionary.Data.AsMemory(first * d, cols * d);
-            using (var cursor = inputs.GetCursor(block, [inputsColumn]))
+            using (var cursor = new RowBlockReader(inputs, [inputsColumn], block))
             {
                 while (cursor.MoveNext())
                 {
-                    var rowsOfBlock = cursor.GetFloats(column.Index);
-                    for (int t = 0; t < cursor.BatchRows; t += tile)
+                    var rowsOfBlock = cursor.Floats(column.Name);
+                    for (int t = 0; t < cursor.BlockRows; t += tile)
                     {
                         // P[g, r] = D_(first+g) · x_r for the tile's rows r: (cols × d)·(tile × d)ᵀ, rows of P strided by n.
-                        int m = Math.Min(tile, cursor.BatchRows - t);
+                        int m = Math.Min(tile, cursor.BlockRows - t);
                         Gemm.Sgemm(false, true, cols, m, d, 1f, concepts.Span, d, rowsOfBlock.Slice(t * d, m * d), d,
-                            0f, proj.AsSpan((int)cursor.BatchStart + t), n);
+                            0f, proj.AsSpan((int)cursor.BlockStart + t), n);
                     }
                 }
             }

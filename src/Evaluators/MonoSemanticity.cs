@@ -1,4 +1,5 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Evaluators;
@@ -71,7 +72,7 @@ public static class MonoSemanticity
     /// MS of every neuron of a view's float vector column against another column's embeddings,
     /// streamed a block of rows at a time (<see cref="MonoSemanticityStreaming"/>), top-N included.
     /// </summary>
-    public static EvaluationReport Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null)
+    public static EvaluationReport Neurons(IDataView view, string activationsColumn, string embeddingsColumn, int? topN = null)
         => MonoSemanticityStreaming.Neurons(view, activationsColumn, embeddingsColumn, topN);
 
     /// <summary>

@@ -1,11 +1,12 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Evaluators;
 
 /// <summary>
 /// MonoSemanticity over a view read a block of rows at a time, so activations and embeddings
-/// never have to sit in memory whole (e.g. <see cref="IO.MatrixFilesView"/> over files of any
+/// never have to sit in memory whole (e.g. <see cref="Views.ColumnDataView"/> over files of any
 /// size). Same formulas and numbers as the in-memory forms of <see cref="MonoSemanticity"/>:
 /// MS_k = (‖v_k‖² − S2)/(S1² − S2) (Pach et al. 2025, eq. 9 in linear form; clusters: Bíla et al.
 /// 2025, eqs. 4–5). Neurons take two passes (min and max first, then the sums); clusters one.
@@ -25,28 +26,28 @@ public static class MonoSemanticityStreaming
     /// earlier sample first); min and max stay those of all samples. <paramref name="blockRows"/>: rows
     /// per block (default <see cref="MonoSemanticity.BlockRows"/> of the wider column).
     /// </summary>
-    public static EvaluationReport Neurons(IConceptView view, string activationsColumn, string embeddingsColumn, int? topN = null,
+    public static EvaluationReport Neurons(IDataView view, string activationsColumn, string embeddingsColumn, int? topN = null,
         IProgress<double>? progress = null, int? blockRows = null)
     {
-        var aCol = view.Schema.RequireVector(activationsColumn);
-        var eCol = view.Schema.RequireVector(embeddingsColumn);
-        int k = aCol.Type.VectorSize, e = eCol.Type.VectorSize;
+        var aCol = ViewColumns.Vector(view.Schema, activationsColumn);
+        var eCol = ViewColumns.Vector(view.Schema, embeddingsColumn);
+        int k = aCol.Width, e = eCol.Width;
         int block = BlockRows(blockRows, Math.Max(k, e));
         if (topN is int t) EvaluatorChecks.Positive(t, nameof(topN));
         if (topN is null) return Report(OnePass(view, aCol, eCol, block, progress), k, e, topN);
         var selector = new TopNSelector(k, topN.Value);
         var scaling = MinMaxScaling.Empty(k);
         long n = 0;
-        using (var cursor = view.GetCursor(block, [activationsColumn, embeddingsColumn]))
+        using (var cursor = new RowBlockReader(view, [activationsColumn, embeddingsColumn], block))
         {
             while (cursor.MoveNext())
             {
-                var a = cursor.GetFloats(aCol.Index);
-                CheckFinite(a, k, cursor.BatchStart, activationsColumn);
-                CheckEmbeddings(cursor.GetFloats(eCol.Index), e, cursor.BatchStart, embeddingsColumn);
-                scaling.Update(a, cursor.BatchRows);
-                selector.Add(a, cursor.BatchRows, cursor.BatchStart);
-                n += cursor.BatchRows;
+                var a = cursor.Floats(aCol.Name);
+                CheckFinite(a, k, cursor.BlockStart, activationsColumn);
+                CheckEmbeddings(cursor.Floats(eCol.Name), e, cursor.BlockStart, embeddingsColumn);
+                scaling.Update(a, cursor.BlockRows);
+                selector.Add(a, cursor.BlockRows, cursor.BlockStart);
+                n += cursor.BlockRows;
             }
         }
         if (n == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
@@ -56,16 +57,17 @@ public static class MonoSemanticityStreaming
     }
 
     // No top-N: min, max, sums and products in one pass over the view (NeuronMsPass).
-    private static NeuronMsPass OnePass(IConceptView view, ViewColumn aCol, ViewColumn eCol, int block, IProgress<double>? progress)
+    private static NeuronMsPass OnePass(IDataView view, VectorColumn aCol, VectorColumn eCol, int block, IProgress<double>? progress)
     {
-        var pass = new NeuronMsPass(aCol.Type.VectorSize, eCol.Type.VectorSize);
-        long total = view.RowCount ?? 0;
+        var pass = new NeuronMsPass(aCol.Width, eCol.Width);
+        long total = view.GetRowCount() ?? 0;
         string aSource = $"Column '{aCol.Name}'", eSource = $"Column '{eCol.Name}'";
-        using var cursor = view.GetCursor(block, [aCol.Name, eCol.Name]);
+        using var cursor = new RowBlockReader(view, [aCol.Name, eCol.Name], block);
+        bool sparse = cursor.IsSparse(aCol.Name);
         while (cursor.MoveNext())
         {
-            if (aCol.Type.IsSparse) pass.AddSparse(cursor.GetSparse(aCol.Index), cursor.GetFloats(eCol.Index), cursor.BatchStart, aSource, eSource);
-            else pass.AddDense(cursor.GetFloats(aCol.Index), cursor.GetFloats(eCol.Index), cursor.BatchRows, cursor.BatchStart, aSource, eSource);
+            if (sparse) pass.AddSparse(cursor.Sparse(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockStart, aSource, eSource);
+            else pass.AddDense(cursor.Floats(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockRows, cursor.BlockStart, aSource, eSource);
             if (total > 0) progress?.Report((double)pass.Rows / total);
         }
         if (pass.Rows == 0) throw new ConceptDataException($"Column '{aCol.Name}' has no rows.");
@@ -96,35 +98,37 @@ public static class MonoSemanticityStreaming
     /// to <paramref name="centroids"/>, against <paramref name="embeddingsColumn"/>. With <paramref name="topN"/>,
     /// weights are kept only on each cluster's N closest samples (ties: earlier sample first).
     /// </summary>
-    public static EvaluationReport Clusters(IConceptView view, string activationsColumn, DenseMatrix centroids, string embeddingsColumn,
+            if (sparse) pass.AddSparse(cursor.Sparse(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockStart, aSource, eSource);
+            else pass.AddDense(cursor.Floats(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockRows, cursor.BlockStart, aSource, eSource);
+            if (total > 0) progress?.Report((double)pass.Rows / total);
         int? topN = null, IProgress<double>? progress = null, int? blockRows = null)
     {
-        var aCol = view.Schema.RequireVector(activationsColumn);
-        var eCol = view.Schema.RequireVector(embeddingsColumn);
-        int d = aCol.Type.VectorSize, e = eCol.Type.VectorSize, j = centroids.Rows;
+        var aCol = ViewColumns.Vector(view.Schema, activationsColumn);
+        var eCol = ViewColumns.Vector(view.Schema, embeddingsColumn);
+        int d = aCol.Width, e = eCol.Width, j = centroids.Rows;
         if (centroids.Cols != d)
             throw new ConceptDataException($"{centroids.Name}: centroids have width {centroids.Cols} but the activations ('{activationsColumn}') have width {d}; centroids must live in the activation space.");
         if (topN is int t) EvaluatorChecks.Positive(t, nameof(topN));
         var membership = new ClusterMembership(centroids);
         int block = BlockRows(blockRows, Math.Max(Math.Max(j, d), e));
-        long total = view.RowCount ?? 0;
+        long total = view.GetRowCount() ?? 0;
         var acc = new PairMeanAccumulator(j, e);
         var selector = topN is int top ? new TopNSelector(j, top) : null;
         var weights = new float[block * j];
         var unit = new float[block * e];
         long n = 0;
-        using (var cursor = view.GetCursor(block, selector is null ? [activationsColumn, embeddingsColumn] : [activationsColumn]))
+        using (var cursor = new RowBlockReader(view, selector is null ? [activationsColumn, embeddingsColumn] : [activationsColumn], block))
         {
             while (cursor.MoveNext())
             {
-                int rows = cursor.BatchRows;
-                membership.OfRows(cursor.GetFloats(aCol.Index), rows, cursor.BatchStart, $"Column '{activationsColumn}'", weights);
+                int rows = cursor.BlockRows;
+                membership.OfRows(cursor.Floats(aCol.Name), rows, cursor.BlockStart, $"Column '{activationsColumn}'", weights);
                 if (selector is null)
                 {
-                    UnitRows.UnitBlock(cursor.GetFloats(eCol.Index), rows, e, cursor.BatchStart, $"Column '{embeddingsColumn}'", unit);
+                    UnitRows.UnitBlock(cursor.Floats(eCol.Name), rows, e, cursor.BlockStart, $"Column '{embeddingsColumn}'", unit);
                     acc.AddBlock(weights, unit, rows);
                 }
-                else selector.Add(weights, rows, cursor.BatchStart);
+                else selector.Add(weights, rows, cursor.BlockStart);
                 n += rows;
                 if (total > 0) progress?.Report((double)n / total);
             }
@@ -146,7 +150,7 @@ public static class MonoSemanticityStreaming
     /// more pass over the embeddings: the kept (row, column) pairs are sorted by row so the pass reads
     /// each block once, whatever the order of rows in the selector.
     /// </summary>
-    private static void AddKept(IConceptView view, string embeddingsColumn, TopNSelector selector, int columns, int block,
+    private static void AddKept(IDataView view, string embeddingsColumn, TopNSelector selector, int columns, int block,
         Func<int, bool> use, Func<int, float, double> weight, PairMeanAccumulator acc)
     {
         var kept = new List<(long Row, int Column, double Weight)>();
@@ -157,20 +161,20 @@ public static class MonoSemanticityStreaming
             for (int i = 0; i < rows.Length; i++) kept.Add((rows[i], c, weight(c, values[i])));
         }
         kept.Sort((x, y) => x.Row != y.Row ? x.Row.CompareTo(y.Row) : x.Column.CompareTo(y.Column));
-        var eCol = view.Schema.RequireVector(embeddingsColumn);
-        int e = eCol.Type.VectorSize;
+        var eCol = ViewColumns.Vector(view.Schema, embeddingsColumn);
+        int e = eCol.Width;
         var unit = new float[e];
         int next = 0;
-        using var cursor = view.GetCursor(block, [embeddingsColumn]);
+        using var cursor = new RowBlockReader(view, [embeddingsColumn], block);
         while (next < kept.Count && cursor.MoveNext())
         {
-            long end = cursor.BatchStart + cursor.BatchRows;
+            long end = cursor.BlockStart + cursor.BlockRows;
             if (kept[next].Row >= end) continue;
-            var emb = cursor.GetFloats(eCol.Index);
+            var emb = cursor.Floats(eCol.Name);
             for (; next < kept.Count && kept[next].Row < end; next++)
             {
                 var (row, c, w) = kept[next];
-                int r = (int)(row - cursor.BatchStart);
+                int r = (int)(row - cursor.BlockStart);
                 UnitRows.UnitBlock(emb.Slice(r * e, e), 1, e, row, $"Column '{embeddingsColumn}'", unit);
                 acc.AddOne(c, w, unit);
             }

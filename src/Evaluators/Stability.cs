@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.Compute;
 using MlNetConcepts.Reports;
 
@@ -28,7 +30,7 @@ public static class Stability
 
     /// <summary>
     /// <see cref="Compare(DenseMatrix, DenseMatrix, DenseMatrix?, DenseMatrix?, int)"/> with each run's energy
-    /// per concept (<see cref="Energy.PerConcept(Data.IConceptView, string, int)"/> streams it from codes of any size)
+    /// per concept (<see cref="Energy.PerConcept(IDataView, string, int)"/> streams it from codes of any size)
     /// instead of the codes; <paramref name="nameA"/>/<paramref name="nameB"/> name the codes in errors.
     /// </summary>
     public static EvaluationReport CompareByEnergy(DenseMatrix dictionaryA, DenseMatrix dictionaryB, double[]? energyA, double[]? energyB, int topM,

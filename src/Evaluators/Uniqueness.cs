@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.Reports;
 
 namespace MlNetConcepts.Evaluators;
@@ -26,20 +28,20 @@ public static class Uniqueness
     /// <see cref="Report(DenseMatrix, int)"/> over a view column read <paramref name="blockRows"/> rows at a time
     /// (dense or sparse codes of any size); memory: one block plus K × top × 12 bytes for the kept samples.
     /// </summary>
-    public static EvaluationReport Report(Data.IConceptView view, string column, int top = 16, int blockRows = Data.IConceptView.DefaultBatchSize)
+    public static EvaluationReport Report(IDataView view, string column, int top = 16, int blockRows = RowBlockReader.DefaultBlockRows)
     {
         EvaluatorChecks.Positive(top, nameof(top));
         EvaluatorChecks.Positive(blockRows, nameof(blockRows));
-        var col = view.Schema.RequireVector(column);
-        int k = col.Type.VectorSize;
+        var col = ViewColumns.Vector(view.Schema, column);
+        int k = col.Width;
         var selector = new TopNSelector(k, top, onlyAbove: 0f);
-        using var cursor = view.GetCursor(blockRows, [column]);
+        using var cursor = new RowBlockReader(view, [column], blockRows);
         while (cursor.MoveNext())
         {
-            var block = cursor.GetFloats(col.Index);
+            var block = cursor.Floats(col.Name);
             for (int i = 0; i < block.Length; i++)
-                if (!float.IsFinite(block[i])) throw new ConceptDataException($"{column}: value {block[i]} at row {cursor.BatchStart + i / k}, column {i % k} is not finite.");
-            selector.Add(block, cursor.BatchRows, cursor.BatchStart);
+                if (!float.IsFinite(block[i])) throw new ConceptDataException($"{column}: value {block[i]} at row {cursor.BlockStart + i / k}, column {i % k} is not finite.");
+            selector.Add(block, cursor.BlockRows, cursor.BlockStart);
         }
         return FromSelector(selector, k, top);
     }

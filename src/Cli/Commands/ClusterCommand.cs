@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MlNetConcepts.Data;
+using Microsoft.ML;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
+using MlNetConcepts.Views;
 using MlNetConcepts.Trainers.Clustering;
 
 namespace MlNetConcepts.Cli;
@@ -12,7 +12,7 @@ namespace MlNetConcepts.Cli;
 /// <summary>
 /// <c>mlnc cluster</c>: clusters an activation matrix (.npy, N × d) and writes centroids.npy (k × d
 /// float32), labels.npy (N int32, 0-based), membership.npy (N × k float32, Bíla et al. 2025, eq. 4),
-/// model.mlnc and report.json (quality metrics) into the output folder, all at once when the command
+/// model.zip (the ML.NET model) and report.json (quality metrics) into the output folder, all at once when the command
 /// succeeds (nothing is left behind on failure). A degenerate clustering (e.g. all rows equal) gets a
 /// warning and undefined quality figures (null in report.json), not a failure. With <c>--method minibatch</c>,
 /// and with <c>kmeans</c>/<c>spherical</c> when the file exceeds one array or <c>--block-rows</c> is given, a float32
@@ -59,7 +59,8 @@ internal static class ClusterCommand
             bool streamLloyd = m is "kmeans" or "spherical" && (values > NpyFile.WholeLoadLimit || blockSize is not null);
             if (streamLloyd && type != NdType.Float32)
                 throw new ConceptDataException($"{path}: --method {m} streams only float32 .npy files ({(blockSize is null ? $"{values} values are too many to read whole" : "--block-rows was given")}); save it as float32.");
-            using var mapped = type == NdType.Float32 && (m == "minibatch" || streamLloyd) ? new NpyView(path) : null;
+            using var mapped = type == NdType.Float32 && (m == "minibatch" || streamLloyd) ? new MLContext().Data.LoadFromNpy(path) : null;
+            var matrix = mapped is null ? null : ((MappedNpyColumn)mapped.Columns[0]).Matrix;
             int n, d;
             float[]? x = null;
             if (mapped is null)
@@ -70,7 +71,7 @@ internal static class ClusterCommand
                         : $"{path}: {values} values are too many to read whole; save it as float32 to stream it.");
                 x = NpyFile.ReadMatrix(path, out n, out d);
             }
-            else (n, d) = (checked((int)mapped.Matrix.Rows), mapped.Matrix.Cols);
+            else (n, d) = (checked((int)matrix!.Rows), matrix.Cols);
             string source = path;
             int? kk = r.GetValue(k);
             double? cut = r.GetValue(distance);
@@ -102,7 +103,7 @@ internal static class ClusterCommand
                         NumberOfClusters = kk!.Value, Metric = geometry, NumberOfInitializations = r.GetValue(nInit),
                         MaximumEpochs = r.GetValue(maxIter), Tolerance = r.GetValue(tol), BatchSize = r.GetValue(batch), Seed = s,
                         Progress = Console.Error.WriteLine,
-                    }).FitStream(mapped ?? (IConceptView)InMemoryView.FromMatrix("Features", x!, d));
+                    }).FitStream(mapped ?? new ColumnDataView(new DenseArrayColumn("Features", x!, d)));
                     break;
                 case "agglomerative":
                     result = new AgglomerativeTrainer(new AgglomerativeOptions
@@ -132,14 +133,15 @@ internal static class ClusterCommand
             using var outputs = OutputFolder.Begin(dir);
             NpyFile.WriteMatrix(outputs.File("centroids.npy"), result.Centroids, result.K, d);
             NpyFile.WriteVector(outputs.File("labels.npy"), result.Labels);
-            var blocks = Blocks(x, mapped, n, d);
+            var blocks = Blocks(x, matrix, n, d);
             using (var writer = new NpyStreamWriter(outputs.File("membership.npy"), result.K))
             {
                 foreach (var (block, rows) in blocks()) writer.Append(model.Predict(block, rows).Membership);
                 writer.Complete();
             }
-            ModelArchive.Save((ISavableComponent)model, outputs.File("model.mlnc"));
-            Action<long, Span<float>> readRow = mapped is null ? (row, into) => x.AsSpan((int)row * d, d).CopyTo(into) : (row, into) => mapped.Matrix.Row(row).CopyTo(into);
+            // The ML.NET model (an OnnxTransformer of the centroids) for a schema with the Features column.
+            new MLContext().Model.Save(model, new ColumnDataView(new DenseArrayColumn("Features", [], d)).Schema, outputs.File("model.zip"));
+            Action<long, Span<float>> readRow = matrix is null ? (row, into) => x.AsSpan((int)row * d, d).CopyTo(into) : (row, into) => matrix.Row(row).CopyTo(into);
             var report = Report(blocks, readRow, n, d, result, truth, geometry, m, link, s, clock.Elapsed.TotalSeconds, path);
             AtomicFile.WriteText(outputs.File("report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             outputs.Commit();
@@ -150,13 +152,13 @@ internal static class ClusterCommand
     }
 
     /// <summary>The rows in order as (block, rows): the whole array, or 4096-row blocks of the memory-mapped file.</summary>
-    private static Func<IEnumerable<(float[] Block, int Rows)>> Blocks(float[]? x, NpyView? mapped, int n, int d)
+    private static Func<IEnumerable<(float[] Block, int Rows)>> Blocks(float[]? x, NpyMappedMatrix? mapped, int n, int d)
     {
         if (x is not null) return () => [(x, n)];
         return () => MappedBlocks(mapped!, n, d);
     }
 
-    private static IEnumerable<(float[] Block, int Rows)> MappedBlocks(NpyView mapped, int n, int d)
+    private static IEnumerable<(float[] Block, int Rows)> MappedBlocks(NpyMappedMatrix mapped, int n, int d)
     {
         const int blockRows = 4096;
         var block = new float[blockRows * d];
@@ -164,7 +166,7 @@ internal static class ClusterCommand
         {
             int rows = Math.Min(blockRows, n - start);
             if (rows < blockRows) block = new float[rows * d]; // consumers take the block as exactly rows × d
-            mapped.Matrix.CopyRows(start, rows, block);
+            mapped.CopyRows(start, rows, block);
             yield return (block, rows);
         }
     }

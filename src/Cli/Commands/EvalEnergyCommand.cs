@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using System.CommandLine;
 using MlNetConcepts.Evaluators;
 
@@ -17,7 +19,7 @@ internal static class EvalEnergyCommand
         {
             using var view = EvalOptions.OpenFiles(r, out var columns, codes);
             var energy = Energy.PerConcept(view, columns[0], EvalOptions.DefaultBlockRows(r, block, view));
-            var report = Energy.Report(energy).WithParameter("samples", view.RowCount!.Value);
+            var report = Energy.Report(energy).WithParameter("samples", view.RowCount);
             EvalOptions.Save(report, r.GetValue(output)!);
             Console.Out.WriteLine($"concepts holding 50% / 90% / 99% of the energy: {report.ParameterText("concepts_for_50pct")} / {report.ParameterText("concepts_for_90pct")} / {report.ParameterText("concepts_for_99pct")}");
             return CliAction.Success;

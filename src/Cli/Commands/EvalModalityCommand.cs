@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using System.CommandLine;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
@@ -31,7 +33,7 @@ internal static class EvalModalityCommand
                 inputsColumn = inputsPath == files[0].Path ? $"{inputsPath} (--inputs)" : inputsPath;
                 files.Add((inputsColumn, inputsPath));
             }
-            using var view = MatrixFilesView.Open(files.ToArray());
+            using var view = new MLContext().Data.LoadFromMatrixFiles(files.ToArray());
             var report = Modality.Scores(view, files[0].Column, labels, inputsColumn, EvalOptions.OptionalMatrix(r, dict),
                 EvalOptions.DefaultBlockRows(r, block, view));
             EvalOptions.Save(report, r.GetValue(output)!);

@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using System.CommandLine;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
@@ -23,14 +25,14 @@ internal static class EvalOptions
     };
 
     /// <summary>The <c>--block-rows</c> value, or rows for about 64 MB of the view's widest column.</summary>
-    public static int DefaultBlockRows(ParseResult r, Option<int?> block, MatrixFilesView view)
-        => r.GetValue(block) ?? MatrixFile.BlockRowsFor(view.Schema.Max(c => c.Type.VectorSize), 64 << 20);
+    public static int DefaultBlockRows(ParseResult r, Option<int?> block, ColumnDataView view)
+        => r.GetValue(block) ?? MatrixFile.BlockRowsFor(view.Columns.Max(c => c.Width), 64 << 20);
 
     /// <summary>
     /// Opens the files of <paramref name="options"/> as one streamed view with rows aligned (.npy of any
     /// size, or CSR .npz codes); each column is named after its file, so errors name the file.
     /// </summary>
-    public static MatrixFilesView OpenFiles(ParseResult r, out string[] columns, params Option<string>[] options)
+    public static ColumnDataView OpenFiles(ParseResult r, out string[] columns, params Option<string>[] options)
     {
         var names = new List<string>();
         foreach (var o in options)
@@ -39,7 +41,7 @@ internal static class EvalOptions
             names.Add(names.Contains(path) ? $"{path} ({o.Name})" : path);
         }
         columns = names.ToArray();
-        return MatrixFilesView.Open(options.Select((o, i) => (names[i], r.GetValue(o)!)).ToArray());
+        return new MLContext().Data.LoadFromMatrixFiles(options.Select((o, i) => (names[i], r.GetValue(o)!)).ToArray());
     }
 
     /// <summary>Reads a required .npy matrix named after its file.</summary>

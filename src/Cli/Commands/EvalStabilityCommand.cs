@@ -1,3 +1,5 @@
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using System.CommandLine;
 using System.Globalization;
 using MlNetConcepts.Evaluators;
@@ -45,7 +47,7 @@ internal static class EvalStabilityCommand
     private static double[]? EnergyOf(ParseResult r, string? path, Option<int?> block)
     {
         if (path is null) return null;
-        using var view = MlNetConcepts.IO.MatrixFilesView.Open((path, path));
+        using var view = new MLContext().Data.LoadFromMatrixFiles((path, path));
         return Energy.PerConcept(view, path, EvalOptions.DefaultBlockRows(r, block, view));
     }
 }

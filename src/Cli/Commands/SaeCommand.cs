@@ -2,10 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
-using MlNetConcepts.Data;
+using Microsoft.ML;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
+using MlNetConcepts.Views;
 using MlNetConcepts.Trainers.Sae;
 using MlNetConcepts.Trainers.Sae.Synthetic;
 
@@ -43,8 +42,8 @@ internal static class SaeCommand
         var auxCoefficient = new Option<double?>("--auxk-coefficient") { Description = "Weight of the AuxK loss on dead latents (default 1/32, see SaeOptions.AuxKCoefficient)." };
         var auxPre = new Option<bool?>("--auxk-pre-activations") { Description = "true: AuxK also uses negative pre-activations, so latents silent on every input still learn; false: only positive ones. Default: true on runs shorter than the published window." };
         var variantFlags = new SaeVariantFlags();
-        var output = new Option<string>("--out") { Description = "Output folder (sae.mlnc and saelens/).", Required = true };
-        var cmd = new Command("train", "Train an SAE on an activation matrix; writes DIR/sae.mlnc and DIR/saelens/.");
+        var output = new Option<string>("--out") { Description = "Output folder (saelens/ and model.zip, the ML.NET model).", Required = true };
+        var cmd = new Command("train", "Train an SAE on an activation matrix; writes DIR/saelens/ and DIR/model.zip.");
         foreach (var o in new Option[] { acts, arch, expansion, k, steps, epochs, batch, lr, seed, every, resume, holdout, deadWindow, auxCoefficient, auxPre, output }.Concat(variantFlags.Options)) cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
@@ -70,7 +69,8 @@ internal static class SaeCommand
             };
             options = variantFlags.Apply(r, variant, options);
             using var view = OpenActivations(r.GetValue(acts)!); // bad options and bad input fail before the output folder exists
-            var trainer = new ConceptContext(options.Seed).Sae.Train(options);
+            var ml = new MLContext(options.Seed);
+            var trainer = ml.Transforms.SparseAutoencoder(options);
             trainer.Progress = p => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  R2 {p.R2:F4}  L0 {p.L0:F1}  dead {p.DeadFraction:P1} (silent on the last {p.DeadSpanSamples} samples)  lr {p.LearningRate:G3}"));
             var sae = trainer.Fit(view);
@@ -78,8 +78,9 @@ internal static class SaeCommand
             // The model files appear together once training succeeded (the checkpoint, kept for --resume, is written in place).
             using (var outputs = OutputFolder.Begin(dir))
             {
-                ModelArchive.Save((ISavableComponent)sae, outputs.File("sae.mlnc"));
                 SaeLensFormat.Export(sae, outputs.File("saelens"));
+                if (SaeOnnx.Supports(sae)) ml.Model.Save(sae, view.Schema, outputs.File("model.zip"));
+                else Console.Error.WriteLine($"note: variant '{sae.Architecture}' has no ONNX inference rule, so no model.zip is written (saelens/ holds the SAE).");
                 outputs.Commit();
             }
             Console.WriteLine(FormatMetrics(m, trainer.LastMetrics is null ? $"{m.Rows} training rows" : $"{m.Rows} held-out rows"));
@@ -90,7 +91,7 @@ internal static class SaeCommand
 
     private static Command Encode()
     {
-        var sae = new Option<string>("--sae") { Description = "SAE folder (from sae train), a .mlnc archive, or a SAELens/sparsify folder.", Required = true };
+        var sae = new Option<string>("--sae") { Description = "SAE folder (from sae train) or a SAELens/sparsify folder.", Required = true };
         var acts = Activations();
         var output = new Option<string>("--out") { Description = "Output .npy (dense N×n) or .npz with --sparse.", Required = true };
         var sparse = new Option<bool>("--sparse") { Description = "Write CSR codes as .npz (indptr, indices, values, shape)." };
@@ -154,7 +155,7 @@ internal static class SaeCommand
 
     private static Command Eval()
     {
-        var sae = new Option<string>("--sae") { Description = "SAE folder, .mlnc archive, or SAELens folder.", Required = true };
+        var sae = new Option<string>("--sae") { Description = "SAE folder (from sae train) or SAELens folder.", Required = true };
         var acts = Activations();
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output." };
         var features = new Option<string?>("--features") { Description = "Planted feature directions M×d (.npy, e.g. from synth superposition): also report MMCS, the mean over features of the best cosine with any decoder row." };
@@ -190,10 +191,10 @@ internal static class SaeCommand
 
     internal static SaeTransformer LoadSae(string path)
     {
-        if (File.Exists(path)) return ModelArchive.Load<SaeTransformer>(path);
-        string archive = Path.Combine(path, "sae.mlnc");
-        if (File.Exists(archive)) return ModelArchive.Load<SaeTransformer>(archive);
-        return SaeLensFormat.Import(path);
+        if (File.Exists(path))
+            throw new ConceptDataException($"{path}: --sae takes a folder: one written by 'mlnc sae train' (its saelens/ is read) or a SAELens/sparsify folder.");
+        string saeLens = Path.Combine(path, "saelens");
+        return SaeLensFormat.Import(Directory.Exists(saeLens) ? saeLens : path);
     }
 
     /// <summary>Rows read per block by encode and eval: memory ≈ 4096 × (d + 2·latents) × 4 bytes.</summary>
@@ -242,9 +243,9 @@ internal static class SaeCommand
     }
 
     /// <summary>The activations as a streamed view with one column, Features (the trainer checks values as it reads).</summary>
-    private static MatrixFilesView OpenActivations(string path)
+    private static ColumnDataView OpenActivations(string path)
     {
         OpenFile(path).Dispose();
-        return MatrixFilesView.Open(("Features", path));
+        return new MLContext().Data.LoadFromMatrixFiles(("Features", path));
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.IO;
 

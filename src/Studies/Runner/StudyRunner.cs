@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Analysis;
 using MlNetConcepts.IO;
-using MlNetConcepts.Pipeline;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Studies.Explorer;
 using MlNetConcepts.Studies.Report;
@@ -20,13 +19,11 @@ namespace MlNetConcepts.Studies.Runner;
 /// </summary>
 public sealed class StudyRunner
 {
-    private readonly ConceptContext _context;
     private readonly Action<string> _log;
 
     /// <summary>Creates a runner; <paramref name="log"/> receives one line per stage.</summary>
-    public StudyRunner(ConceptContext? context = null, Action<string>? log = null)
+    public StudyRunner(Action<string>? log = null)
     {
-        _context = context ?? new ConceptContext();
         _log = log ?? (_ => { });
     }
 
@@ -55,7 +52,7 @@ public sealed class StudyRunner
         using var outputs = OutputFolder.Begin(outputDirectory);
         AtomicFile.WriteText(outputs.File("config.json"), config.ToJson());
 
-        var stages = new StudyStages(config, cache, _context, _log);
+        var stages = new StudyStages(config, cache, _log);
         var inputsByMetadata = new Dictionary<LayerMetadata, StudyInputs>();
         var layers = new List<LayerResult>();
         var firstSae = new Dictionary<string, (SaeTransformer, float[])>();

@@ -1,10 +1,8 @@
 using System.Globalization;
-using MlNetConcepts.Data;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Studies.Runner;
 
@@ -12,7 +10,7 @@ namespace MlNetConcepts.Studies.Runner;
 /// The expensive stages of a study (SAE training, clustering), each cached on disk under a key
 /// made of its input's content hash and its options, so re-running a study reuses them.
 /// </summary>
-internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptContext context, Action<string> log)
+internal sealed class StudyStages(StudyConfig config, StudyCache cache, Action<string> log)
 {
     private static string I(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -44,17 +42,17 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
     {
         int seed = config.Seed * 1000 + seedIndex;
         var options = SaeOptionsFor(spec, rows, seed);
-        string key = StudyCache.Key("sae", layerKey, spec.ToString(), I(options.Steps!.Value), I(options.BatchSize), I(seed));
+        string key = StudyCache.Key("sae", "saelens", layerKey, spec.ToString(), I(options.Steps!.Value), I(options.BatchSize), I(seed));
         return cache.GetOrCompute("sae", key, tmp =>
         {
             log($"[{layer.Name}] training {StudyNames.Of(spec)} (seed {seedIndex}, {options.Steps} steps)");
-            var view = InMemoryView.FromMatrix(options.InputColumn, x, width);
-            var sae = new SparseAutoencoderTrainer(context, options).Fit(view);
-            ModelArchive.Save(sae, Path.Combine(tmp, "sae.mlnc"));
+            var view = new ColumnDataView(new DenseArrayColumn(options.InputColumn, x, width));
+            var sae = new SparseAutoencoderTrainer(options).Fit(view);
+            SaeLensFormat.Export(sae, Path.Combine(tmp, "saelens"));
             NpyFile.WriteMatrix(Path.Combine(tmp, "codes.npy"), sae.Encode(x, rows).ToDense(sae.Latents), rows, sae.Latents);
         }, dir =>
         {
-            var loaded = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae.mlnc"));
+            var loaded = SaeLensFormat.Import(Path.Combine(dir, "saelens"));
             if (loaded.Inputs != width) throw new ConceptDataException($"{dir}: cached SAE reads width {loaded.Inputs}, the layer has {width}.");
             var codesPath = Path.Combine(dir, "codes.npy");
             var codes = NpyFile.ReadMatrix(codesPath, out int codeRows, out int latents);
@@ -67,25 +65,29 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
     /// <summary>Fits (or reuses) a clusterer on the layer and returns it.</summary>
     public ClusteringTransformer Clusters(string layerKey, StudyLayer layer, float[] x, int rows, int width, ClusterSpec spec)
     {
-        string key = StudyCache.Key("clusters", layerKey, spec.ToString(), I(config.Seed), I(config.AgglomerativeSample));
+        string key = StudyCache.Key("clusters", "centroids", layerKey, spec.ToString(), I(config.Seed), I(config.AgglomerativeSample));
         return cache.GetOrCompute("clusters", key, tmp =>
         {
             log($"[{layer.Name}] fitting {StudyNames.Of(spec)}");
             ClusteringTransformer model = spec.Method switch
             {
                 "kmeans" or "spherical" => FitKMeans(x, width, spec),
-                "minibatch" => context.Clustering.MiniBatchKMeans(new MiniBatchKMeansOptions
+                "minibatch" => new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions
                 {
                     NumberOfClusters = spec.K,
                     Seed = config.Seed,
-                }).Fit(InMemoryView.FromMatrix("Features", x, width)),
+                }).Fit(new ColumnDataView(new DenseArrayColumn("Features", x, width))),
                 "agglomerative" => FitAgglomerative(x, rows, width, spec),
                 _ => throw new ConceptDataException($"study: unknown clustering method '{spec.Method}'."),
             };
-            ModelArchive.Save(model, Path.Combine(tmp, "model.mlnc"));
+            // The research format: centroids (k × d) and the method's geometry.
+            NpyFile.WriteMatrix(Path.Combine(tmp, "centroids.npy"), model.GetCentroids(), model.K, model.Dimension);
+            File.WriteAllText(Path.Combine(tmp, "metric.txt"), model.Metric.ToString());
         }, dir =>
         {
-            var model = ModelArchive.Load<ClusteringTransformer>(Path.Combine(dir, "model.mlnc"));
+            var centroids = NpyFile.ReadMatrix(Path.Combine(dir, "centroids.npy"), out int k, out int d);
+            var metric = Enum.Parse<ClusterMetric>(File.ReadAllText(Path.Combine(dir, "metric.txt")).Trim());
+            var model = new ClusteringTransformer(centroids, k, d, "Features", metric, spec.Method);
             if (model.Dimension != width)
                 throw new ConceptDataException($"{dir}: cached clusterer has centroids of width {model.Dimension}, the layer has {width}.");
             return model;
@@ -96,7 +98,7 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
     {
         var metric = spec.Method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean;
         return new KMeansTrainer(new KMeansOptions { NumberOfClusters = spec.K, Metric = metric, Seed = config.Seed, NumberOfInitializations = 3 })
-            .Fit(InMemoryView.FromMatrix("Features", x, width));
+            .Fit(new ColumnDataView(new DenseArrayColumn("Features", x, width)));
     }
 
     private ClusteringTransformer FitAgglomerative(float[] x, int rows, int width, ClusterSpec spec)
@@ -110,6 +112,6 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, ConceptC
         for (int i = 0; i < n; i++) Array.Copy(x, (long)order[i] * width, sample, (long)i * width, width);
         var linkage = spec.Linkage switch { "average" => Linkage.Average, "complete" => Linkage.Complete, _ => Linkage.Ward };
         return new AgglomerativeTrainer(new AgglomerativeOptions { NumberOfClusters = spec.K, Linkage = linkage })
-            .Fit(InMemoryView.FromMatrix("Features", sample, width));
+            .Fit(new ColumnDataView(new DenseArrayColumn("Features", sample, width)));
     }
 }

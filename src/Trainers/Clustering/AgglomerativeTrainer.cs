@@ -1,5 +1,5 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 
 namespace MlNetConcepts.Trainers.Clustering;
 
@@ -9,7 +9,7 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// distance; the model's centroids are the means of the final clusters (for cosine, the means of
 /// the unit rows scaled to unit length), so the fitted transformer scores new rows like k-means.
 /// </summary>
-public sealed class AgglomerativeTrainer : IConceptEstimator<ClusteringTransformer>
+public sealed class AgglomerativeTrainer : IEstimator<ClusteringTransformer>
 {
     private readonly AgglomerativeOptions _options;
 
@@ -26,21 +26,22 @@ public sealed class AgglomerativeTrainer : IConceptEstimator<ClusteringTransform
     public Dendrogram? LastDendrogram { get; private set; }
 
     /// <inheritdoc />
-    public ClusteringTransformer Fit(IConceptView input)
+    public ClusteringTransformer Fit(IDataView input)
     {
-        var col = input.Schema.RequireVector(_options.FeatureColumnName);
-        var x = input.ReadMatrix(col.Name, out int n, out int d);
-        var r = FitMatrix(x, n, d, $"column '{col.Name}'");
-        return new ClusteringTransformer(r.Centroids, r.K, d, col.Name, _options.Metric, "agglomerative");
+        string name = _options.FeatureColumnName;
+        ViewColumns.RequireFloatVector(input.Schema, name);
+        var x = RowBlockReader.ReadMatrix(input, name, out int n, out int d);
+        var r = FitMatrix(x, n, d, $"column '{name}'");
+        return new ClusteringTransformer(r.Centroids, r.K, d, name, _options.Metric, "agglomerative");
     }
 
     /// <inheritdoc />
-    public ViewSchema GetOutputSchema(ViewSchema inputSchema)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        inputSchema.RequireVector(_options.FeatureColumnName);
+        ViewColumns.RequireFloatVector(inputSchema, _options.FeatureColumnName);
         if (_options.NumberOfClusters is not int k)
             throw new ConceptDataException("Agglomerative clustering with a distance threshold: the number of clusters (the width of Score and Membership) is known only after fitting.");
-        return inputSchema.With(ClusteringTransformer.OutputColumns(k).ToArray());
+        return ClusteringTransformer.OutputShape(inputSchema, _options.FeatureColumnName, k);
     }
 
     /// <summary>Fits on a row-major n × d matrix.</summary>

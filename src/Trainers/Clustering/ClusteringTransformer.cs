@@ -1,7 +1,8 @@
+using MlNetConcepts.Views;
+using MlNetConcepts.Onnx;
+using Microsoft.ML.Data;
+using Microsoft.ML;
 using MlNetConcepts.Compute;
-using MlNetConcepts.Data;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
 
 namespace MlNetConcepts.Trainers.Clustering;
 
@@ -17,13 +18,11 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// </list>
 /// Vector slots are named <c>cluster_0 … cluster_{k−1}</c>. Documented rules: a zero input row (or a
 /// zero centroid) has no direction, so its cosine is taken as 0 and its membership as 0.5; a
-/// non-finite input value is an error naming the row.
+/// non-finite input value is an error naming the row. An ML.NET transformer: <c>mlContext.Model.Save</c> writes it as
+/// an <c>OnnxTransformer</c> of <see cref="ClusterOnnx.Graph"/> (the same three columns; the label comes back as Int32).
 /// </summary>
-public sealed class ClusteringTransformer : RowMapperTransformer, ISavableComponent
-{
-    /// <summary>Registry key of the saved component.</summary>
-    public const string Kind = "mlnc.clustering";
-    /// <summary>Name of the distances column.</summary>
+public sealed class ClusteringTransformer : BlockMappingTransformer
+{    /// <summary>Name of the distances column.</summary>
     public const string ScoreColumn = "Score";
     /// <summary>Name of the label column.</summary>
     public const string LabelColumn = "PredictedLabel";
@@ -64,42 +63,46 @@ public sealed class ClusteringTransformer : RowMapperTransformer, ISavableCompon
     public static string[] SlotNames(int k) => Enumerable.Range(0, k).Select(j => $"cluster_{j}").ToArray();
 
     /// <summary>The three added columns for k clusters.</summary>
-    public static IReadOnlyList<ViewColumn> OutputColumns(int k)
+    public static IReadOnlyList<AddedColumn> OutputColumns(int k)
     {
         var names = SlotNames(k);
-        return
-        [
-            new ViewColumn(ScoreColumn, ColumnType.DenseVector(k)).WithSlotNames(names),
-            new ViewColumn(LabelColumn, ColumnType.Int32Scalar),
-            new ViewColumn(MembershipColumn, ColumnType.DenseVector(k)).WithSlotNames(names),
-        ];
+        var vector = new VectorDataViewType(NumberDataViewType.Single, k);
+        return [new AddedColumn(ScoreColumn, vector, names), new AddedColumn(LabelColumn, NumberDataViewType.Int32), new AddedColumn(MembershipColumn, vector, names)];
+    }
+
+    /// <summary>The estimators' output shape: the input's with the three columns added (the input column checked).</summary>
+    internal static SchemaShape OutputShape(SchemaShape input, string featureColumn, int k)
+    {
+        ViewColumns.RequireFloatVector(input, featureColumn);
+        return ViewColumns.AddColumns(input, OutputColumns(k).Select(c => (c.Name, c.Type)));
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<ViewColumn> GetAddedColumns(ViewSchema inputSchema)
+    public override IReadOnlyList<string> InputColumns => [InputColumn];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<AddedColumn> AddedColumns(DataViewSchema input)
     {
-        inputSchema.RequireVector(InputColumn, width: Dimension);
+        ViewColumns.RequireFloatVector(input, InputColumn, Dimension);
         return OutputColumns(K);
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<string> GetInputColumns(ViewSchema inputSchema) => [InputColumn];
-
-    /// <inheritdoc />
-    protected override void MapBlock(IBatchCursor input, BlockOutput output)
+    public override BlockOutputs MapBlock(IRowBlock input)
     {
-        var col = input.Schema[InputColumn];
-        int rows = output.Rows, d = Dimension, k = K;
-        var a = input.GetFloats(col.Index).ToArray();
-        ClusterInput.CheckFinite(a, rows, d, $"column '{InputColumn}'", input.BatchStart);
+        int rows = input.BlockRows, d = Dimension, k = K;
+        var a = input.Floats(InputColumn).ToArray();
+        ClusterInput.CheckFinite(a, rows, d, $"column '{InputColumn}'", input.BlockStart);
         if (Metric == ClusterMetric.Cosine) ScaleToUnit(a, rows, d);
         var score = new float[rows * k];
         var membership = new float[rows * k];
         var labels = new int[rows];
         Map(a, rows, score, membership, labels);
+        var output = new BlockOutputs(rows);
         output.SetFloats(ScoreColumn, score);
         output.SetFloats(MembershipColumn, membership);
         output.SetInt32s(LabelColumn, labels);
+        return output;
     }
 
     /// <summary>Scores, memberships and labels of rows already in the model's geometry (unit rows for cosine).</summary>
@@ -164,31 +167,7 @@ public sealed class ClusteringTransformer : RowMapperTransformer, ISavableCompon
         return (labels, score, membership);
     }
 
-    /// <inheritdoc />
-    public string ComponentKind => Kind;
-
-    /// <inheritdoc />
-    public void Save(ModelSaveContext context)
-    {
-        context.Options["inputColumn"] = InputColumn;
-        context.Options["metric"] = Metric.ToString().ToLowerInvariant();
-        context.Options["method"] = Method;
-        context.Options["k"] = K;
-        context.Options["dimension"] = Dimension;
-        context.AddTensor("centroids", _centroids, K, Dimension);
-    }
-
-    /// <summary>Reads a transformer saved by <see cref="Save"/>.</summary>
-    public static ClusteringTransformer Load(ModelLoadContext context)
-    {
-        int k = context.Option<int>("k"), d = context.Option<int>("dimension");
-        string metricText = context.Option<string>("metric");
-        var metric = metricText switch
-        {
-            "euclidean" => ClusterMetric.Euclidean,
-            "cosine" => ClusterMetric.Cosine,
-            _ => throw new ConceptDataException($"{context.Source}: unknown clustering metric '{metricText}'."),
-        };
-        return new ClusteringTransformer(context.Floats("centroids", k, d), k, d, context.Option<string>("inputColumn"), metric, context.Option<string>("method"));
-    }
+    /// <summary>Saves as an ML.NET <c>OnnxTransformer</c> of <see cref="ClusterOnnx.Graph"/> (public API only).</summary>
+    public override void Save(ModelSaveContext ctx)
+        => OnnxModelSaving.Save(ctx, ClusterOnnx.Graph(this), [(InputColumn, Dimension)], [ScoreColumn, LabelColumn, MembershipColumn]);
 }

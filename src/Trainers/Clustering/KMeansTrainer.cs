@@ -1,6 +1,6 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 using MlNetConcepts.IO;
-using MlNetConcepts.Pipeline;
 
 namespace MlNetConcepts.Trainers.Clustering;
 
@@ -11,7 +11,7 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// restarts. Each restart r uses its own generator seeded from (seed, r), so results repeat for a
 /// seed. The fitted <see cref="ClusteringTransformer"/> adds Score, PredictedLabel and Membership.
 /// </summary>
-public sealed class KMeansTrainer : IConceptEstimator<ClusteringTransformer>
+public sealed class KMeansTrainer : IEstimator<ClusteringTransformer>
 {
     private readonly KMeansOptions _options;
     private readonly int _seed;
@@ -30,20 +30,18 @@ public sealed class KMeansTrainer : IConceptEstimator<ClusteringTransformer>
     public string Method => _options.Metric == ClusterMetric.Cosine ? "spherical" : "kmeans";
 
     /// <inheritdoc />
-    public ClusteringTransformer Fit(IConceptView input)
+    public ClusteringTransformer Fit(IDataView input)
     {
-        var col = input.Schema.RequireVector(_options.FeatureColumnName);
-        var x = input.ReadMatrix(col.Name, out int n, out int d);
-        var result = FitMatrix(x, n, d, $"column '{col.Name}'");
-        return new ClusteringTransformer(result.Centroids, result.K, d, col.Name, _options.Metric, Method);
+        string name = _options.FeatureColumnName;
+        ViewColumns.RequireFloatVector(input.Schema, name);
+        var x = RowBlockReader.ReadMatrix(input, name, out int n, out int d);
+        var result = FitMatrix(x, n, d, $"column '{name}'");
+        return new ClusteringTransformer(result.Centroids, result.K, d, name, _options.Metric, Method);
     }
 
     /// <inheritdoc />
-    public ViewSchema GetOutputSchema(ViewSchema inputSchema)
-    {
-        inputSchema.RequireVector(_options.FeatureColumnName);
-        return inputSchema.With(ClusteringTransformer.OutputColumns(_options.NumberOfClusters).ToArray());
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        => ClusteringTransformer.OutputShape(inputSchema, _options.FeatureColumnName, _options.NumberOfClusters);
 
     /// <summary>Fits on a row-major n × d matrix; <paramref name="source"/> names the data in errors.</summary>
     public ClusteringResult FitMatrix(float[] x, int n, int d, string source = "data")

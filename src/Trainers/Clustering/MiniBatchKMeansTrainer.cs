@@ -1,5 +1,5 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
+using MlNetConcepts.Views;
+using Microsoft.ML;
 
 namespace MlNetConcepts.Trainers.Clustering;
 
@@ -12,7 +12,7 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// 1/c_j). Blocks arrive in the view's order (a stream cannot be shuffled), so a view sorted by
 /// class should be shuffled beforehand. A final pass computes labels and the inertia.
 /// </summary>
-public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransformer>
+public sealed class MiniBatchKMeansTrainer : IEstimator<ClusteringTransformer>
 {
     private readonly MiniBatchKMeansOptions _options;
     private readonly int _seed;
@@ -28,28 +28,25 @@ public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransfo
     }
 
     /// <inheritdoc />
-    public ClusteringTransformer Fit(IConceptView input)
+    public ClusteringTransformer Fit(IDataView input)
     {
         var r = FitStream(input);
         return new ClusteringTransformer(r.Centroids, r.K, r.Dimension, _options.FeatureColumnName, _options.Metric, "minibatch");
     }
 
     /// <inheritdoc />
-    public ViewSchema GetOutputSchema(ViewSchema inputSchema)
-    {
-        inputSchema.RequireVector(_options.FeatureColumnName);
-        return inputSchema.With(ClusteringTransformer.OutputColumns(_options.NumberOfClusters).ToArray());
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+        => ClusteringTransformer.OutputShape(inputSchema, _options.FeatureColumnName, _options.NumberOfClusters);
 
     /// <summary>Fits by streaming <paramref name="input"/>; the labels of every row come from a final pass.</summary>
-    public ClusteringResult FitStream(IConceptView input)
+    public ClusteringResult FitStream(IDataView input)
     {
-        var col = input.Schema.RequireVector(_options.FeatureColumnName);
-        string source = $"column '{col.Name}'";
-        int d = col.Type.VectorSize, k = _options.NumberOfClusters;
+        string col = _options.FeatureColumnName;
+        string source = $"column '{col}'";
+        int d = ViewColumns.RequireFloatVector(input.Schema, col), k = _options.NumberOfClusters;
         bool spherical = _options.Metric == ClusterMetric.Cosine;
 
-        var (sample, sampleRows, total) = Reservoir(input, col, Math.Max(_options.InitializationSize, 3 * k), source, spherical);
+        var (sample, sampleRows, total) = Reservoir(input, col, d, Math.Max(_options.InitializationSize, 3 * k), source, spherical);
         ClusterInput.CheckK(k, total, source);
         if (total > Array.MaxLength) throw new ConceptDataException($"{source}: {total} rows are more than one label array can hold.");
         var centres = Initialise(sample, sampleRows, d, k, spherical);
@@ -61,11 +58,11 @@ public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransfo
         for (int e = 0; e < _options.MaximumEpochs; e++)
         {
             double epochCost = 0;
-            using (var cursor = input.GetCursor(_options.BatchSize, [col.Name]))
+            using (var cursor = new RowBlockReader(input, [col], _options.BatchSize))
                 while (cursor.MoveNext())
                 {
                     var batch = Prepare(cursor, col, d, source, spherical);
-                    epochCost += Step(batch, cursor.BatchRows, d, centres, k, counts, spherical);
+                    epochCost += Step(batch, cursor.BlockRows, d, centres, k, counts, spherical);
                 }
             epochs = e + 1;
             _options.Progress?.Invoke($"minibatch: epoch {epochs}/{_options.MaximumEpochs}: summed squared distance {epochCost:G8}");
@@ -75,15 +72,15 @@ public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransfo
 
         var labels = new int[total];
         double inertia = 0;
-        using (var cursor = input.GetCursor(_options.BatchSize, [col.Name]))
+        using (var cursor = new RowBlockReader(input, [col], _options.BatchSize))
             while (cursor.MoveNext())
             {
                 var batch = Prepare(cursor, col, d, source, spherical);
-                int rows = cursor.BatchRows;
+                int rows = cursor.BlockRows;
                 var lab = new int[rows];
                 var dist = new float[rows];
                 Lloyd.Assign(batch, SquaredDistances.RowNorms(batch, rows, d), rows, d, centres, k, lab, dist);
-                lab.CopyTo(labels, cursor.BatchStart);
+                lab.CopyTo(labels, cursor.BlockStart);
                 inertia += Lloyd.Inertia(batch, d, centres, lab);
             }
         return new ClusteringResult(centres, k, d, labels, inertia, epochs, converged);
@@ -143,17 +140,16 @@ public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransfo
     }
 
     /// <summary>A seeded uniform reservoir sample (Vitter's algorithm R) of up to <paramref name="size"/> rows, and the row count.</summary>
-    private (float[] Sample, int Rows, long Total) Reservoir(IConceptView input, ViewColumn col, int size, string source, bool spherical)
+    private (float[] Sample, int Rows, long Total) Reservoir(IDataView input, string col, int d, int size, string source, bool spherical)
     {
-        int d = col.Type.VectorSize;
         var rng = new Random(unchecked(_seed * 104729 + 17));
         var sample = new float[(long)size * d];
         long seen = 0;
-        using (var cursor = input.GetCursor(_options.BatchSize, [col.Name]))
+        using (var cursor = new RowBlockReader(input, [col], _options.BatchSize))
             while (cursor.MoveNext())
             {
                 var batch = Prepare(cursor, col, d, source, spherical);
-                for (int i = 0; i < cursor.BatchRows; i++, seen++)
+                for (int i = 0; i < cursor.BlockRows; i++, seen++)
                 {
                     long slot = seen < size ? seen : rng.NextInt64(seen + 1);
                     if (slot < size) batch.AsSpan(i * d, d).CopyTo(sample.AsSpan((int)slot * d, d));
@@ -163,10 +159,10 @@ public sealed class MiniBatchKMeansTrainer : IConceptEstimator<ClusteringTransfo
         return (rows == size ? sample : sample[..(rows * d)], rows, seen);
     }
 
-    private static float[] Prepare(IBatchCursor cursor, ViewColumn col, int d, string source, bool spherical)
+    private static float[] Prepare(RowBlockReader cursor, string col, int d, string source, bool spherical)
     {
-        var block = cursor.GetFloats(col.Index);
-        ClusterInput.CheckFinite(block, cursor.BatchRows, d, source, cursor.BatchStart);
-        return spherical ? ClusterInput.NormalizeRows(block, cursor.BatchRows, d, source, cursor.BatchStart) : block.ToArray();
+        var block = cursor.Floats(col);
+        ClusterInput.CheckFinite(block, cursor.BlockRows, d, source, cursor.BlockStart);
+        return spherical ? ClusterInput.NormalizeRows(block, cursor.BlockRows, d, source, cursor.BlockStart) : block.ToArray();
     }
 }

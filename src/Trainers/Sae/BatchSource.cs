@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using MlNetConcepts.Randomness;
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Trainers.Sae;
 
@@ -12,27 +13,27 @@ namespace MlNetConcepts.Trainers.Sae;
 /// </summary>
 internal sealed class BatchSource
 {
-    private readonly IConceptView _view;
-    private readonly int _column, _seed, _batch, _bufferRows;
+    private readonly IDataView _view;
+    private readonly string _column;
+    private readonly int _seed, _batch, _bufferRows;
     private readonly double _holdOut;
     private readonly float[]? _all;
     private readonly int[]? _train;
 
-    public BatchSource(IConceptView view, string column, SaeOptions o, int seed)
+    public BatchSource(IDataView view, string column, SaeOptions o, int seed)
     {
         _view = view;
-        var col = view.Schema.RequireVector(column, allowSparse: true);
-        _column = col.Index;
-        Width = col.Type.VectorSize;
+        _column = column;
+        Width = ViewColumns.RequireFloatVector(view.Schema, column);
         _seed = seed;
         _holdOut = o.HoldOutFraction;
         if (!(_holdOut >= 0 && _holdOut < 1)) throw new ConceptDataException($"Hold-out fraction must be in [0, 1), got {_holdOut}.");
         _bufferRows = Math.Max(1, o.ShuffleBufferRows);
-        Rows = view.CountRows();
+        Rows = RowBlockReader.CountRows(view);
         if (Rows == 0) throw new ConceptDataException($"Column '{column}' has no rows: an SAE needs training data.");
         if (Rows * Width * 4L <= o.InMemoryLimitBytes)
         {
-            _all = view.ReadMatrix(column, out _, out _);
+            _all = RowBlockReader.ReadMatrix(view, column, out _, out _);
             for (long r = 0; r < Rows; r++) CheckFinite(_all.AsSpan((int)(r * Width), Width), r);
             _train = Enumerable.Range(0, (int)Rows).Where(r => !IsHeldOut(r)).ToArray();
             TrainRows = _train.Length;
@@ -151,13 +152,13 @@ internal sealed class BatchSource
                 if (IsHeldOut(r) == heldOut) yield return (_all.AsSpan((int)(r * d), d).ToArray(), r);
             yield break;
         }
-        using var cursor = _view.GetCursor(columns: [_view.Schema[_column].Name]);
-        while (cursor.MoveNext())
+        using var reader = new RowBlockReader(_view, [_column]);
+        while (reader.MoveNext())
         {
-            var block = cursor.GetFloats(_column).ToArray();
-            for (int r = 0; r < cursor.BatchRows; r++)
+            var block = reader.Floats(_column).ToArray();
+            for (int r = 0; r < reader.BlockRows; r++)
             {
-                long index = cursor.BatchStart + r;
+                long index = reader.BlockStart + r;
                 if (IsHeldOut(index) != heldOut) continue;
                 var row = block.AsSpan(r * d, d).ToArray();
                 CheckFinite(row, index);
@@ -170,6 +171,6 @@ internal sealed class BatchSource
     {
         for (int j = 0; j < row.Length; j++)
             if (!float.IsFinite(row[j]))
-                throw new ConceptDataException($"Column '{_view.Schema[_column].Name}': row {index} has a non-finite value ({row[j]}) at position {j}; remove or fix it before training.");
+                throw new ConceptDataException($"Column '{_column}': row {index} has a non-finite value ({row[j]}) at position {j}; remove or fix it before training.");
     }
 }

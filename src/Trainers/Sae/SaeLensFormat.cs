@@ -51,14 +51,27 @@ public static class SaeLensFormat
             ["model_name"] = "",
             ["hook_name"] = "",
             ["mlnc_architecture"] = sae.Architecture,
+            ["mlnc_k"] = sae.Options.K,
+            ["mlnc_parameters"] = Parameters(sae),
         };
         if (threshold is null) sae.Variant.WriteSaeLensConfig(cfg, sae.Options);
         SafeTensors.WriteFile(Path.Combine(directory, WeightsFile), tensors);
         AtomicFile.WriteText(Path.Combine(directory, ConfigFile), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    // The variant's own parameters by the names it declares, so a folder written here loads back as the same variant.
+    private static JsonObject Parameters(SaeTransformer sae)
+    {
+        var parameters = new JsonObject();
+        foreach (var p in sae.Variant.Parameters)
+            if (p.Format(sae.Options) is { } text) parameters[p.Name] = text;
+        return parameters;
+    }
+
     /// <summary>
-    /// Reads a SAELens or sparsify folder as a transformer on the given columns. Sizes come from
+    /// Reads a SAELens or sparsify folder as a transformer on the given columns. A folder this class wrote
+    /// (<c>mlnc_architecture</c> in its config naming a registered variant) loads back as that variant with its k and
+    /// parameters; its exported inference threshold encodes exactly as the original. Sizes come from
     /// the tensors present; sizes the config declares (<c>d_in</c>, <c>d_sae</c>) must agree with
     /// them, and a config field of the wrong type is reported naming the file.
     /// </summary>
@@ -96,14 +109,27 @@ public static class SaeLensFormat
         int k = cfg["k"]?.GetValue<int>() ?? (cfg["activation_fn_kwargs"] as JsonObject)?["k"]?.GetValue<int>() ?? 0;
         // sparsify folders name no architecture: a k means TopK, else a plain ReLU SAE.
         string arch = cfg["architecture"]?.GetValue<string>() ?? (k > 0 ? "topk" : "standard");
-        var variant = SaeVariants.ForSaeLens(arch) ?? throw new ConceptDataException(
+        string? own = cfg["mlnc_architecture"]?.GetValue<string>();
+        var variant = own is not null && SaeVariants.Contains(own) ? SaeVariants.Create(own) : SaeVariants.ForSaeLens(arch) ?? throw new ConceptDataException(
             $"{cfgPath}: SAELens architecture '{arch}' is not supported ({string.Join(", ", SaeVariants.All().SelectMany(v => v.SaeLensImports).Distinct())} are).");
-        if (variant.UsesK && k < 1) throw new ConceptDataException($"{cfgPath}: a {arch} SAE needs 'k' in its config.");
+        if (own is not null && variant.Name == own) k = cfg["mlnc_k"]?.GetValue<int>() ?? k;
+        // A threshold encodes without k (BatchTopK at inference), so only a k-based encoder needs one.
+        if (variant.UsesK && k < 1 && !content.Tensors.ContainsKey("threshold")) throw new ConceptDataException($"{cfgPath}: a {arch} SAE needs 'k' in its config.");
         var options = new SaeOptions { Architecture = variant.Name, K = Math.Max(1, k), Latents = n, InputColumn = inputColumn, OutputColumn = outputColumn };
+        if (own is not null && variant.Name == own && cfg["mlnc_parameters"] is JsonObject saved)
+            foreach (var p in variant.Parameters)
+                if (saved[p.Name]?.GetValue<string>() is { } text)
+                {
+                    try { options = p.Apply(options, text); }
+                    catch (ConceptDataException e) { throw new ConceptDataException($"{cfgPath}: saved parameter {e.Message}", e); }
+                }
         string norm = cfg["normalize_activations"]?.GetValue<string>() ?? "none";
         if (norm != "none") throw new ConceptDataException($"{cfgPath}: normalize_activations '{norm}' is not supported; only 'none' is.");
 
-        var w = new SaeWeights(d, n, variant.ThresholdLength(n, options));
+        // An exported threshold has one value per latent; a variant that also takes other lengths (BatchTopK's scalar) gets them.
+        int thresholdLength = content.Tensors.TryGetValue("threshold", out var exported) && variant.AcceptsThresholdLength((int)exported.Length, n, options)
+            ? (int)exported.Length : variant.ThresholdLength(n, options);
+        var w = new SaeWeights(d, n, thresholdLength);
         wEnc.CopyTo(w.EncoderWeight, 0);
         bEnc.CopyTo(w.EncoderBias, 0);
         wDec.CopyTo(w.DecoderWeight, 0);

@@ -1,5 +1,6 @@
+using Microsoft.ML;
 using MlNetConcepts.Compute;
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Trainers.Sae;
 
@@ -18,16 +19,16 @@ namespace MlNetConcepts.Trainers.Sae;
 public sealed record SaeMetrics(long Rows, double Mse, double R2, double L0, double DeadFraction, double MeanCosine)
 {
     /// <summary>Evaluates on the rows of <paramref name="column"/> of a view.</summary>
-    public static SaeMetrics Compute(SaeTransformer sae, IConceptView view, string column)
+    public static SaeMetrics Compute(SaeTransformer sae, IDataView view, string column)
     {
-        var col = view.Schema.RequireVector(column);
-        return Compute(sae, Blocks(view, col));
+        ViewColumns.RequireFloatVector(view.Schema, column, sae.Inputs);
+        return Compute(sae, Blocks(view, column));
     }
 
-    private static IEnumerable<float[]> Blocks(IConceptView view, ViewColumn col)
+    private static IEnumerable<float[]> Blocks(IDataView view, string column)
     {
-        using var cursor = view.GetCursor(4096, [col.Name]);
-        while (cursor.MoveNext()) yield return cursor.GetFloats(col.Index).ToArray();
+        using var reader = new RowBlockReader(view, [column], 4096);
+        while (reader.MoveNext()) yield return reader.Floats(column).ToArray();
     }
 
     /// <summary>Evaluates on blocks of rows (row-major, width d).</summary>

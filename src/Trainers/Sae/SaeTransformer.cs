@@ -1,23 +1,23 @@
 using System.Numerics.Tensors;
-using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetConcepts.Compute;
-using MlNetConcepts.Data;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
+using MlNetConcepts.Onnx;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
-/// A fitted SAE as a transformer: adds a sparse code column (slot names <c>concept_0…</c>, which
-/// can be renamed) computed from a raw activation column, and decodes or reconstructs. Its weights
-/// work on raw activations: the training scale s is folded in (b_enc, b_dec and θ multiplied by s,
-/// so codes are s times the codes of the scaled inputs and x̂ = z·W_dec + b_dec is on the raw scale).
-/// Saved in the archive as kind "sae".
+/// A fitted SAE as an ML.NET transformer: adds a sparse code column (a sparse <c>VBuffer&lt;float&gt;</c>, slot
+/// names <c>concept_0…</c>, which can be renamed) computed from a raw activation column, and decodes or
+/// reconstructs. Its weights work on raw activations: the training scale s is folded in (b_enc, b_dec and θ
+/// multiplied by s, so codes are s times the codes of the scaled inputs and x̂ = z·W_dec + b_dec is on the raw
+/// scale). <c>mlContext.Model.Save</c> writes it as an ML.NET <c>OnnxTransformer</c> of its encoder graph
+/// (<see cref="SaeOnnx.Encoder(SaeTransformer)"/>; the codes then come back as a dense vector); the SAELens folder
+/// (<see cref="SaeLensFormat"/>) keeps the full research format.
 /// </summary>
-public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
+public sealed class SaeTransformer : BlockMappingTransformer
 {
-    /// <summary>The archive kind.</summary>
-    public const string Kind = "sae";
     private readonly SaeVariant _variant;
     private readonly SaeOptions _options;
     private readonly string[] _slotNames;
@@ -66,9 +66,10 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
     /// <summary>A copy reading and writing other columns.</summary>
     public SaeTransformer WithColumns(string input, string output) => new(Architecture, Weights, _options with { InputColumn = input, OutputColumn = output }, _slotNames);
 
-    internal static ViewColumn CodeColumn(string name, int latents, IReadOnlyList<string>? names)
-        => new ViewColumn(name, ColumnType.SparseVector(latents))
-            .WithSlotNames(names ?? Enumerable.Range(0, latents).Select(i => $"concept_{i}").ToArray());
+    /// <summary>The input column.</summary>
+    public string InputColumn => _options.InputColumn;
+    /// <summary>The code column.</summary>
+    public string OutputColumn => _options.OutputColumn;
 
     /// <summary>Pre-activations (x − b_dec)·W_encᵀ + b_enc for rows×d raw activations.</summary>
     public float[] PreActivations(float[] x, int rows)
@@ -115,90 +116,31 @@ public sealed class SaeTransformer : RowMapperTransformer, ISavableComponent
     public float[] Reconstruct(float[] x, int rows) => Decode(Encode(x, rows));
 
     /// <inheritdoc />
-    protected override IReadOnlyList<ViewColumn> GetAddedColumns(ViewSchema inputSchema)
+    public override IReadOnlyList<string> InputColumns => [_options.InputColumn];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<AddedColumn> AddedColumns(DataViewSchema input)
     {
-        var col = inputSchema.RequireVector(_options.InputColumn, allowSparse: true);
-        if (col.Type.VectorSize != Inputs)
-            throw new ConceptDataException($"Column '{_options.InputColumn}' has width {col.Type.VectorSize}, but the SAE expects activations of width {Inputs}.");
-        return [CodeColumn(_options.OutputColumn, Latents, _slotNames)];
+        ViewColumns.RequireFloatVector(input, _options.InputColumn, Inputs);
+        return [new AddedColumn(_options.OutputColumn, new VectorDataViewType(NumberDataViewType.Single, Latents), _slotNames)];
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<string> GetInputColumns(ViewSchema inputSchema) => [_options.InputColumn];
-
-    /// <inheritdoc />
-    protected override void MapBlock(IBatchCursor input, BlockOutput output)
+    public override BlockOutputs MapBlock(IRowBlock input)
     {
-        var x = input.GetFloats(input.Schema[_options.InputColumn].Index).ToArray();
-        var codes = Encode(x, output.Rows);
+        var x = input.Floats(_options.InputColumn).ToArray();
+        var codes = Encode(x, input.BlockRows);
         int nnz = codes.Count;
+        var output = new BlockOutputs(input.BlockRows);
         output.SetSparse(_options.OutputColumn, new SparseBatch(Latents, codes.RowStart.ToArray(), codes.Index[..nnz], codes.Value[..nnz]));
+        return output;
     }
 
-    /// <inheritdoc />
-    public string ComponentKind => Kind;
-
-    /// <inheritdoc />
-    public void Save(ModelSaveContext context)
+    /// <summary>Saves as an ML.NET <c>OnnxTransformer</c> of the encoder graph (public API only).</summary>
+    public override void Save(ModelSaveContext ctx)
     {
-        var o = context.Options;
-        o["architecture"] = Architecture;
-        o["inputs"] = Inputs;
-        o["latents"] = Latents;
-        o["k"] = _options.K;
-        o["inputColumn"] = _options.InputColumn;
-        o["outputColumn"] = _options.OutputColumn;
-        var parameters = new JsonObject();
-        foreach (var p in _variant.Parameters)
-            if (p.Format(_options) is { } text) parameters[p.Name] = text;
-        o["parameters"] = parameters;
-        if (!_slotNames.Select((s, i) => s == $"concept_{i}").All(b => b)) o["slotNames"] = new JsonArray(_slotNames.Select(s => (JsonNode)s).ToArray());
-        long d = Inputs, n = Latents;
-        context.AddTensor("W_enc", Weights.EncoderWeight, n, d);
-        context.AddTensor("b_enc", Weights.EncoderBias, n);
-        context.AddTensor("W_dec", Weights.DecoderWeight, n, d);
-        context.AddTensor("b_dec", Weights.DecoderBias, d);
-        if (Weights.Threshold.Length > 0) context.AddTensor("threshold", Weights.Threshold, Weights.Threshold.Length);
-    }
-
-    /// <summary>Registers the "sae" loader.</summary>
-    public static void Register(ModelLoaderRegistry registry) => registry.Register(Kind, 1, Load);
-
-    private static SaeTransformer Load(ModelLoadContext ctx)
-    {
-        string arch = ctx.Option<string>("architecture");
-        int d = ctx.Size("inputs"), n = ctx.Size("latents");
-        var variant = SaeVariants.Create(arch);
-        // The tensors first: their shapes are checked against the declared sizes before anything
-        // is allocated from them, so a manifest claiming a billion latents fails here, cheaply.
-        var wEnc = ctx.Floats("W_enc", n, d);
-        var bEnc = ctx.Floats("b_enc", n);
-        var wDec = ctx.Floats("W_dec", n, d);
-        var bDec = ctx.Floats("b_dec", d);
-        var threshold = ctx.HasTensor("threshold") ? ctx.Floats("threshold", [null]) : [];
-        var options = new SaeOptions
-        {
-            Architecture = variant.Name,
-            K = ctx.Option<int>("k"),
-            InputColumn = ctx.Option<string>("inputColumn"),
-            OutputColumn = ctx.Option<string>("outputColumn"),
-            Latents = n,
-        };
-        // The variant's own parameters, by the names it declares; ones it no longer declares are ignored.
-        if (ctx.Options["parameters"] is JsonObject saved)
-            foreach (var p in variant.Parameters)
-                if (saved[p.Name]?.GetValue<string>() is { } text)
-                {
-                    try { options = p.Apply(options, text); }
-                    catch (ConceptDataException e) { throw new ConceptDataException($"{ctx.Source}: saved parameter {e.Message}", e); }
-                }
-        var w = new SaeWeights(d, n, threshold.Length);
-        wEnc.CopyTo(w.EncoderWeight, 0);
-        bEnc.CopyTo(w.EncoderBias, 0);
-        wDec.CopyTo(w.DecoderWeight, 0);
-        bDec.CopyTo(w.DecoderBias, 0);
-        threshold.CopyTo(w.Threshold, 0);
-        var names = (ctx.Options["slotNames"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToArray();
-        return new SaeTransformer(arch, w, options, names);
+        if (_options.InputColumn == _options.OutputColumn)
+            throw new ConceptDataException($"An SAE saved as ONNX needs an output column other than its input '{_options.InputColumn}'.");
+        OnnxModelSaving.Save(ctx, SaeOnnx.Encoder(this), [(_options.InputColumn, Inputs)], [_options.OutputColumn]);
     }
 }

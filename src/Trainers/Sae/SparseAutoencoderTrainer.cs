@@ -1,6 +1,7 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetConcepts.Compute;
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Trainers.Sae;
 
@@ -11,40 +12,42 @@ namespace MlNetConcepts.Trainers.Sae;
 /// forward/backward (<see cref="SaeStep"/>), project out the decoder gradient parallel to each
 /// row, clip the global gradient norm, Adam with warm-up and decay, renormalise decoder rows,
 /// update the variant's state and the dead-latent counters. Checkpoints every N steps allow a
-/// killed run to resume and finish with the same weights as an uninterrupted one.
+/// killed run to resume and finish with the same weights as an uninterrupted one. An ML.NET estimator: made by
+/// <c>mlContext.Transforms.SparseAutoencoder(…)</c>, it reads its column through <see cref="RowBlockReader"/>.
 /// </summary>
-public sealed class SparseAutoencoderTrainer : IConceptEstimator<SaeTransformer>
+public sealed class SparseAutoencoderTrainer : IEstimator<SaeTransformer>
 {
+    /// <summary>The seed used when the options give none.</summary>
+    public const int DefaultSeed = 20251121;
     private readonly SaeOptions _options;
     private readonly int _seed;
 
-    /// <summary>Creates a trainer; the seed comes from the options, else the context.</summary>
-    public SparseAutoencoderTrainer(ConceptContext context, SaeOptions options)
+    /// <summary>Creates a trainer; the seed comes from the options, else <see cref="DefaultSeed"/>.</summary>
+    public SparseAutoencoderTrainer(SaeOptions options)
     {
         _options = options;
-        _seed = options.Seed ?? context.DeriveSeed(0x5AE);
+        _seed = options.Seed ?? DefaultSeed;
         SaeVariants.Create(options.Architecture); // fail early on an unknown name
     }
 
     /// <summary>Called every <see cref="SaeOptions.ProgressEvery"/> steps and after the last one.</summary>
     public Action<SaeProgress>? Progress { get; set; }
 
-    /// <summary>Metrics on the held-out rows (or the training rows when none are held out) after the last <see cref="Fit(IConceptView)"/>.</summary>
+    /// <summary>Metrics on the held-out rows (or the training rows when none are held out) after the last <see cref="Fit(IDataView)"/>.</summary>
     public SaeMetrics? LastMetrics { get; private set; }
 
     /// <inheritdoc />
-    public ViewSchema GetOutputSchema(ViewSchema inputSchema)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var col = inputSchema.RequireVector(_options.InputColumn);
-        int n = _options.Latents ?? _options.ExpansionFactor * col.Type.VectorSize;
-        return inputSchema.With(SaeTransformer.CodeColumn(_options.OutputColumn, n, null));
+        ViewColumns.RequireFloatVector(inputSchema, _options.InputColumn);
+        return ViewColumns.AddColumns(inputSchema, [(_options.OutputColumn, new VectorDataViewType(NumberDataViewType.Single, _options.Latents ?? 1))]);
     }
 
     /// <inheritdoc />
-    public SaeTransformer Fit(IConceptView input) => Fit(input, CancellationToken.None);
+    public SaeTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
     /// <summary>Trains; cancelling stops after the current step (checkpoints already written stay).</summary>
-    public SaeTransformer Fit(IConceptView input, CancellationToken cancel)
+    public SaeTransformer Fit(IDataView input, CancellationToken cancel)
     {
         var asked = _options;
         var variant = SaeVariants.Create(asked.Architecture);

@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
-using MlNetConcepts.Data;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
+using MlNetConcepts.Views;
+using MlNetConcepts.Onnx;
+using Microsoft.ML.Data;
+using Microsoft.ML;
 using MlNetConcepts.Transforms.Onnx;
 using MlNetConcepts.Transforms.Images;
 using MlNetConcepts.Transforms.Text;
@@ -9,22 +9,23 @@ using MlNetConcepts.Transforms.Text;
 namespace MlNetConcepts.Transforms.Extraction;
 
 /// <summary>
-/// The activation extractor as a lazy view transform: a text column holding image paths (with
-/// an <see cref="ImagePreprocessor"/>) or texts (with an <see cref="ITextTokenizer"/>) gains one
-/// dense float vector column per requested tensor, one row per input row. Token selections must
-/// therefore give one row per sample (cls, mean, end) or the tensor must have no token axis;
-/// for all or random tokens use <see cref="ActivationFiles"/>, which writes rows per token.
+/// The activation extractor as an ML.NET transformer: a text column holding image paths (with an
+/// <see cref="ImagePreprocessor"/>) or texts (with an <see cref="ITextTokenizer"/>) gains one dense float vector
+/// column per requested tensor, one row per input row. Token selections must therefore give one row per sample
+/// (cls, mean, end) or the tensor must have no token axis; for all or random tokens use <see cref="ActivationFiles"/>,
+/// which writes rows per token. <c>mlContext.Model.Save</c> writes the tapped ONNX model itself (the model with the
+/// layer taps as outputs and the token selection as appended nodes) as an ML.NET <c>OnnxTransformer</c>: the saved
+/// model reads the model's own input tensor (preprocessed pixels or token ids), since decoding images and
+/// tokenizing are not ONNX operations.
 /// </summary>
-public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisposable, ISavableComponent
+public sealed class ActivationExtractorTransformer : BlockMappingTransformer, IDisposable
 {
-    /// <summary>Component kind in model archives.</summary>
-    public const string Kind = "ActivationExtractor";
-
     private readonly ActivationExtractor _extractor;
     private readonly string _inputColumn;
     private readonly ImagePreprocessor? _images;
     private readonly ITextTokenizer? _tokenizer;
-    private readonly ViewColumn[] _added;
+    private readonly AddedColumn[] _added;
+    private readonly OnnxTensorInfo[] _tapInfo;
 
     /// <summary>Creates the transformer; exactly one of <paramref name="images"/> and <paramref name="tokenizer"/> is given.</summary>
     public ActivationExtractorTransformer(ActivationExtractorOptions options, string inputColumn, ImagePreprocessor? images, ITextTokenizer? tokenizer, IReadOnlyList<string>? outputColumns = null)
@@ -37,36 +38,37 @@ public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisp
         _inputColumn = inputColumn;
         _images = images;
         _tokenizer = tokenizer;
-        _added = new ViewColumn[outputColumns.Count];
+        _added = new AddedColumn[outputColumns.Count];
+        _tapInfo = new OnnxTensorInfo[outputColumns.Count];
         for (int t = 0; t < _added.Length; t++)
         {
             var name = _extractor.TensorNames[t];
-            var info = _extractor.OutputInfo(name);
+            var info = _tapInfo[t] = _extractor.OutputInfo(name);
             var dims = info.Dims;
             long width = dims.Length switch { 2 or 3 => dims[^1], 4 => dims[1], _ => -1 };
             if (width <= 0)
                 throw new ConceptDataException($"{options.ModelPath}: the width of tensor '{options.Tensors[t]}' is not known before running (shape {info.ShapeText}); use ActivationFiles instead.");
-            _added[t] = new ViewColumn(outputColumns[t], ColumnType.DenseVector((int)width));
+            _added[t] = new AddedColumn(outputColumns[t], new VectorDataViewType(NumberDataViewType.Single, (int)width));
         }
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<ViewColumn> GetAddedColumns(ViewSchema inputSchema)
+    public override IReadOnlyList<string> InputColumns => [_inputColumn];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<AddedColumn> AddedColumns(DataViewSchema input)
     {
-        var c = inputSchema[_inputColumn];
-        if (c.Type.Kind != DataKind.String) throw new ConceptDataException($"Column '{_inputColumn}' must be a text column (image paths or texts), but it is {c.Type}.");
+        var c = ViewColumns.Require(input, _inputColumn);
+        if (c.Type is not TextDataViewType) throw new ConceptDataException($"Column '{_inputColumn}' must be a text column (image paths or texts), but it is {c.Type}.");
         return _added;
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<string> GetInputColumns(ViewSchema inputSchema) => [_inputColumn];
-
-    /// <inheritdoc />
-    protected override void MapBlock(IBatchCursor input, BlockOutput output)
+    public override BlockOutputs MapBlock(IRowBlock input)
     {
-        var values = input.GetStrings(input.Schema[_inputColumn].Index);
+        var values = input.Strings(_inputColumn).ToArray();
         ExtractionInput source = _images != null ? new ImageInput(values, _images) : new TextInput(values, _tokenizer!);
-        var columns = _added.Select(a => new float[output.Rows * a.Type.VectorSize]).ToArray();
+        var columns = _added.Select(a => new float[input.BlockRows * ((VectorDataViewType)a.Type).Size]).ToArray();
         _extractor.Run(source, blocks =>
         {
             for (int t = 0; t < blocks.Count; t++)
@@ -76,90 +78,77 @@ public sealed class ActivationExtractorTransformer : RowMapperTransformer, IDisp
                 b.Values.CopyTo(columns[t], offset);
             }
         });
+        var output = new BlockOutputs(input.BlockRows);
         for (int t = 0; t < _added.Length; t++) output.SetFloats(_added[t].Name, columns[t]);
+        return output;
     }
+
+    /// <summary>The model's input tensor as the session declares it.</summary>
+    public OnnxTensorInfo InputTensor => _extractor.Input;
+
+    /// <summary>The model's input tensor: its name and its ML.NET column type (a fixed-size vector of the element type).</summary>
+    public (string Name, DataViewType Type) ModelInput
+    {
+        get
+        {
+            var info = _extractor.Input;
+            if (info.Dims.Skip(1).Any(d => d <= 0))
+                throw new ConceptDataException($"{_extractor.Options.ModelPath}: input '{info.Name}' has shape {info.ShapeText}; saving needs every dimension but the batch fixed.");
+            int size = checked((int)info.Dims.Skip(1).Aggregate(1L, (a, d) => a * d));
+            PrimitiveDataViewType item = info.ElementType switch
+            {
+                OnnxElementType.Float => NumberDataViewType.Single,
+                OnnxElementType.Int64 => NumberDataViewType.Int64,
+                OnnxElementType.Int32 => NumberDataViewType.Int32,
+                _ => throw new ConceptDataException($"{_extractor.Options.ModelPath}: input '{info.Name}' holds {info.ElementType}; saving supports float, int64 and int32 inputs."),
+            };
+            return (info.Name, new VectorDataViewType(item, size));
+        }
+    }
+
+    /// <summary>
+    /// The tapped model as bytes: the model with, per output column, nodes selecting the rows this transformer gives
+    /// (rank 2: the tensor itself; rank 3 [N, tokens, width]: token 0 by Gather for cls, ReduceMean over tokens for mean
+    /// of images; rank 4 [N, C, H, W]: ReduceMean over H and W for mean, position (0, 0) for cls), reshaped to one row
+    /// [width] (ML.NET feeds one sample at a time) and named after the column.
+    /// </summary>
+    public byte[] TappedModelBytes()
+    {
+        var o = _extractor.Options;
+        var graph = OnnxGraph.Read(o.ModelPath, out var bytes);
+        var nodes = new OnnxModelWriter().Initializer("mlnc_token0", new long[] { 0 });
+        for (int t = 0; t < _added.Length; t++)
+        {
+            string tap = _extractor.TensorNames[t], column = _added[t].Name;
+            var dims = _tapInfo[t].Dims;
+            int width = ((VectorDataViewType)_added[t].Type).Size;
+            string rows = $"mlnc_rows_{t}";
+            switch (dims.Length, o.Tokens.Mode)
+            {
+                case (2, _): nodes.Node("Identity", [tap], [rows]); break;
+                case (3, TokenMode.Cls): nodes.Node("Gather", [tap, "mlnc_token0"], [rows], ("axis", 1L)); break;
+                case (3, TokenMode.Mean) when _images is not null: nodes.Node("ReduceMean", [tap], [rows], ("axes", new long[] { 1 }), ("keepdims", 0L)); break;
+                case (4, TokenMode.Mean): nodes.Node("ReduceMean", [tap], [rows], ("axes", new long[] { 2, 3 }), ("keepdims", 0L)); break;
+                case (4, TokenMode.Cls):
+                    nodes.Initializer($"mlnc_shape_{t}", new long[] { 0, width, -1 }, 3)
+                         .Node("Reshape", [tap, $"mlnc_shape_{t}"], [$"mlnc_tokens_{t}"])
+                         .Node("Gather", [$"mlnc_tokens_{t}", "mlnc_token0"], [rows], ("axis", 2L));
+                    break;
+                default:
+                    throw new ConceptDataException($"{o.ModelPath}: tensor '{o.Tensors[t]}' with token selection {o.Tokens} of {(_images is null ? "texts" : "images")} depends on each text's end token, which the saved ONNX model cannot locate; save the downstream components instead.");
+            }
+            // ML.NET runs one row at a time and reads a [1, width] output as a 1 × width column: the row leaves as [width].
+            nodes.Initializer($"mlnc_width_{t}", new long[] { width }, 1)
+                 .Node("Reshape", [rows, $"mlnc_width_{t}"], [column])
+                 .Output(column, OnnxModelWriter.Float, width);
+        }
+        return graph.WithGraphFields(bytes, nodes.GraphFields());
+    }
+
+    /// <summary>Saves as an ML.NET <c>OnnxTransformer</c> of <see cref="TappedModelBytes"/> reading <see cref="ModelInput"/>.</summary>
+    public override void Save(ModelSaveContext ctx)
+        => OnnxModelSaving.Save(ctx, TappedModelBytes(), [ModelInput], _added.Select(a => a.Name).ToArray());
 
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _extractor.Dispose();
-
-    /// <inheritdoc />
-    public string ComponentKind => Kind;
-
-    /// <summary>
-    /// Saves the settings (version 1). The ONNX model and tokenizer files are referenced by full
-    /// path, not copied: models can be gigabytes, and the archive stays small.
-    /// </summary>
-    public void Save(ModelSaveContext context)
-    {
-        var o = _extractor.Options;
-        var j = context.Options;
-        j["model"] = Path.GetFullPath(o.ModelPath);
-        j["tensors"] = Strings(o.Tensors);
-        j["tokens"] = o.Tokens.ToString();
-        j["seed"] = o.Seed;
-        j["batchSize"] = o.BatchSize;
-        j["intraOpThreads"] = o.Session.IntraOpThreads;
-        j["inputColumn"] = _inputColumn;
-        j["outputColumns"] = Strings(_added.Select(a => a.Name));
-        if (_images is { } p)
-        {
-            j["input"] = "image";
-            j["channels"] = p.Channels;
-            j["resizeShorterSide"] = p.ResizeShorterSide;
-            j["cropSize"] = p.CropSize;
-            j["filter"] = p.Filter.ToString();
-            context.AddTensor("mean", p.Mean, p.Mean.Length);
-            context.AddTensor("std", p.Std, p.Std.Length);
-        }
-        else
-        {
-            j["input"] = "text";
-            j["contextLength"] = _tokenizer!.ContextLength;
-            switch (_tokenizer)
-            {
-                case ClipBpeTokenizer c: j["tokenizer"] = "clip-bpe"; j["vocab"] = c.VocabPath; j["merges"] = c.MergesPath; j["padId"] = c.PadId; break;
-                case WordTokenizer w: j["tokenizer"] = "word"; j["vocab"] = w.VocabPath; break;
-                default: throw new ConceptDataException($"tokenizer {_tokenizer.GetType().Name} cannot be saved (ClipBpeTokenizer and WordTokenizer can).");
-            }
-        }
-    }
-
-    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-
-    /// <summary>Loads a transformer saved by <see cref="Save"/>.</summary>
-    public static ActivationExtractorTransformer Load(ModelLoadContext c)
-    {
-        string[] Array(string key) => (c.Options[key] as JsonArray ?? throw new ConceptDataException($"{c.Source}: option '{key}' is missing.")).Select(n => n!.GetValue<string>()).ToArray();
-        var options = new ActivationExtractorOptions
-        {
-            ModelPath = c.Option<string>("model"),
-            Tensors = Array("tensors"),
-            Tokens = TokenSelection.Parse(c.Option<string>("tokens")),
-            Seed = c.Option<int>("seed"),
-            BatchSize = c.Option<int>("batchSize"),
-            Session = new OnnxSessionOptions { IntraOpThreads = c.Option<int>("intraOpThreads") },
-        };
-        var outputs = Array("outputColumns");
-        var input = c.Option<string>("inputColumn");
-        if (c.Option<string>("input") == "image")
-        {
-            var pre = new ImagePreprocessor
-            {
-                Channels = c.Option<int>("channels"),
-                ResizeShorterSide = c.Option<int>("resizeShorterSide"),
-                CropSize = c.Option<int>("cropSize"),
-                Filter = Enum.Parse<ResizeFilter>(c.Option<string>("filter")),
-                Mean = c.Tensor("mean").ToFloat32(),
-                Std = c.Tensor("std").ToFloat32(),
-            };
-            return new ActivationExtractorTransformer(options, input, pre, null, outputs);
-        }
-        ITextTokenizer tok = c.Option<string>("tokenizer") switch
-        {
-            "clip-bpe" => new ClipBpeTokenizer(c.Option<string>("vocab"), c.Option<string>("merges"), c.Option<int>("contextLength"), c.Option<long>("padId")),
-            "word" => new WordTokenizer(c.Option<string>("vocab"), c.Option<int>("contextLength")),
-            var k => throw new ConceptDataException($"{c.Source}: unknown tokenizer kind '{k}'."),
-        };
-        return new ActivationExtractorTransformer(options, input, null, tok, outputs);
-    }
 }

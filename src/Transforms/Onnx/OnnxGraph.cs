@@ -172,6 +172,17 @@ public sealed class OnnxGraph
         }
         w.Flush();
         if (extra.Length == 0) return model;
+        return WithGraphFields(model, extra.ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="model"/> (the bytes this graph was parsed from) with <paramref name="fields"/> (GraphProto fields:
+    /// nodes, initializers, outputs) appended to its graph; protobuf concatenates repeated fields, so appended nodes come
+    /// after the graph's own in topological order.
+    /// </summary>
+    public byte[] WithGraphFields(byte[] model, byte[] fields)
+    {
+        var extra = new MemoryStream(fields);
         int oldLen = GraphEnd - PayloadStart;
         long newLen = oldLen + extra.Length;
         if (newLen > int.MaxValue - 64) throw new ConceptDataException($"the model's graph is too large to edit in memory (over 2 GB); use external data.");

@@ -2,7 +2,6 @@ using System.Text.Json;
 using MlNetConcepts.Cli;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Tests.Evaluators;
 using MlNetConcepts.Tests.Trainers.Sae;
@@ -140,8 +139,8 @@ public sealed class JsonOutputTests
         {
             var (w, x, _) = SaeTestData.Problem("topk", 5);
             var sae = new SaeTransformer("topk", w, SaeTestData.Options("topk"));
-            string model = Path.Combine(dir, "sae.mlnc"), acts = Path.Combine(dir, "x.npy"), flat = Path.Combine(dir, "flat.npy");
-            ModelArchive.Save(sae, model);
+            string model = Path.Combine(dir, "sae"), acts = Path.Combine(dir, "x.npy"), flat = Path.Combine(dir, "flat.npy");
+            SaeLensFormat.Export(sae, model);
             NpyFile.WriteMatrix(acts, x, SaeTestData.Rows, SaeTestData.D);
             // Every row the same: the variance around the mean is 0, so R² is undefined (null).
             var same = Enumerable.Range(0, SaeTestData.Rows).SelectMany(_ => x.Take(SaeTestData.D)).ToArray();

@@ -1,4 +1,4 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Reports;
 
@@ -23,7 +23,7 @@ public sealed class EnergyTests
     public void ViewOverloadReadsSparseBlocksLikeTheMatrix()
     {
         var a = EvalFixtures.Matrix("A");
-        var view = InMemoryView.FromMatrix("Codes", a.Data, a.Cols);
+        var view = new ColumnDataView(new DenseArrayColumn("Codes", a.Data, a.Cols));
         EvalFixtures.AssertClose(EvalFixtures.Doubles("energy"), Energy.PerConcept(view, "Codes"), 1e-6, "energy from view");
     }
 

@@ -1,3 +1,4 @@
+using MlNetConcepts.Views;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.IO;
 using MlNetConcepts.Reports;
@@ -32,7 +33,7 @@ public sealed class ModalityTests
         try
         {
             var inMemory = Modality.ClassifierAccuracy(x, dk, labels, projectionBytes: projectionBytes);
-            using var view = MatrixFilesView.Open(("X", EvalFixtures.PathOf("X")));
+            using var view = new Microsoft.ML.MLContext().Data.LoadFromMatrixFiles(("X", EvalFixtures.PathOf("X")));
             var streamed = Modality.ClassifierAccuracy(view, "X", dk, labels, 12, blockRows, projectionBytes);
             EvalFixtures.AssertClose(EvalFixtures.Doubles("modality_accuracy"), streamed, 1e-9, $"budget {projectionBytes} B, {blockRows}-row blocks");
             CollectionAssert.AreEqual(inMemory, streamed, "the same float32 projections give the same accuracies");

@@ -1,3 +1,4 @@
+using MlNetConcepts.Views;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Reports;
 
@@ -71,7 +72,7 @@ public sealed class MonoSemanticityTests
         {
             EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(a, e).Table.Doubles("ms"), Tol, "neurons, 7-row blocks");
             EvalFixtures.AssertClose(bruteClusters, MonoSemanticity.Clusters(a, c, e).Table.Doubles("ms"), Tol, "clusters, 7-row blocks");
-            var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("A", a.Data, a.Cols).AddVector("E", e.Data, e.Cols).Build();
+            var view = new ColumnDataView(new DenseArrayColumn("A", a.Data, a.Cols), new DenseArrayColumn("E", e.Data, e.Cols));
             EvalFixtures.AssertClose(brute, MonoSemanticity.Neurons(view, "A", "E").Table.Doubles("ms"), Tol, "streamed, 7-row blocks");
             EvalFixtures.AssertClose(overlapOne, Overlap.Compute(a, a, c).Values, 1e-6, "overlap, 7-row blocks");
         }
@@ -174,7 +175,7 @@ public sealed class MonoSemanticityStreamingTests
     {
         var a = EvalFixtures.Matrix("A");
         var e = EvalFixtures.Matrix("EMB");
-        var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", a.Data, a.Cols).AddVector("Embedding", e.Data, e.Cols).Build();
+        var view = new ColumnDataView(new DenseArrayColumn("Codes", a.Data, a.Cols), new DenseArrayColumn("Embedding", e.Data, e.Cols));
         var r = MonoSemanticity.Neurons(view, "Codes", "Embedding");
         EvalFixtures.AssertClose(EvalFixtures.Doubles("ms_neurons"), r.Table.Doubles("ms"), 1e-5, "ms streamed");
         CollectionAssert.AreEqual(EvalFixtures.Array("ms_support").ToInt32(), r.Table.Int32s("support"));
@@ -187,10 +188,10 @@ public sealed class MonoSemanticityStreamingTests
     {
         var a = new float[] { 1, 2, 3, float.NaN };
         var e = new float[] { 1, 0, 0, 1, 1, 1, 0, 1 };
-        var view = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", a, 1).AddVector("Embedding", e, 2).Build();
+        var view = new ColumnDataView(new DenseArrayColumn("Codes", a, 1), new DenseArrayColumn("Embedding", e, 2));
         var ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(view, "Codes", "Embedding"));
         StringAssert.Contains(ex.Message, "Column 'Codes': value NaN at row 3");
-        var zero = MlNetConcepts.Data.InMemoryView.Create().AddVector("Codes", new float[] { 1, 2 }, 1).AddVector("Embedding", new float[] { 1, 0, 0, 0 }, 2).Build();
+        var zero = new ColumnDataView(new DenseArrayColumn("Codes", new float[] { 1, 2 }, 1), new DenseArrayColumn("Embedding", new float[] { 1, 0, 0, 0 }, 2));
         ex = Assert.ThrowsExactly<ConceptDataException>(() => MonoSemanticity.Neurons(zero, "Codes", "Embedding"));
         StringAssert.Contains(ex.Message, "Column 'Embedding': row 1 is all zeros");
     }

@@ -1,3 +1,4 @@
+using MlNetConcepts.Views;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Transforms.Extraction;
 
@@ -58,7 +59,7 @@ public sealed class ParameterErrorTests
         var labels = Modality.Labels(EvalFixtures.Array("modality"), "modality");
         AssertNamesParameter(() => Modality.ClassifierAccuracy(EvalFixtures.Matrix("X"), EvalFixtures.Matrix("DK"), labels, projectionBytes: 0),
             "projectionBytes must be at least 1, got 0.", "projectionBytes");
-        var view = MlNetConcepts.Data.InMemoryView.FromMatrix("X", EvalFixtures.Matrix("X").Data, 6);
+        var view = new ColumnDataView(new DenseArrayColumn("X", EvalFixtures.Matrix("X").Data, 6));
         AssertNamesParameter(() => Modality.ClassifierAccuracy(view, "X", EvalFixtures.Matrix("DK"), labels, blockRows: 0),
             "blockRows must be", "blockRows");
         AssertNamesParameter(() => Modality.Scores(view, "X", labels, inputsColumn: "X"),

@@ -1,7 +1,9 @@
+using Microsoft.ML;
+using MlNetConcepts.Tests.Core.Views;
+using MlNetConcepts.Views;
 using System.Text.Json.Nodes;
 using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
 using MlNetConcepts.Tests.Trainers.Clustering;
 using MlNetConcepts.Trainers.Clustering;
 
@@ -42,8 +44,9 @@ public sealed class ClusterCommandTests
                 var membership = NpyFile.ReadMatrix(Path.Combine(dir, "membership.npy"), out int mr, out int mc);
                 Assert.AreEqual(n, mr);
                 Assert.AreEqual(5, mc);
-                var model = (ClusteringTransformer)ModelArchive.Load(Path.Combine(dir, "model.mlnc"));
-                CollectionAssert.AreEqual(model.Predict(data, n).Membership, membership);
+                var model = new MLContext().Model.Load(Path.Combine(dir, "model.zip"), out _);
+                var reloaded = model.Transform(new ColumnDataView(new DenseArrayColumn("Features", data, d)));
+                Workout.Close(membership, Workout.Dense(reloaded, "Membership"), 1e-5, "memberships of the saved ML.NET model");
                 var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "report.json")))!;
                 Assert.AreEqual(method, report["method"]!.GetValue<string>());
                 double ari = report["adjusted_rand_index"]!.GetValue<double>();
@@ -206,7 +209,7 @@ public sealed class ClusterCommandTests
             Assert.IsTrue(report["degenerate"]!.GetValue<bool>());
             Assert.IsNull(report["davies_bouldin"], "Davies–Bouldin is undefined (NaN → null)");
             Assert.IsNull(report["silhouette"], "silhouette is undefined (NaN → null)");
-            CollectionAssert.AreEquivalent(new[] { "centroids.npy", "labels.npy", "membership.npy", "model.mlnc", "report.json" },
+            CollectionAssert.AreEquivalent(new[] { "centroids.npy", "labels.npy", "membership.npy", "model.zip", "report.json" },
                 Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).ToArray());
             // Only the input and the finished folder: no temporary folder is left next to it.
             CollectionAssert.AreEquivalent(new[] { "equal.npy", "run" }, Directory.GetFileSystemEntries(root).Select(Path.GetFileName).ToArray());

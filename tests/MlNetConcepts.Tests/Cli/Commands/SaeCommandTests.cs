@@ -1,8 +1,9 @@
+using Microsoft.ML;
+using MlNetConcepts.Views;
 using System.IO.Compression;
 using System.Text.Json;
 using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
 using MlNetConcepts.Trainers.Sae;
 using static MlNetConcepts.Tests.Cli.InProcessCli;
 
@@ -26,13 +27,13 @@ public sealed class SaeCommandTests
             StringAssert.Contains(r.Err, "step 40/40"); // 2 epochs of 20 batches
             // The same options through the library give the same weights.
             var x = NpyFile.ReadMatrix(acts, out int rows, out int d);
-            var view = MlNetConcepts.Data.InMemoryView.FromMatrix("Features", x, d);
-            var expected = new MlNetConcepts.Pipeline.ConceptContext(4).Sae.Train(new SaeOptions
+            var view = new ColumnDataView(new DenseArrayColumn("Features", x, d));
+            var expected = new MLContext(4).Transforms.SparseAutoencoder(new SaeOptions
             {
                 Architecture = "batchtopk", ExpansionFactor = 3, K = 2, Epochs = 2, BatchSize = 100, LearningRate = 5e-3, Seed = 4,
                 DeadWindowSamples = 300, AuxKCoefficient = 0.1, AuxKOnPreActivations = true,
             }).Fit(view);
-            var got = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae", "sae.mlnc"));
+            var got = SaeLensFormat.Import(Path.Combine(dir, "sae", "saelens"));
             CollectionAssert.AreEqual(expected.Weights.DecoderWeight, got.Weights.DecoderWeight);
 
             // MMCS against the planted features, checked by a brute-force loop over all (feature, decoder row) pairs.
@@ -80,7 +81,7 @@ public sealed class SaeCommandTests
             string sae = Path.Combine(dir, "sae");
             var r = Run("sae", "train", "--activations", acts, "--arch", "topk", "--expansion", "2", "--k", "2", "--steps", "10", "--batch", "64", "--out", sae);
             Assert.AreEqual(0, r.Code, r.Err);
-            var model = ModelArchive.Load<SaeTransformer>(Path.Combine(sae, "sae.mlnc"));
+            var model = SaeLensFormat.Import(Path.Combine(sae, "saelens"));
             var whole = model.Encode(x, rows).ToDense(model.Latents);
             // 97-row blocks, and the activations (5600 values) may not be read whole; the CSR arrays (≤ 1400) may.
             SaeCommand.BlockRowsOverride = 97;
@@ -158,7 +159,7 @@ public sealed class SaeCommandTests
             Assert.AreEqual(0, r.Code, r.Err);
             StringAssert.Contains(r.Out, "held-out rows");
             StringAssert.Contains(r.Err, "step 60/60");
-            Assert.IsTrue(File.Exists(Path.Combine(sae, "sae.mlnc")));
+            Assert.IsTrue(File.Exists(Path.Combine(sae, "model.zip")), "the ML.NET model is written");
             var cfg = JsonDocument.Parse(File.ReadAllText(Path.Combine(sae, "saelens", "cfg.json"))).RootElement;
             Assert.AreEqual("jumprelu", cfg.GetProperty("architecture").GetString());
             Assert.AreEqual(32, cfg.GetProperty("d_sae").GetInt32());
@@ -167,7 +168,7 @@ public sealed class SaeCommandTests
             Assert.AreEqual(0, Run("sae", "encode", "--sae", sae, "--activations", Path.Combine(dir, "activations.npy"), "--out", z).Code);
             var codes = NpyFile.ReadMatrix(z, out int zr, out int zc);
             Assert.AreEqual((3000, 32), (zr, zc));
-            var model = ModelArchive.Load<SaeTransformer>(Path.Combine(sae, "sae.mlnc"));
+            var model = SaeLensFormat.Import(Path.Combine(sae, "saelens"));
             CollectionAssert.AreEqual(model.Encode(x, rows).ToDense(32), codes);
 
             string zs = Path.Combine(dir, "z.npz");

@@ -1,7 +1,8 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetConcepts.Tests.Core.Views;
 using MlNetConcepts.Trainers.Clustering;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Tests.Trainers.Clustering;
 
@@ -25,10 +26,10 @@ public sealed class ClusteringTransformerTests
         {
             var (x, n, d, c, k) = Random(1, withZeroRow: true);
             var model = new ClusteringTransformer(c, k, d, "Features", metric, "kmeans");
-            var view = model.Transform(InMemoryView.FromMatrix("Features", x, d));
-            var score = view.ReadMatrix("Score", out _, out _);
-            var membership = view.ReadMatrix("Membership", out _, out _);
-            var labels = view.ReadInt32s("PredictedLabel");
+            var view = model.Transform(View(x, d));
+            var score = Workout.Dense(view, "Score");
+            var membership = Workout.Dense(view, "Membership");
+            var labels = RowBlockReader.ReadInt32s(view, "PredictedLabel");
             for (int i = 0; i < n; i++)
             {
                 double an = Math.Sqrt(Enumerable.Range(0, d).Sum(t => (double)x[i * d + t] * x[i * d + t]));
@@ -52,26 +53,63 @@ public sealed class ClusteringTransformerTests
         }
     }
 
-    [TestMethod]
-    public void SavesAndLoadsThroughTheArchive()
+    private static ColumnDataView View(float[] x, int d) => new(new DenseArrayColumn("Features", x, d));
+
+    public sealed class Row
     {
-        var (x, n, d, c, k) = Random(2, withZeroRow: false);
-        var model = new ClusteringTransformer(c, k, d, "Features", ClusterMetric.Cosine, "spherical");
-        string path = Path.Combine(Path.GetTempPath(), $"mlnc-cluster-{Guid.NewGuid():N}.mlnc");
-        try
+        [VectorType(7)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class Scored
+    {
+        [VectorType(4)] public float[] Score { get; set; } = [];
+        public int PredictedLabel { get; set; }
+        [VectorType(4)] public float[] Membership { get; set; } = [];
+    }
+
+    [TestMethod]
+    [DataRow(ClusterMetric.Euclidean)] [DataRow(ClusterMetric.Cosine)]
+    public void WorkoutSchemaSaveLoadPredictionEngine(ClusterMetric metric)
+    {
+        var (x, n, d, c, k) = Random(2, withZeroRow: true);
+        var model = new ClusteringTransformer(c, k, d, "Features", metric, "kmeans");
+        var view = View(x, d);
+
+        var schema = model.GetOutputSchema(view.Schema);
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, k), schema["Score"].Type);
+        Assert.AreEqual(NumberDataViewType.Int32, schema["PredictedLabel"].Type);
+        Assert.AreEqual("cluster_2", ViewColumns.SlotNames(schema["Membership"])![2]);
+        var shape = new MLContext(1).Clustering.Trainers.ConceptClusterer(numberOfClusters: k).GetOutputSchema(ViewColumns.ShapeOf(view.Schema));
+        CollectionAssert.IsSubsetOf(new[] { "Features", "Score", "PredictedLabel", "Membership" }, shape.Select(col => col.Name).ToArray());
+        Assert.AreEqual(NumberDataViewType.Int32, shape.Single(col => col.Name == "PredictedLabel").ItemType);
+
+        var (labels, score, membership) = model.Predict(x, n);
+        var batched = model.Transform(view);
+        Workout.Close(score, Workout.Dense(batched, "Score"), 1e-6, "Score");
+        CollectionAssert.AreEqual(labels, RowBlockReader.ReadInt32s(batched, "PredictedLabel"));
+
+        var engine = new MLContext(1).Model.CreatePredictionEngine<Row, Scored>(model, view.Schema);
+        for (int i = 0; i < n; i += 7)
         {
-            new ConceptContext().Model.Save(model, path);
-            var loaded = (ClusteringTransformer)ModelArchive.Load(path);
-            Assert.AreEqual(ClusterMetric.Cosine, loaded.Metric);
-            Assert.AreEqual("spherical", loaded.Method);
-            CollectionAssert.AreEqual(c, loaded.GetCentroids());
-            var (l1, s1, m1) = model.Predict(x, n);
-            var (l2, s2, m2) = loaded.Predict(x, n);
-            CollectionAssert.AreEqual(l1, l2);
-            CollectionAssert.AreEqual(m1, m2);
-            CollectionAssert.AreEqual(s1, s2);
+            var one = engine.Predict(new Row { Features = x[(i * d)..((i + 1) * d)] });
+            Workout.Close(membership[(i * k)..((i + 1) * k)], one.Membership, 1e-6, $"engine row {i}");
+            Assert.AreEqual(labels[i], one.PredictedLabel, $"engine row {i}");
         }
-        finally { File.Delete(path); }
+
+        // Saved with ML.NET and loaded in a fresh MLContext: the ONNX graph gives the same columns within 1e-5.
+        var loaded = Workout.SaveAndLoad(model, view.Schema).Transform(view);
+        Workout.Close(score, Workout.Dense(loaded, "Score"), 1e-5, $"{metric} Score after load");
+        Workout.Close(membership, Workout.Dense(loaded, "Membership"), 1e-5, $"{metric} Membership after load");
+        // ML.NET's OnnxTransformer reads the [1] label output back as a one-element Int32 vector.
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Int32, 1), loaded.Schema["PredictedLabel"].Type);
+        var loadedLabels = new List<int>();
+        using (var cursor = loaded.GetRowCursor([loaded.Schema["PredictedLabel"]]))
+        {
+            var get = cursor.GetGetter<VBuffer<int>>(loaded.Schema["PredictedLabel"]);
+            VBuffer<int> one = default;
+            while (cursor.MoveNext()) { get(ref one); loadedLabels.Add(one.GetItemOrDefault(0)); }
+        }
+        CollectionAssert.AreEqual(labels, loadedLabels, "labels after load");
     }
 
     [TestMethod]
@@ -79,11 +117,11 @@ public sealed class ClusteringTransformerTests
     {
         var (x, n, d, c, k) = Random(3, withZeroRow: false);
         var model = new ClusteringTransformer(c, k, d, "Features", ClusterMetric.Euclidean, "kmeans");
-        var e1 = Assert.ThrowsExactly<ConceptDataException>(() => model.Transform(InMemoryView.FromMatrix("Features", new float[12], 3)));
+        var e1 = Assert.ThrowsExactly<ConceptDataException>(() => model.Transform(View(new float[12], 3)));
         StringAssert.Contains(e1.Message, "width 3");
         x[5 * d + 2] = float.PositiveInfinity;
-        var view = model.Transform(InMemoryView.FromMatrix("Features", x, d));
-        var e2 = Assert.ThrowsExactly<ConceptDataException>(() => view.ReadInt32s("PredictedLabel"));
+        var view = model.Transform(View(x, d));
+        var e2 = Assert.ThrowsExactly<ConceptDataException>(() => RowBlockReader.ReadInt32s(view, "PredictedLabel"));
         StringAssert.Contains(e2.Message, "row 5");
     }
 }

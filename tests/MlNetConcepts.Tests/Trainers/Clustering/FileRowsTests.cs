@@ -1,4 +1,3 @@
-using MlNetConcepts.Data;
 using MlNetConcepts.IO;
 using MlNetConcepts.Trainers.Clustering;
 

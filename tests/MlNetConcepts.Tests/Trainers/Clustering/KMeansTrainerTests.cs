@@ -1,5 +1,5 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
+using Microsoft.ML;
+using MlNetConcepts.Views;
 using MlNetConcepts.Trainers.Clustering;
 
 namespace MlNetConcepts.Tests.Trainers.Clustering;
@@ -166,12 +166,12 @@ public sealed class KMeansTrainerTests
     public void CatalogVerbFitsAViewAndTransformAddsColumns()
     {
         var x = ClusterFixtures.Matrix("blobs_x.npy", out int n, out int d);
-        var ctx = new ConceptContext(seed: 1);
-        var view = ctx.Data.FromMatrix(x, d);
-        var model = ctx.Clustering.KMeans(numberOfClusters: 5).Fit(view);
+        var ml = new MLContext(seed: 1);
+        var view = ml.Data.LoadFromMatrix(x, d);
+        var model = ml.Clustering.Trainers.ConceptClusterer(numberOfClusters: 5, seed: 1).Fit(view);
         var output = model.Transform(view);
-        Assert.AreEqual("cluster_4", output.Schema["Membership"].SlotNames![4]);
-        var labels = output.ReadInt32s("PredictedLabel");
+        Assert.AreEqual("cluster_4", ViewColumns.SlotNames(output.Schema["Membership"])![4]);
+        var labels = RowBlockReader.ReadInt32s(output, "PredictedLabel");
         Assert.AreEqual(n, labels.Length);
         Assert.IsGreaterThanOrEqualTo(0.99, ClusterQuality.AdjustedRandIndex(ClusterFixtures.Ints("blobs_y.npy"), labels));
     }

@@ -1,22 +1,25 @@
-using MlNetConcepts.Data;
+using Microsoft.ML;
 using MlNetConcepts.Trainers.Clustering;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Tests.Trainers.Clustering;
 
 [TestClass]
 public sealed class MiniBatchKMeansTrainerTests
 {
-    /// <summary>A view that only streams (unknown row count) and records the block sizes asked for.</summary>
-    private sealed class StreamOnlyView(IConceptView inner) : IConceptView
+    /// <summary>A view that only streams (unknown row count, not the project's own type) and counts the passes over it.</summary>
+    private sealed class StreamOnlyView(IDataView inner) : IDataView
     {
-        public List<int> Requested { get; } = new();
-        public ViewSchema Schema => inner.Schema;
-        public long? RowCount => null;
-        public IBatchCursor GetCursor(int batchSize = IConceptView.DefaultBatchSize, IReadOnlyCollection<string>? columns = null)
+        public int Passes { get; private set; }
+        public bool CanShuffle => false;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => null;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
         {
-            Requested.Add(batchSize);
-            return inner.GetCursor(batchSize, columns);
+            Passes++;
+            return inner.GetRowCursor(columnsNeeded, rand);
         }
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
     }
 
     [TestMethod]
@@ -26,9 +29,9 @@ public sealed class MiniBatchKMeansTrainerTests
         var y = ClusterFixtures.Ints("blobs_y.npy");
         foreach (var metric in new[] { ClusterMetric.Euclidean, ClusterMetric.Cosine })
         {
-            var view = new StreamOnlyView(InMemoryView.FromMatrix("Features", x, d));
+            var view = new StreamOnlyView(new ColumnDataView(new DenseArrayColumn("Features", x, d)));
             var r = new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = 5, BatchSize = 100, InitializationSize = 200, Metric = metric, Seed = 3 }).FitStream(view);
-            Assert.IsTrue(view.Requested.All(b => b == 100), "every pass must read blocks of the batch size");
+            Assert.IsGreaterThanOrEqualTo(3, view.Passes, "a reservoir pass, epochs and a labelling pass, through ML.NET cursors");
             Assert.AreEqual(n, r.Labels.Length);
             Assert.IsGreaterThanOrEqualTo(0.99, ClusterQuality.AdjustedRandIndex(y, r.Labels), metric.ToString());
             Assert.AreEqual(Lloyd.Inertia(metric == ClusterMetric.Cosine ? ClusterInput.NormalizeRows(x, n, d, "x") : x, d, r.Centroids, r.Labels), r.Inertia, 1e-6 * r.Inertia);
@@ -70,7 +73,7 @@ public sealed class MiniBatchKMeansTrainerTests
         for (int i = 0; i < x.Length; i++) x[i] = i % 7;
         x[33] = float.NaN; // row 16 of width 2
         var e = Assert.ThrowsExactly<ConceptDataException>(() =>
-            new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = 2, BatchSize = 8 }).FitStream(InMemoryView.FromMatrix("Features", x, 2)));
+            new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = 2, BatchSize = 8 }).FitStream(new ColumnDataView(new DenseArrayColumn("Features", x, 2))));
         StringAssert.Contains(e.Message, "row 16");
     }
 
@@ -78,7 +81,7 @@ public sealed class MiniBatchKMeansTrainerTests
     public void MoreClustersThanRowsIsAClearError()
     {
         var e = Assert.ThrowsExactly<ConceptDataException>(() =>
-            new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = 5 }).FitStream(InMemoryView.FromMatrix("Features", [1, 2, 3, 4], 2)));
+            new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = 5 }).FitStream(new ColumnDataView(new DenseArrayColumn("Features", [1, 2, 3, 4], 2))));
         StringAssert.Contains(e.Message, "only 2 rows");
     }
 }

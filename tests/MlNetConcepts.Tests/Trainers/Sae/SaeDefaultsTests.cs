@@ -1,5 +1,5 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
+using Microsoft.ML;
+using MlNetConcepts.Views;
 using MlNetConcepts.Trainers.Sae;
 
 namespace MlNetConcepts.Tests.Trainers.Sae;
@@ -68,9 +68,9 @@ public sealed class SaeDefaultsTests
     public void TheLogsDeadFractionMeansWhatTheHeldOutOneMeans()
     {
         var x = MlNetConcepts.Trainers.Sae.Synthetic.SuperpositionGenerator.Generate(new() { Features = 24, Dimensions = 8, Samples = 2000, MeanActive = 2, Seed = 3 }).Activations;
-        var view = InMemoryView.FromMatrix("Features", x, 8);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", x, 8));
         var o = new SaeOptions { Architecture = "topk", ExpansionFactor = 8, K = 1, BatchSize = 50, Steps = 60, Seed = 2, HoldOutFraction = 0.1, ProgressEvery = 1 };
-        var trainer = new ConceptContext(1).Sae.Train(o);
+        var trainer = new MLContext(1).Transforms.SparseAutoencoder(o);
         var reports = new List<SaeProgress>();
         trainer.Progress = reports.Add;
         var sae = trainer.Fit(view);

@@ -1,5 +1,4 @@
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
 using MlNetConcepts.Trainers.Sae;
 
 namespace MlNetConcepts.Tests.Trainers.Sae;
@@ -16,12 +15,12 @@ public sealed class SaeLensFormatTests
     [TestMethod]
     [DataRow("batchtopk")]
     [DataRow("topk")]
-    public void ArchiveAndExportReconstructLikeThePythonSaeLensOracle(string arch)
+    public void ExportReconstructsLikeThePythonSaeLensOracle(string arch)
     {
         var x = NpyFile.ReadMatrix(Fixture(arch, "x.npy"), out int rows, out int d);
         var expected = NpyFile.ReadMatrix(Fixture(arch, "expected_recon.npy"), out _, out _);
         var expectedCodes = NpyFile.ReadMatrix(Fixture(arch, "expected_codes.npy"), out _, out int n);
-        foreach (var sae in new[] { ModelArchive.Load<SaeTransformer>(Fixture(arch, "sae.mlnc")), SaeLensFormat.Import(Fixture(arch, "saelens")) })
+        var sae = SaeLensFormat.Import(Fixture(arch, "saelens"));
         {
             var codes = sae.Encode(x, rows);
             var dense = codes.ToDense(n);
@@ -33,9 +32,9 @@ public sealed class SaeLensFormatTests
     }
 
     [TestMethod]
-    public void ExportOfTheLoadedArchiveReproducesTheCommittedTensors()
+    public void ExportOfTheImportedFolderReproducesTheCommittedTensors()
     {
-        var sae = ModelArchive.Load<SaeTransformer>(Fixture("batchtopk", "sae.mlnc"));
+        var sae = SaeLensFormat.Import(Fixture("batchtopk", "saelens"));
         string dir = Path.Combine(Path.GetTempPath(), "mlnc-saelens-" + Guid.NewGuid().ToString("N"));
         try
         {

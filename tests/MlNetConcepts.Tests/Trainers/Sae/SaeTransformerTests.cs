@@ -1,7 +1,9 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Models;
-using MlNetConcepts.Pipeline;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetConcepts.Onnx;
+using MlNetConcepts.Tests.Core.Views;
 using MlNetConcepts.Trainers.Sae;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Tests.Trainers.Sae;
 
@@ -17,37 +19,89 @@ public sealed class SaeTransformerTests
     private static SaeTransformer Fit(string arch, float[] x, int d, SaeOptions? extra = null)
     {
         var o = (extra ?? new SaeOptions()) with { Architecture = arch, ExpansionFactor = 4, K = 3, BatchSize = 64, Steps = 30, LearningRate = 5e-3, Seed = 2 };
-        return new ConceptContext(1).Sae.Train(o).Fit(InMemoryView.FromMatrix("Features", x, d));
+        return new MLContext(1).Transforms.SparseAutoencoder(o).Fit(View(x, d));
+    }
+
+    private static ColumnDataView View(float[] x, int d) => new(new DenseArrayColumn("Features", x, d));
+
+    public sealed class Row
+    {
+        [VectorType(8)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class Coded
+    {
+        [VectorType(32)] public float[] Concepts { get; set; } = [];
     }
 
     [TestMethod]
     [DataRow("relu")] [DataRow("topk")] [DataRow("batchtopk")] [DataRow("jumprelu")] [DataRow("matryoshka")]
-    public void WorkoutSchemaSaveLoadSameCodes(string arch)
+    public void WorkoutSchemaSaveLoadPredictionEngine(string arch)
     {
         var (x, d) = Data();
         var sae = Fit(arch, x, d).WithSlotNames(Enumerable.Range(0, 32).Select(i => $"c{i}").ToArray());
-        var view = InMemoryView.FromMatrix("Features", x, d);
+        var view = View(x, d);
+
+        // Schema propagation: the transformer's schema and the estimator's shape agree; input columns pass through.
         var schema = sae.GetOutputSchema(view.Schema);
-        var estimated = new ConceptContext(1).Sae.Train(new SaeOptions { Architecture = arch, ExpansionFactor = 4, K = 3 }).GetOutputSchema(view.Schema);
-        Assert.AreEqual(schema["Concepts"].Type, estimated["Concepts"].Type);
         Assert.AreEqual("Features", schema[0].Name, "input columns pass through");
-        var col = schema["Concepts"];
-        Assert.IsTrue(col.Type.IsSparse);
-        Assert.AreEqual(32, col.Type.VectorSize);
-        Assert.AreEqual("c5", col.SlotNames![5]);
-        string path = Path.Combine(Path.GetTempPath(), $"sae-{arch}-{Guid.NewGuid():N}.mlnc");
-        try
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 32), schema["Concepts"].Type);
+        Assert.AreEqual("c5", ViewColumns.SlotNames(schema["Concepts"])![5]);
+        var shape = new MLContext(1).Transforms.SparseAutoencoder(new SaeOptions { Architecture = arch, ExpansionFactor = 4, K = 3 })
+            .GetOutputSchema(ViewColumns.ShapeOf(view.Schema));
+        var concepts = shape.Single(c => c.Name == "Concepts");
+        Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, concepts.Kind);
+        Assert.AreEqual(NumberDataViewType.Single, concepts.ItemType);
+
+        // The lazy view gives the array-level codes; the codes are sparse VBuffers.
+        var transformed = sae.Transform(view);
+        var batched = Workout.Dense(transformed, "Concepts");
+        Workout.Close(sae.Encode(x, 600).ToDense(32), batched, 1e-5, "blocks of 256 rows against one GEMM");
+        Assert.IsTrue(batched.Any(v => v > 0));
+        using (var cursor = transformed.GetRowCursor(transformed.Schema))
         {
-            ModelArchive.Save((ISavableComponent)sae, path);
-            var loaded = ModelArchive.Load<SaeTransformer>(path);
-            Assert.AreEqual("c5", loaded.SlotNames[5]);
-            var a = sae.Transform(view).ReadMatrix("Concepts", out int rows, out _);
-            var b = loaded.Transform(view).ReadMatrix("Concepts", out _, out _);
-            CollectionAssert.AreEqual(a, b);
-            Assert.AreEqual(600, rows);
-            Assert.IsTrue(a.Any(v => v > 0));
+            var get = cursor.GetGetter<VBuffer<float>>(transformed.Schema["Concepts"]);
+            VBuffer<float> row = default;
+            Assert.IsTrue(cursor.MoveNext());
+            get(ref row);
+            Assert.IsFalse(row.IsDense, "codes are sparse");
         }
-        finally { File.Delete(path); }
+
+        // PredictionEngine row = batched row.
+        var engine = new MLContext(1).Model.CreatePredictionEngine<Row, Coded>(sae, view.Schema);
+        for (int r = 0; r < 600; r += 97)
+            Workout.Close(batched[(r * 32)..((r + 1) * 32)], engine.Predict(new Row { Features = x[(r * d)..((r + 1) * d)] }).Concepts, 1e-5, $"row {r}");
+
+        // Save with ML.NET, load in a fresh MLContext: an OnnxTransformer of the encoder gives the same codes (≤ 1e-5).
+        var loaded = Workout.SaveAndLoad(sae, view.Schema);
+        Workout.Close(batched, Workout.Dense(loaded.Transform(view), "Concepts"), 1e-5, $"{arch} codes after load");
+        var loadedEngine = new MLContext(3).Model.CreatePredictionEngine<Row, Coded>(loaded, view.Schema);
+        Workout.Close(batched[(5 * 32)..(6 * 32)], loadedEngine.Predict(new Row { Features = x[(5 * d)..(6 * d)] }).Concepts, 1e-5, "loaded engine row 5");
+    }
+
+    [TestMethod]
+    [DataRow("relu")] [DataRow("jumprelu")]
+    public void OnnxDecoderMatchesDecode(string arch)
+    {
+        var (x, d) = Data();
+        var sae = Fit(arch, x, d);
+        var codes = sae.Encode(x, 600);
+        var onnx = OnnxModelSaving.ToOnnxTransformer(SaeOnnx.Decoder(sae, "Concepts", "Reconstruction"), [("Concepts", 32)], ["Reconstruction"]);
+        var view = new ColumnDataView(new DenseArrayColumn("Concepts", codes.ToDense(32), 32));
+        Workout.Close(sae.Decode(codes), Workout.Dense(onnx.Transform(view), "Reconstruction"), 1e-5, "reconstruction");
+    }
+
+    [TestMethod]
+    public void BadInputIsRejectedNamingTheColumn()
+    {
+        var (x, d) = Data();
+        var sae = Fit("topk", x, d);
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => sae.Transform(new ColumnDataView(new DenseArrayColumn("Other", x, d))));
+        StringAssert.Contains(e.Message, "Column 'Features' is not in the data");
+        var shape = ViewColumns.ShapeOf(new ColumnDataView(ScalarArrayColumn.Int32("Features", new int[3])).Schema);
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder().GetOutputSchema(shape));
+        StringAssert.Contains(e.Message, "Column 'Features'");
+        StringAssert.Contains(e.Message, "expected a fixed-size vector of Single");
     }
 
     [TestMethod]
@@ -96,7 +150,7 @@ public sealed class SaeTransformerTests
     {
         var (x, d) = Data();
         var sae = Fit("topk", x, d);
-        var wide = InMemoryView.FromMatrix("Features", new float[20], 10);
+        var wide = View(new float[20], 10);
         var e = Assert.ThrowsExactly<ConceptDataException>(() => sae.GetOutputSchema(wide.Schema));
         StringAssert.Contains(e.Message, "width 10");
         StringAssert.Contains(e.Message, "width 8");

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MlNetConcepts.Cli;
 using MlNetConcepts.IO;
-using MlNetConcepts.Models;
 using MlNetConcepts.Studies.Runner;
 using MlNetConcepts.Tests.Studies.Runner;
 using MlNetConcepts.Trainers.Sae;
@@ -85,12 +84,12 @@ public sealed class SaeVariantsTests
                 // The study validator takes the new name (its k is not checked: the toy keeps no k).
                 StudyValidator.Validate(StudyFixture.DefaultConfig() with { Saes = [new SaeSpec(Toy, 2, 0)] });
 
-                // The CLI trains it, with the toy's own flag; the archive keeps the parameter.
+                // The CLI trains it, with the toy's own flag; the saved SAE folder keeps the parameter.
                 Assert.AreEqual(0, Run("synth", "superposition", "--out", dir, "--samples", "600", "--features", "12", "--dims", "6", "--active", "2").Code);
                 string acts = Path.Combine(dir, "activations.npy");
                 var r = Run("sae", "train", "--activations", acts, "--arch", Toy, "--floor", "0.05", "--expansion", "2", "--steps", "5", "--batch", "100", "--out", Path.Combine(dir, "sae"));
                 Assert.AreEqual(0, r.Code, r.Err);
-                var loaded = ModelArchive.Load<SaeTransformer>(Path.Combine(dir, "sae", "sae.mlnc"));
+                var loaded = SaeLensFormat.Import(Path.Combine(dir, "sae", "saelens"));
                 Assert.AreEqual(Toy, loaded.Architecture);
                 Assert.AreEqual("0.05", loaded.Options.VariantSettings["floor"]);
 
@@ -140,18 +139,19 @@ public sealed class SaeVariantsTests
         StringAssert.Contains(e.Message, "groups must be a positive number, got 'x'");
         Assert.AreEqual(ThresholdMode.PerNeuron, m.Parameters.Single(p => p.Name == "per-neuron-threshold").Apply(new SaeOptions(), "true").ThresholdMode);
 
-        // Saved and loaded through the archive by the names the variant declares.
+        // Saved and loaded through the SAE folder by the names the variant declares.
         var o = new SaeOptions { Architecture = "matryoshka", Latents = 32, MatryoshkaGroupSizes = [4, 12, 16], ThresholdMode = ThresholdMode.PerNeuron };
         var w = new SaeWeights(8, 32, 32);
         var sae = new SaeTransformer("matryoshka", w, o);
-        string path = Path.Combine(Path.GetTempPath(), $"mlnc-sae-params-{Guid.NewGuid():N}.mlnc");
+        string path = Path.Combine(Path.GetTempPath(), $"mlnc-sae-params-{Guid.NewGuid():N}");
         try
         {
-            ModelArchive.Save(sae, path);
-            var back = ModelArchive.Load<SaeTransformer>(path);
+            SaeLensFormat.Export(sae, path);
+            var back = SaeLensFormat.Import(path);
+            Assert.AreEqual("matryoshka", back.Architecture);
             CollectionAssert.AreEqual(new[] { 4, 12, 16 }, back.Options.MatryoshkaGroupSizes!.ToArray());
             Assert.AreEqual(ThresholdMode.PerNeuron, back.Options.ThresholdMode);
         }
-        finally { File.Delete(path); }
+        finally { Directory.Delete(path, true); }
     }
 }

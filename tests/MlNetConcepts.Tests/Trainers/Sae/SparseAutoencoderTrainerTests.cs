@@ -1,5 +1,5 @@
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
+using Microsoft.ML;
+using MlNetConcepts.Views;
 using MlNetConcepts.Trainers.Sae;
 
 namespace MlNetConcepts.Tests.Trainers.Sae;
@@ -23,19 +23,19 @@ public sealed class SparseAutoencoderTrainerTests
     public void KilledRunResumesToTheSameWeights(string arch, bool streaming)
     {
         var x = Data(700);
-        var view = InMemoryView.FromMatrix("Features", x, 8);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", x, 8));
         var o = Options(arch) with { InMemoryLimitBytes = streaming ? 0 : 1L << 30, ShuffleBufferRows = 200 };
-        var straight = new ConceptContext(1).Sae.Train(o).Fit(view);
+        var straight = new MLContext(1).Transforms.SparseAutoencoder(o).Fit(view);
 
         string cp = Path.Combine(Path.GetTempPath(), $"sae-cp-{Guid.NewGuid():N}.safetensors");
         try
         {
-            var first = new ConceptContext(1).Sae.Train(o with { CheckpointPath = cp, CheckpointEvery = 10, ProgressEvery = 1 });
+            var first = new MLContext(1).Transforms.SparseAutoencoder(o with { CheckpointPath = cp, CheckpointEvery = 10, ProgressEvery = 1 });
             using var cancel = new CancellationTokenSource();
             first.Progress = p => { if (p.Step == 25) cancel.Cancel(); };
             Assert.ThrowsExactly<OperationCanceledException>(() => first.Fit(view, cancel.Token));
             Assert.IsTrue(File.Exists(cp));
-            var resumed = new ConceptContext(1).Sae.Train(o with { CheckpointPath = cp, CheckpointEvery = 10, Resume = true, ProgressEvery = 1 });
+            var resumed = new MLContext(1).Transforms.SparseAutoencoder(o with { CheckpointPath = cp, CheckpointEvery = 10, Resume = true, ProgressEvery = 1 });
             int firstStep = -1;
             resumed.Progress = p => { if (firstStep < 0) firstStep = p.Step; };
             var after = resumed.Fit(view);
@@ -49,14 +49,14 @@ public sealed class SparseAutoencoderTrainerTests
     [TestMethod]
     public void RunsAreDeterministicAcrossThreadCounts()
     {
-        var view = InMemoryView.FromMatrix("Features", Data(400), 8);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", Data(400), 8));
         float[] Run(int threads)
         {
             int keep = MlNetConcepts.Compute.ComputeSettings.Threads;
             try
             {
                 MlNetConcepts.Compute.ComputeSettings.Threads = threads;
-                return new ConceptContext(1).Sae.Train(Options("matryoshka")).Fit(view).Weights.DecoderWeight;
+                return new MLContext(1).Transforms.SparseAutoencoder(Options("matryoshka")).Fit(view).Weights.DecoderWeight;
             }
             finally { MlNetConcepts.Compute.ComputeSettings.Threads = keep; }
         }
@@ -71,9 +71,9 @@ public sealed class SparseAutoencoderTrainerTests
     [TestMethod]
     public void TrainingReducesTheLossAndReportsHeldOutMetrics()
     {
-        var view = InMemoryView.FromMatrix("Features", Data(2000), 8);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", Data(2000), 8));
         var losses = new List<double>();
-        var t = new ConceptContext(1).Sae.Train(Options("batchtopk") with { Steps = 150, ProgressEvery = 10 });
+        var t = new MLContext(1).Transforms.SparseAutoencoder(Options("batchtopk") with { Steps = 150, ProgressEvery = 10 });
         t.Progress = p => losses.Add(p.Loss);
         t.Fit(view);
         Assert.IsLessThan(losses[0] * 0.8, losses[^1]);
@@ -86,25 +86,25 @@ public sealed class SparseAutoencoderTrainerTests
     public void BadInputIsAClearError()
     {
         var x = Data(200);
-        var view = InMemoryView.FromMatrix("Features", x, 8);
-        var e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("topk") with { K = 32 }).Fit(view));
+        var view = new ColumnDataView(new DenseArrayColumn("Features", x, 8));
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("topk") with { K = 32 }).Fit(view));
         StringAssert.Contains(e.Message, "k = 32");
         StringAssert.Contains(e.Message, "width 32");
-        e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("batchtopk") with { K = 40 }).Fit(view));
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("batchtopk") with { K = 40 }).Fit(view));
         StringAssert.Contains(e.Message, "k = 40");
 
         var bad = (float[])x.Clone();
         bad[17 * 8 + 1] = float.PositiveInfinity;
-        e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("topk")).Fit(InMemoryView.FromMatrix("Features", bad, 8)));
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("topk")).Fit(new ColumnDataView(new DenseArrayColumn("Features", bad, 8))));
         StringAssert.Contains(e.Message, "row 17");
-        e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("topk") with { InMemoryLimitBytes = 0 }).Fit(InMemoryView.FromMatrix("Features", bad, 8)));
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("topk") with { InMemoryLimitBytes = 0 }).Fit(new ColumnDataView(new DenseArrayColumn("Features", bad, 8))));
         StringAssert.Contains(e.Message, "row 17");
 
-        e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("topk")).Fit(InMemoryView.FromMatrix("Features", [], 8)));
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("topk")).Fit(new ColumnDataView(new DenseArrayColumn("Features", [], 8))));
         StringAssert.Contains(e.Message, "no rows");
-        e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("nope")));
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("nope")));
         StringAssert.Contains(e.Message, "matryoshka");
-        e = Assert.ThrowsExactly<ConceptDataException>(() => new ConceptContext(1).Sae.Train(Options("matryoshka") with { MatryoshkaGroupSizes = [4, 4] }).Fit(view));
+        e = Assert.ThrowsExactly<ConceptDataException>(() => new MLContext(1).Transforms.SparseAutoencoder(Options("matryoshka") with { MatryoshkaGroupSizes = [4, 4] }).Fit(view));
         StringAssert.Contains(e.Message, "sum to the width 32");
     }
 
@@ -112,8 +112,8 @@ public sealed class SparseAutoencoderTrainerTests
     public void MatryoshkaDefaultGroupsAndPerNeuronThreshold()
     {
         CollectionAssert.AreEqual(new[] { 32, 96, 224, 512 }, new MatryoshkaVariant().GroupEnds(512, new SaeOptions()));
-        var view = InMemoryView.FromMatrix("Features", Data(600), 8);
-        var sae = new ConceptContext(1).Sae.Train(Options("batchtopk") with { ThresholdMode = ThresholdMode.PerNeuron }).Fit(view);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", Data(600), 8));
+        var sae = new MLContext(1).Transforms.SparseAutoencoder(Options("batchtopk") with { ThresholdMode = ThresholdMode.PerNeuron }).Fit(view);
         Assert.AreEqual(32, sae.Weights.Threshold.Length);
         Assert.IsTrue(sae.Weights.Threshold.All(t => t > 0));
         Assert.IsTrue(sae.Weights.Threshold.Distinct().Count() > 1);

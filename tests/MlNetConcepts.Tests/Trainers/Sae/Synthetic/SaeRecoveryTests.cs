@@ -1,6 +1,6 @@
+using Microsoft.ML;
+using MlNetConcepts.Views;
 using System.Diagnostics;
-using MlNetConcepts.Data;
-using MlNetConcepts.Pipeline;
 using MlNetConcepts.Trainers.Sae;
 using MlNetConcepts.Trainers.Sae.Synthetic;
 
@@ -21,9 +21,9 @@ public sealed class SaeRecoveryTests
 
     private double Train(SaeOptions o)
     {
-        var view = InMemoryView.FromMatrix("Features", Data.Activations, 64);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", Data.Activations, 64));
         var sw = Stopwatch.StartNew();
-        var sae = new ConceptContext(7).Sae.Train(o with { Latents = 512 }).Fit(view);
+        var sae = new MLContext(7).Transforms.SparseAutoencoder(o with { Latents = 512 }).Fit(view);
         double mmcs = SuperpositionGenerator.MeanMaxCosine(Data.Features, sae.Weights.DecoderWeight, 64);
         TestContext.WriteLine($"{o.Architecture}: MMCS {mmcs:F4} in {sw.Elapsed.TotalSeconds:F1}s");
         return mmcs;
@@ -72,9 +72,9 @@ public sealed class SaeRecoveryTests
     public void DefaultsRecoverPlantedFeatures(string arch, int d, int features, int rows, int expansion, int steps)
     {
         var data = SuperpositionGenerator.Generate(new SuperpositionOptions { Dimensions = d, Features = features, Samples = rows, Seed = 5 });
-        var view = InMemoryView.FromMatrix("Features", data.Activations, d);
+        var view = new ColumnDataView(new DenseArrayColumn("Features", data.Activations, d));
         var sw = Stopwatch.StartNew();
-        var trainer = new ConceptContext(7).Sae.Train(new SaeOptions
+        var trainer = new MLContext(7).Transforms.SparseAutoencoder(new SaeOptions
         {
             Architecture = arch, ExpansionFactor = expansion, K = 8, Steps = steps, BatchSize = 512, HoldOutFraction = 0.05,
         });
