@@ -98,9 +98,7 @@ public static class MonoSemanticityStreaming
     /// to <paramref name="centroids"/>, against <paramref name="embeddingsColumn"/>. With <paramref name="topN"/>,
     /// weights are kept only on each cluster's N closest samples (ties: earlier sample first).
     /// </summary>
-            if (sparse) pass.AddSparse(cursor.Sparse(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockStart, aSource, eSource);
-            else pass.AddDense(cursor.Floats(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockRows, cursor.BlockStart, aSource, eSource);
-            if (total > 0) progress?.Report((double)pass.Rows / total);
+    public static EvaluationReport Clusters(IDataView view, string activationsColumn, DenseMatrix centroids, string embeddingsColumn,
         int? topN = null, IProgress<double>? progress = null, int? blockRows = null)
     {
         var aCol = ViewColumns.Vector(view.Schema, activationsColumn);

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MlNetConcepts.Compute;
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Evaluators;
 

@@ -1,4 +1,4 @@
-using MlNetConcepts.Data;
+using MlNetConcepts.Views;
 using MlNetConcepts.Evaluators;
 
 namespace MlNetConcepts.Tests.Evaluators;
