@@ -101,6 +101,15 @@ public sealed class StudyCommandTests
             var html = File.ReadAllText(Path.Combine(output, "report.html"));
             StringAssert.Contains(html, "joint");
             Assert.IsFalse(html.Contains("src=\"http", StringComparison.Ordinal), "the report is self-contained");
+            // The naming and heat-map sections (docs/NAMING.md, docs/HEATMAPS.md).
+            StringAssert.Contains(html, "Concept names and types: joint");
+            StringAssert.Contains(html, "Heat maps of concepts");
+            var naming = File.ReadAllLines(Path.Combine(output, "naming", "joint", "naming.csv"));
+            StringAssert.StartsWith(naming[0], "concept,label,score,margin,visual_alignment,visual_threshold,textual_alignment,textual_threshold");
+            Assert.IsTrue(File.Exists(Path.Combine(output, "naming", "joint", "naming_accuracy.csv")));
+            var heat = Column(Path.Combine(output, "heatmaps", "heatmaps.csv"), "file");
+            Assert.IsTrue(heat.Length > 0);
+            foreach (var png in heat) Assert.IsTrue(File.Exists(Path.Combine(output, png)), png);
         }
         finally { Directory.Delete(output, true); }
     }
