@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MlNetConcepts.IO;
+using MlNetConcepts.Studies.HeatMaps;
 using MlNetConcepts.Studies.Naming;
 using MlNetConcepts.Studies.Runner;
 using MlNetConcepts.Transforms.Extraction;
@@ -38,7 +39,28 @@ public sealed class FashionQuickstart(Action<string>? log = null)
         var dataset = FindDataset();
         var data = Path.Combine(outputDirectory, "data");
         Extract(model, dataset, data);
-        return new StudyRunner(log: _log) { Sections = [Naming(model, dataset, data)] }.Run(Config(data, dataset), outputDirectory);
+        return new StudyRunner(log: _log) { Sections = [Naming(model, dataset, data), HeatMaps(model, dataset, data)] }.Run(Config(data, dataset), outputDirectory);
+    }
+
+    /// <summary>
+    /// The heat-map section: block 3's SAE encodes the patch tokens of block 3 (16 patches of 7×7
+    /// pixels), and the image embedding's SAE features are mapped by occluding 7×7 windows with black
+    /// (pixel value 0, the background of Fashion-MNIST).
+    /// </summary>
+    public static HeatMapSection HeatMaps(string model, string dataset, string data)
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json")));
+        var c = config.RootElement;
+        int n = NpyFile.Read(Path.Combine(data, "labels.npy")).ToInt32().Length;
+        int last = c.GetProperty("image_blocks").GetInt32() - 1;
+        return new HeatMapSection
+        {
+            ImageModel = Path.Combine(model, "image.onnx"),
+            Preprocessor = ImagePreprocessor.None(1) with { Mean = [(float)c.GetProperty("pixel_mean").GetDouble()], Std = [(float)c.GetProperty("pixel_std").GetDouble()] },
+            Images = IdxImages.ReadImages(Path.Combine(dataset, "t10k-images-idx3-ubyte.gz"), n),
+            TokenLayers = [($"block{last}", $"block{last}")],
+            PooledLayers = [("image_embeds", "image_embeds")],
+        };
     }
 
     /// <summary>

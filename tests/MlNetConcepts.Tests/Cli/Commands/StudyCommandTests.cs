@@ -107,6 +107,15 @@ public sealed class StudyCommandTests
             StringAssert.Contains(explorer, "\"layer\":\"block0\"");
             Assert.IsNotEmpty(Directory.GetFiles(Path.Combine(output, "block0"), "feature_*_collage.png", SearchOption.AllDirectories));
             StringAssert.Contains(explorer, "_collage.png\",\"src\":\"data:image/png;base64,");
+            // The naming and heat-map sections (docs/NAMING.md, docs/HEATMAPS.md).
+            StringAssert.Contains(html, "Concept names and types: joint");
+            StringAssert.Contains(html, "Heat maps of concepts");
+            var naming = File.ReadAllLines(Path.Combine(output, "naming", "joint", "naming.csv"));
+            StringAssert.StartsWith(naming[0], "concept,label,score,margin,visual_alignment,visual_threshold,textual_alignment,textual_threshold");
+            Assert.IsTrue(File.Exists(Path.Combine(output, "naming", "joint", "naming_accuracy.csv")));
+            var heat = Column(Path.Combine(output, "heatmaps", "heatmaps.csv"), "file");
+            Assert.IsTrue(heat.Length > 0);
+            foreach (var png in heat) Assert.IsTrue(File.Exists(Path.Combine(output, png)), png);
         }
         finally { Directory.Delete(output, true); }
     }
