@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MlNetConcepts root script.
-#   ./run.sh setup   install prerequisites on a fresh Debian machine (idempotent)
+#   ./run.sh setup   install prerequisites on a fresh Debian machine (idempotent; --test adds the browser, --dev the Python oracles)
 #   ./run.sh demo    setup if needed, build, run the quickstart
 #   ./run.sh test    setup if needed, build in Release, run all tests
 #   ./run.sh bench   setup if needed, build, run the comparative benchmarks
@@ -11,6 +11,8 @@ ROOT=$PWD
 # Debian packages the product and its tests use. Python pieces only make test oracles and the
 # demo model; the product itself never calls Python.
 APT_PACKAGES=(libopenblas0-pthread dataset-fashion-mnist)
+# The explorer's browser test (Selenium) drives Debian's chromium through its chromedriver.
+APT_TEST_PACKAGES=(chromium chromium-driver)
 APT_DEV_PACKAGES=(python3-numpy python3-scipy python3-sklearn python3-torch python3-onnx python3-torchvision python3-pil gcc libopenblas-dev)
 
 missing_packages() {
@@ -24,7 +26,10 @@ missing_packages() {
 # managed API plus native library), like every other .NET dependency.
 setup() {
   local want=("${APT_PACKAGES[@]}")
-  if [ "${1:-}" = "--dev" ]; then want+=("${APT_DEV_PACKAGES[@]}"); fi
+  case "${1:-}" in
+    --dev) want+=("${APT_DEV_PACKAGES[@]}") ;;
+    --test) want+=("${APT_TEST_PACKAGES[@]}") ;;
+  esac
   local missing
   missing=$(missing_packages "${want[@]}")
   if [ -n "$missing" ]; then
@@ -75,7 +80,7 @@ shift || true
 case "$cmd" in
   setup) setup "$@" ;;
   test)
-    setup
+    setup --test
     build
     results=$(mktemp -d)
     status=0

@@ -158,9 +158,16 @@
     return figure;
   }
 
+  // The plot shares its row with the panel: tell plotly when the panel takes or gives back room.
+  function setPanel(shown) {
+    if ($("panel").hidden === !shown) return;
+    $("panel").hidden = !shown;
+    Plotly.Plots.resize("plot");
+  }
+
   function openPanel(i) {
     const c = map.concepts;
-    $("panel").hidden = false;
+    setPanel(true);
     $("panel").dataset.concept = String(i);
     $("panel-title").textContent = label(c, i);
     const dl = $("panel-facts");
@@ -196,7 +203,7 @@
 
   function showMap(index) {
     map = data.maps[index];
-    $("panel").hidden = true;
+    setPanel(false);
     setupTypes();
     const t = map.trustworthiness;
     $("about").textContent = "Dots: the " + map.concepts.feature.length + " dictionary atoms of " + map.sae + " on layer " + map.layer +
@@ -218,7 +225,7 @@
       document.querySelectorAll(".type-filter").forEach((x) => { x.checked = true; });
       render();
     });
-    $("close").addEventListener("click", () => { $("panel").hidden = true; });
+    $("close").addEventListener("click", () => setPanel(false));
     showMap(0);
     $("plot").on("plotly_click", (event) => {
       const p = event.points.find((q) => q.customdata !== undefined);
