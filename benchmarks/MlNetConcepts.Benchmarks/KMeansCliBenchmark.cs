@@ -35,7 +35,7 @@ internal static class KMeansCliBenchmark
                 ours.Add(WholeProcess.Run("dotnet", [mlnc, "cluster", "--activations", data, "--method", "kmeans", "--k", kk, "--n-init", "1",
                     "--max-iter", it, "--tol", "0", "--seed", "1", "--out", outOurs]));
                 sk.Add(WholeProcess.Run("/usr/bin/python3", [script, data, kk, it, "1", outSk]));
-                Console.WriteLine($"round {r + 1} (load {load:0.0}): ours {ours[^1]}; scikit-learn {sk[^1]} ({sk[^1].Output.Split('\n').Last()})");
+                Console.WriteLine($"round {r + 1} (load {load:0.0}): ours {ours[^1]} ({ours[^1].Output.Split('\n').Last()}); scikit-learn {sk[^1]} ({sk[^1].Output.Split('\n').Last()})");
                 if (ours[^1].ExitCode != 0) Console.WriteLine(ours[^1].Output);
             }
             static double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
