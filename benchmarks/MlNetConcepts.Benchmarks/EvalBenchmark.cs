@@ -13,7 +13,7 @@ namespace MlNetConcepts.Benchmarks;
 /// K = 12,288, e = 768). <c>eval-assignment</c>: our linear assignment solver beside
 /// scipy.optimize.linear_sum_assignment on the same cosine matrix of two random dictionaries.
 /// </summary>
-internal static class EvalBenchmark
+internal static partial class EvalBenchmark
 {
     public static void RunMs(BenchArguments a)
     {

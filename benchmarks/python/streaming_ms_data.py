@@ -2,7 +2,7 @@
 """Data for the streamed `mlnc eval ms` benchmark (issue 11): an input too large to load whole.
 
 Run:  /usr/bin/python3 benchmarks/python/streaming_ms_data.py OUTDIR [--rows 50000] [--latents 12288] [--width 768]
-Writes OUTDIR/codes.npy (rows × latents float32, ReLU of Gaussians minus 1.5: about 7% active,
+Writes (with --npz also OUTDIR/codes.npz, the same codes as CSR) OUTDIR/codes.npy (rows × latents float32, ReLU of Gaussians minus 1.5: about 7% active,
 2.46 GB at the default size), OUTDIR/emb.npy (rows × width float32) and OUTDIR/oracle.npy: the
 MonoSemanticity of the first 256 latents computed here in float64 with the linear form
 MS_k = (|v_k|^2 - S2)/(S1^2 - S2) on min-max scaled codes and unit embeddings (Pach et al. 2025,
@@ -16,6 +16,7 @@ p.add_argument("out")
 p.add_argument("--rows", type=int, default=50000)
 p.add_argument("--latents", type=int, default=12288)
 p.add_argument("--width", type=int, default=768)
+p.add_argument("--npz", action="store_true", help="also write OUTDIR/codes.npz (CSR, scipy.sparse.save_npz)")
 a = p.parse_args()
 os.makedirs(a.out, exist_ok=True)
 rng = np.random.default_rng(11)
@@ -40,4 +41,7 @@ s1, s2 = w.sum(axis=0), (w * w).sum(axis=0)
 ms = ((v * v).sum(axis=1) - s2) / (s1 * s1 - s2)
 ms[(hi == lo) | ((w > 0).sum(axis=0) <= 1)] = np.nan
 np.save(os.path.join(a.out, "oracle.npy"), ms)
+if a.npz:
+    import scipy.sparse as sp
+    sp.save_npz(os.path.join(a.out, "codes.npz"), sp.vstack([sp.csr_matrix(codes[i:i + 2000]) for i in range(0, N, 2000)]).tocsr(), compressed=False)
 print(f"wrote {N} x {K} codes, {N} x {E} embeddings, oracle for {SLICE} latents to {a.out}")

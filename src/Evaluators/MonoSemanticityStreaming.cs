@@ -9,8 +9,9 @@ namespace MlNetConcepts.Evaluators;
 /// never have to sit in memory whole (e.g. <see cref="Views.ColumnDataView"/> over files of any
 /// size). Same formulas and numbers as the in-memory forms of <see cref="MonoSemanticity"/>:
 /// MS_k = (‖v_k‖² − S2)/(S1² − S2) (Pach et al. 2025, eq. 9 in linear form; clusters: Bíla et al.
-/// 2025, eqs. 4–5). Neurons take two passes (min and max first, then the sums); clusters one.
-/// The top-N variants add a pass that gathers the kept samples' embeddings.
+/// 2025, eqs. 4–5). Neurons and clusters take one pass (neurons: <see cref="NeuronMsPass"/>, min, max
+/// and sums together); the top-N variants take a first pass for min, max and the selection and a
+/// second that gathers the kept samples' embeddings.
 /// <para>
 /// Memory for a block of B rows, K neurons (or J clusters; for clusters K also counts the
 /// activation width d) and embedding width e: the view's cursor buffers (B·(K + e)·4 bytes for
