@@ -7,7 +7,7 @@ namespace MlNetConcepts.Evaluators;
 /// <summary>
 /// The evaluator verbs on <see cref="ConceptContext.Evaluate"/>, ML.NET style
 /// (<c>context.Evaluate.MonoSemanticity(view, "Codes", "Embedding")</c>). Each reads the named
-/// columns of a view and returns a report frame; the static classes take plain matrices.
+/// columns of a view and returns an EvaluationReport (a DataFrame with title and parameters); the static classes take plain matrices.
 /// </summary>
 public static class EvaluationCatalogExtensions
 {

@@ -18,10 +18,12 @@ internal static class DemoCommand
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => Path.Combine("out", "quickstart") };
         var synthetic = new Option<bool>("--synthetic") { Description = "Run the default study on the embedded synthetic benchmark instead of real images." };
         var limit = new Option<int?>("--images") { Description = "Use only the first N test images (default: all 10,000)." };
+        var noBottleneck = new Option<bool>("--no-bottleneck") { Description = "Skip the concept-bottleneck stage (class accuracy from raw activations, all SAE codes and the top-m concepts of the last image block)." };
         var cmd = new Command("demo", "Run the quickstart: the demo VLM on Fashion-MNIST, SAEs and clustering side by side, an HTML report.");
         cmd.Options.Add(output);
         cmd.Options.Add(synthetic);
         cmd.Options.Add(limit);
+        cmd.Options.Add(noBottleneck);
         CliAction.Set(cmd, r =>
         {
             string outDir = r.GetValue(output)!;
@@ -34,7 +36,7 @@ internal static class DemoCommand
                 return CliAction.Success;
             }
             AnsiConsole.MarkupLine("[bold]MlNetConcepts quickstart[/]: the demo VLM on the Fashion-MNIST test set, SAEs and clustering side by side.");
-            var result = new FashionQuickstart(Log) { Limit = r.GetValue(limit) }.Run(outDir);
+            var result = new FashionQuickstart(Log) { Limit = r.GetValue(limit), Bottleneck = !r.GetValue(noBottleneck) }.Run(outDir);
             StudyCommand.PrintSummary(result, outDir);
             return CliAction.Success;
         });
