@@ -25,12 +25,14 @@ internal static class DemoCommand
         var synthetic = new Option<bool>("--synthetic") { Description = "Run the default study on the embedded synthetic benchmark instead of real images." };
         var limit = new Option<int?>("--images") { Description = $"Use only the first N test images (default: all 10,000 for the demo VLM, {ResNet18Quickstart.DefaultImages:N0} for resnet18)." };
         var all = new Option<bool>("--all") { Description = "Use all 10,000 test images." };
+        var noBottleneck = new Option<bool>("--no-bottleneck") { Description = "Skip the concept-bottleneck stage (class accuracy from raw activations, all SAE codes and the top-m concepts of the last image block)." };
         var cmd = new Command("demo", "Run the quickstart: the demo VLM (or --model resnet18) on Fashion-MNIST, SAEs and clustering side by side, an HTML report.");
         cmd.Options.Add(output);
         cmd.Options.Add(model);
         cmd.Options.Add(synthetic);
         cmd.Options.Add(limit);
         cmd.Options.Add(all);
+        cmd.Options.Add(noBottleneck);
         CliAction.Set(cmd, r =>
         {
             bool resnet = r.GetValue(model) == "resnet18";
@@ -56,7 +58,7 @@ internal static class DemoCommand
             else
             {
                 AnsiConsole.MarkupLine("[bold]MlNetConcepts quickstart[/]: the demo VLM on the Fashion-MNIST test set, SAEs and clustering side by side.");
-                result = new FashionQuickstart(Log) { Limit = images }.Run(outDir);
+                result = new FashionQuickstart(Log) { Limit = images, Bottleneck = !r.GetValue(noBottleneck) }.Run(outDir);
             }
             StudyCommand.PrintSummary(result, outDir);
             Log("done");

@@ -81,6 +81,7 @@ internal static class StudyCommand
         // The full table is in summary.csv; the console gets the columns that answer the question.
         var columns = result.Summary.SelectColumns("layer", "sae", "clusters", "one_to_one_matched", "distinct_features_matched", "clusters_matched", "mean_best_overlap", "ms_sae_mean", "ms_cluster_mean", "ms_raw_mean");
         ReportConsole.Print(columns, StudyResult.SummaryTitle);
+        if (result.BottleneckLine() is { } line) AnsiConsole.MarkupLine(Markup.Escape(line));
         AnsiConsole.MarkupLine($"Report: [link]{Markup.Escape(Path.GetFullPath(Path.Combine(outDir, "report.html")))}[/]");
     }
 

@@ -12,7 +12,7 @@ namespace MlNetConcepts.Reports;
 /// <param name="Max">Maximum.</param>
 public sealed record SummaryStatistics(int Count, int NaNCount, double Mean, double Std, double Min, double Q25, double Median, double Q75, double Max);
 
-/// <summary>Plain descriptive statistics used by report frames and summaries.</summary>
+/// <summary>Plain descriptive statistics used by reports and summaries.</summary>
 public static class Statistics
 {
     /// <summary>Summarises a sequence of values.</summary>

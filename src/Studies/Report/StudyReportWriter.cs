@@ -49,6 +49,7 @@ public static class StudyReportWriter
         };
         if (msMeans.Any(s => s.Item2.Any(double.IsFinite))) html.Raw(SvgChart.Bars("Mean MonoSemanticity per layer", layerNames, msMeans));
         html.Table(summary, StudyResult.SummaryTitle, 50, "summary.csv", "summary.json");
+        if (result.Bottleneck is { } bottleneck) WriteBottleneck(html, bottleneck, result.BottleneckLine()!);
 
         foreach (var layer in result.Layers)
         {
@@ -69,6 +70,29 @@ public static class StudyReportWriter
     {
         return $"One-to-one: {c.OneToOneMatches} cluster(s) ({F(c.OneToOneMatched * 100)}%) have their own SAE feature at O ≥ {F(tau)} " +
                $"(mean overlap of the one-to-one pairs {F(c.OneToOneMeanOverlap)}); the many-to-many matches use {c.DistinctFeaturesMatched} distinct feature(s).";
+    }
+
+    private static void WriteBottleneck(HtmlReport html, EvaluationReport bottleneck, string line)
+    {
+        html.Heading("Concept bottleneck");
+        html.Paragraph(line);
+        html.Paragraph($"A multinomial logistic regression (ML.NET's L-BFGS maximum entropy, L2 = 1) classifies the labels from the raw activations, from all SAE codes, " +
+                       $"and from the top-m concepts only, ranked by {bottleneck.ParameterText("selection")}; {bottleneck.ParameterText("train_rows")} training and " +
+                       $"{bottleneck.ParameterText("test_rows")} test rows from one seeded split (subsampled to keep the stage fast).", note: true);
+        var t = bottleneck.Table;
+        var (kind, m, acc) = (t.Strings("features"), t.Int32s("m"), t.Doubles("accuracy"));
+        var top = Enumerable.Range(0, kind.Length).Where(i => kind[i] == "top_m").ToArray();
+        if (top.Length > 0)
+        {
+            double Of(string k) => acc[Array.IndexOf(kind, k)];
+            html.Raw(SvgChart.Lines("Test accuracy from the top-m concepts (flat lines: raw activations, all SAE codes)", top.Select(i => Math.Log2(m[i])).ToArray(),
+            [
+                ("top-m concepts", top.Select(i => acc[i]).ToArray()),
+                ("all SAE codes", top.Select(_ => Of("all_codes")).ToArray()),
+                ("raw activations", top.Select(_ => Of("raw")).ToArray()),
+            ], "log2 m"));
+        }
+        html.Table(t, bottleneck.Title, 20, "bottleneck.csv");
     }
 
     private static double Mean(double[]? v) => v is null ? double.NaN : Statistics.Summarize(v).Mean;

@@ -58,6 +58,9 @@ public sealed record StudyConfig
     /// <summary>Seed of every random choice in the study.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Optional concept-bottleneck stage on one labelled layer (null: off).</summary>
+    public StudyBottleneck? Bottleneck { get; init; }
+
     /// <summary>Serializer settings: camelCase or snake_case keys both read; comments and trailing commas allowed.</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -191,4 +194,26 @@ public sealed record StudyImages
 
     /// <summary>Optional int .npy giving each row's image number (−1: no image, e.g. a text row).</summary>
     public string? Index { get; init; }
+}
+
+/// <summary>
+/// The concept-bottleneck stage (<see cref="Bottleneck.ConceptBottleneck"/>): class accuracy from the
+/// layer's raw activations, from all codes of its first SAE (seed 0) and from its top-m concepts.
+/// </summary>
+public sealed record StudyBottleneck
+{
+    /// <summary>The layer (it needs labels).</summary>
+    public string Layer { get; init; } = "";
+
+    /// <summary>Training rows at most (a seeded shuffle; fewer rows keep the stage fast).</summary>
+    public int TrainRows { get; init; } = 3000;
+
+    /// <summary>Test rows at most (after the training rows in the same shuffle).</summary>
+    public int TestRows { get; init; } = 2000;
+
+    /// <summary>The largest m of the top-m concepts (m = 1, 2, 4, …).</summary>
+    public int MaxConcepts { get; init; } = 64;
+
+    /// <summary>The stage's options (the study's seed makes the split).</summary>
+    public Bottleneck.ConceptBottleneckOptions Options(int seed) => new() { TrainRows = TrainRows, TestRows = TestRows, MaxConcepts = MaxConcepts, Seed = seed };
 }

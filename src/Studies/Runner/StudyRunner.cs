@@ -3,6 +3,7 @@ using Microsoft.Data.Analysis;
 using MlNetConcepts.IO;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Studies.Explorer;
+using MlNetConcepts.Studies.Bottleneck;
 using MlNetConcepts.Studies.Report;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
@@ -56,6 +57,7 @@ public sealed class StudyRunner
         var inputsByMetadata = new Dictionary<LayerMetadata, StudyInputs>();
         var layers = new List<LayerResult>();
         var firstSae = new Dictionary<string, (SaeTransformer, float[])>();
+        EvaluationReport? bottleneck = null;
         foreach (var layer in config.Layers)
         {
             string layerKey = cache.HashFile(layer.Path);
@@ -86,10 +88,20 @@ public sealed class StudyRunner
             var images = StudyImageSource.Open(config.MetadataFor(layer).Images);
             foreach (var (spec, seeds) in saes) ExplorerStudyWriter.Write(outputs.File(layer.Name), StudyNames.Of(spec), seeds, rows, images);
             layers.Add(layerResult);
+            if (config.Bottleneck is { } b && b.Layer == layer.Name)
+            {
+                var (spec, runs) = saes[0];
+                var (sae, codes) = runs[0];
+                _log($"[{layer.Name}] concept bottleneck: L-BFGS maximum entropy on raw activations, all {sae.Latents} codes of {StudyNames.Of(spec)} and the top-m concepts");
+                var labels = NpyFile.Read(config.MetadataFor(layer).Labels!).ToInt32();
+                bottleneck = ConceptBottleneck.Run(x, width, codes, sae.Latents, labels, b.Options(config.Seed))
+                    .WithParameter("layer", layer.Name).WithParameter("sae", StudyNames.Of(spec));
+                ReportText.SaveCsv(bottleneck.Table, outputs.File("bottleneck.csv"));
+            }
         }
 
         var summary = StudyTables.Summary(layers);
-        var result = new StudyResult(config, layers, facts.Rows, summary);
+        var result = new StudyResult(config, layers, facts.Rows, summary) { Bottleneck = bottleneck };
         ReportText.SaveCsv(summary, outputs.File("summary.csv"));
         AtomicFile.WriteText(outputs.File("summary.json"), ReportText.Json(new EvaluationReport(StudyResult.SummaryTitle, summary)));
         var sectionContext = new StudySectionContext(config, layers, outputs.Path,
@@ -126,8 +138,25 @@ public sealed class StudyRunner
 /// <param name="Layers">Per-layer results.</param>
 /// <param name="Rows">Rows per layer.</param>
 /// <param name="Summary">The layer-wise summary (also written as summary.csv).</param>
+/// <remarks><see cref="Bottleneck"/> is the concept-bottleneck stage's result when the config asks for it (also bottleneck.csv).</remarks>
 public sealed record StudyResult(StudyConfig Config, IReadOnlyList<LayerResult> Layers, long Rows, DataFrame Summary)
 {
     /// <summary>The summary's title (in summary.json, the report and the console).</summary>
     public const string SummaryTitle = "layer-wise summary";
+
+    /// <summary>The concept-bottleneck study (<see cref="ConceptBottleneck"/>), or null when the stage is off.</summary>
+    public EvaluationReport? Bottleneck { get; init; }
+
+    /// <summary>One line on the bottleneck: raw, all-codes and selected top-m accuracies (null when the stage is off).</summary>
+    public string? BottleneckLine()
+    {
+        if (Bottleneck is null) return null;
+        var t = Bottleneck.Table;
+        var (kind, m, acc) = (t.Strings("features"), t.Int32s("m"), t.Doubles("accuracy"));
+        string P(double a) => (a * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        var top = Enumerable.Range(0, kind.Length).Where(i => kind[i] == "top_m").Where(i => m[i] is 1 or 8 or 64 || i == kind.Length - 1).Distinct()
+            .Select(i => $"top-{m[i]} {P(acc[i])}");
+        return $"Concept bottleneck on {Bottleneck.ParameterText("layer")} ({Bottleneck.ParameterText("test_rows")} test rows): raw activations {P(acc[Array.IndexOf(kind, "raw")])}, " +
+               $"all {m[Array.IndexOf(kind, "all_codes")]} SAE codes {P(acc[Array.IndexOf(kind, "all_codes")])}, {string.Join(", ", top)}.";
+    }
 }

@@ -42,6 +42,13 @@ public static partial class StudyValidator
             rowsOf[layer.Name] = shape[0];
             CheckMetadata(c.MetadataFor(layer), layer.Name, shape[0]);
         }
+        if (c.Bottleneck is { } b)
+        {
+            var layer = c.Layers.FirstOrDefault(l => l.Name == b.Layer)
+                ?? throw new ConceptDataException($"study: the bottleneck layer '{b.Layer}' is not one of the layers ({string.Join(", ", c.Layers.Select(l => l.Name))}).", ["bottleneck"]);
+            if (c.MetadataFor(layer).Labels is null) throw new ConceptDataException($"study: the bottleneck layer '{b.Layer}' has no labels to classify.", ["bottleneck"]);
+            if (c.Saes.Count == 0) throw new ConceptDataException("study: the bottleneck stage needs an SAE.", ["bottleneck"]);
+        }
         // Layers without metadata of their own describe the same rows: their counts must agree.
         var plain = c.Layers.Where(l => l.Embeddings is null && l.Modality is null && l.Pairs is null && l.Labels is null && l.Images is null).ToList();
         foreach (var l in plain.Skip(1))

@@ -98,8 +98,16 @@ public sealed class StudyCommandTests
             Assert.AreEqual(40, NpyFile.Read(Path.Combine(output, "data", "labels.npy")).Shape[0]);
             CollectionAssert.AreEqual(new long[] { 80, NpyFile.Read(Path.Combine(output, "data", "image", "image_embeds.npy")).Shape[1] },
                 NpyFile.Read(Path.Combine(output, "data", "joint.npy")).Shape, "image rows then caption rows");
+            // The concept-bottleneck stage on the last block: raw, all codes, then m = 1, 2, 4, … (26 train / 14 test images of 40).
+            var kinds = Column(Path.Combine(output, "bottleneck.csv"), "features");
+            CollectionAssert.AreEqual(new[] { "raw", "all_codes", "top_m" }, kinds.Distinct().ToArray());
+            var m = Column(Path.Combine(output, "bottleneck.csv"), "m").Select(int.Parse).ToArray();
+            CollectionAssert.AreEqual(new[] { 1, 2, 4, 8, 16, 32, 64 }, m[2..], "the top-m sizes");
+            foreach (var a in Column(Path.Combine(output, "bottleneck.csv"), "accuracy").Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)))
+                Assert.IsTrue(a is >= 0 and <= 1, $"accuracy {a}");
             var html = File.ReadAllText(Path.Combine(output, "report.html"));
             StringAssert.Contains(html, "joint");
+            StringAssert.Contains(html, "Concept bottleneck on block3 (14 test rows)");
             Assert.IsFalse(html.Contains("src=\"http", StringComparison.Ordinal), "the report is self-contained");
             // The explorer: linked from the report, with collages of real images behind the concepts.
             StringAssert.Contains(html, "href=\"explorer.html\"");
