@@ -24,6 +24,7 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(ExtractCommand.Create());
             root.Subcommands.Add(ModelCommand.Create());
             root.Subcommands.Add(SaeCommand.Create());
+            root.Subcommands.Add(SteerCommand.Create());
             var synth = SynthCommand.Create();
             synth.Subcommands.Add(SynthMultimodalCommand.Create());
             root.Subcommands.Add(synth);
