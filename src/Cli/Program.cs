@@ -26,6 +26,7 @@ namespace MlNetConcepts.Cli
             root.Subcommands.Add(ModelCommand.Create());
             root.Subcommands.Add(SaeCommand.Create());
             root.Subcommands.Add(NameCommand.Create());
+            root.Subcommands.Add(SteerCommand.Create());
             var synth = SynthCommand.Create();
             synth.Subcommands.Add(SynthMultimodalCommand.Create());
             root.Subcommands.Add(synth);

@@ -123,7 +123,8 @@ public static class OnnxGraphSplit
             if (n.Reads.Any(tainted.Contains)) { tail.Add(n.Index); foreach (var o in n.Outputs) tainted.Add(o); }
         if (tail.Count == 0)
             throw new ConceptDataException($"{g.Source}: no node reads tensor '{t}', so there is nothing after it to run; pick a tensor before the model's outputs.");
-        var tailOutputs = g.Outputs.Select(o => o.Name).Where(tainted.Contains).ToHashSet(StringComparer.Ordinal);
+        // t itself, when it is a model output, comes from the head (unedited): the tail outputs what its nodes compute.
+        var tailOutputs = g.Outputs.Select(o => o.Name).Where(o => o != t && tainted.Contains(o)).ToHashSet(StringComparer.Ordinal);
         if (tailOutputs.Count == 0)
             throw new ConceptDataException($"{g.Source}: no output of the model depends on tensor '{t}'.");
 

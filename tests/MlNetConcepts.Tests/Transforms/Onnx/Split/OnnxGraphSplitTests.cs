@@ -67,6 +67,7 @@ public sealed class OnnxGraphSplitTests
         Assert.AreEqual(tensor, split.Tensor.Name);
         Assert.AreEqual(OnnxElementType.Float, split.Tensor.ElementType);
         CollectionAssert.Contains(split.TailOutputs.ToArray(), "image_embeds");
+        CollectionAssert.DoesNotContain(split.TailOutputs.ToArray(), tensor, "the cut tensor comes from the head");
     }
 
     [TestMethod]

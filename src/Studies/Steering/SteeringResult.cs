@@ -1,0 +1,18 @@
+using Microsoft.Data.Analysis;
+
+namespace MlNetConcepts.Studies.Steering;
+
+/// <summary>The tables of a <see cref="SteeringStudy"/> run.</summary>
+public sealed record SteeringResult
+{
+    /// <summary>The steered concepts: index, MonoSemanticity, support, label, purity, scale, DiffMean norm.</summary>
+    public required DataFrame Concepts { get; init; }
+    /// <summary>Every concept × method × image set × strength, with the measures before and after steering.</summary>
+    public required DataFrame Sweep { get; init; }
+    /// <summary>One row per concept at the report strength: SAE and DiffMean side by side (the acceptance table).</summary>
+    public required DataFrame Summary { get; init; }
+    /// <summary>The settings used.</summary>
+    public required SteeringStudyOptions Options { get; init; }
+    /// <summary>Images profiled, latents of the SAE, and the time the run took.</summary>
+    public required (int Images, int Latents, double Seconds) Run { get; init; }
+}
