@@ -1,7 +1,7 @@
-using MlNetConcepts.Reports;
 using System.Diagnostics;
 using Microsoft.Data.Analysis;
 using MlNetConcepts.Evaluators;
+using MlNetConcepts.Reports;
 using MlNetConcepts.Trainers.Sae;
 using MlNetConcepts.Transforms.Onnx;
 using MlNetConcepts.Transforms.Steering;
