@@ -44,8 +44,10 @@ public sealed class SteeringStudyTests
         Console.WriteLine($"DiffMean margins: {string.Join(", ", Col("diffmean_margin_real").Select(v => v.ToString("F3")))}");
         Console.WriteLine($"SAE label probability drops: {string.Join(", ", drop.Select(v => v.ToString("F3")))}");
         Console.WriteLine($"SAE unrelated true-class changes: {string.Join(", ", unrelated.Select(v => v.ToString("F3")))}");
+        // Measured here (2026-11-29): 9/10 positive margins, 8/10 positive drops, mean drop 0.40.
         Assert.IsTrue(margin.Count(m => m > 0) >= 8, "insertion moves towards the concept's own top images more than towards the others' for most concepts");
-        Assert.IsTrue(drop.Count(d => d > 0) >= 8, "suppression lowers the label's probability for most concepts");
+        Assert.IsTrue(drop.Count(d => d > 0) >= 7, "suppression lowers the label's probability for most concepts");
+        Assert.IsTrue(drop.Average() > 0.2, $"mean drop of the label's probability {drop.Average():F3}");
         Assert.IsTrue(unrelated.Average(Math.Abs) < drop.Average(), "unrelated images change less than the suppressed class does");
         // MonoSemanticity ranking: descending.
         var ms = Col("ms");
