@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using MlNetConcepts.Studies.Explorer;
-using Spectre.Console;
 
 namespace MlNetConcepts.Cli;
 
@@ -22,13 +21,15 @@ internal static class ExploreCommand
         {
             string dir = r.GetValue(study)!;
             string path = r.GetValue(output) ?? Path.Combine(dir, ExplorerFiles.Page);
-            var maps = ExplorerPage.Write(dir, path, line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+            // Plain lines on the current Console streams (progress on stderr), so pipes and redirected output get them:
+            // AnsiConsole binds to the stream it first saw.
+            var maps = ExplorerPage.Write(dir, path, line => Console.Error.WriteLine(line));
             foreach (var m in maps)
             {
                 string t = double.IsNaN(m.Trustworthiness) ? "not measured" : m.Trustworthiness.ToString("0.000", CultureInfo.InvariantCulture);
-                AnsiConsole.MarkupLine(Markup.Escape($"{m.Layer} · {m.Sae}: {m.Concepts.Rows.Count} concepts, trustworthiness T({ExplorerMapReader.TrustworthinessK}) {t}"));
+                Console.Out.WriteLine($"{m.Layer} · {m.Sae}: {m.Concepts.Rows.Count} concepts, trustworthiness T({ExplorerMapReader.TrustworthinessK}) {t}");
             }
-            AnsiConsole.MarkupLine(Markup.Escape($"explorer written to {path}"));
+            Console.Out.WriteLine($"explorer written to {path}");
             return CliAction.Success;
         });
         return cmd;
