@@ -26,6 +26,18 @@ public sealed class StudyValidatorTests
         AssertRejected(Config() with { Clusters = [new ClusterSpec("dbscan", 8)] }, "unknown clustering method 'dbscan'");
 
     [TestMethod]
+    public void ABottleneckOnAnUnknownLayerIsNamed() =>
+        AssertRejected(Config() with { Bottleneck = new StudyBottleneck { Layer = "nope" } }, "the bottleneck layer 'nope' is not one of the layers");
+
+    [TestMethod]
+    public void ABottleneckNeedsLabels()
+    {
+        var c = Config();
+        var layer = c.Layers[0] with { Labels = null };
+        AssertRejected(c with { Layers = [layer], Labels = null, Bottleneck = new StudyBottleneck { Layer = layer.Name } }, $"the bottleneck layer '{layer.Name}' has no labels");
+    }
+
+    [TestMethod]
     public void AMissingFileIsNamed() =>
         AssertRejected(Config() with { Layers = [new StudyLayer("x", "/nonexistent/layer.npy")] }, "/nonexistent/layer.npy");
 
