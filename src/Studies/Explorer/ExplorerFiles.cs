@@ -30,6 +30,15 @@ public static class ExplorerFiles
     /// <summary>Heat maps of a concept inside <see cref="ConceptFolder"/>: any PNG whose name starts with this.</summary>
     public static string HeatMapPrefix(int feature) => $"feature_{feature}_heatmap";
 
+    /// <summary>
+    /// The study's naming table of a layer, relative to the study folder (written by the naming section,
+    /// docs/NAMING.md): concept, label, margin, type, … of the layer's first SAE.
+    /// </summary>
+    public static string StudyNaming(string layer) => $"{MlNetConcepts.Studies.Naming.NamingSection.Folder}/{layer}/naming.csv";
+
+    /// <summary>The study's heat-map index, relative to the study folder (written by the heat-map section, docs/HEATMAPS.md): layer, feature, file, … of each layer's first SAE.</summary>
+    public static string StudyHeatMaps => $"{MlNetConcepts.Studies.HeatMaps.HeatMapSection.Folder}/heatmaps.csv";
+
     /// <summary>The page's default name in the study folder.</summary>
     public const string Page = "explorer.html";
 }

@@ -26,7 +26,9 @@ public static class ExplorerMapReader
     public static IReadOnlyList<ExplorerMap> Read(string studyDir, Action<string>? log = null)
     {
         if (!Directory.Exists(studyDir)) throw new ConceptDataException($"{studyDir}: study folder not found.");
-        double tau = Tau(studyDir);
+        var config = Config(studyDir);
+        double tau = Tau(config);
+        var sections = ExplorerSectionFiles.Read(studyDir, config);
         var maps = new List<ExplorerMap>();
         foreach (var layerDir in Directory.GetDirectories(studyDir).Order(StringComparer.Ordinal))
         {
@@ -35,7 +37,7 @@ public static class ExplorerMapReader
                 var sae = Path.GetFileNameWithoutExtension(features)["features_".Length..];
                 if (!File.Exists(Path.Combine(layerDir, ExplorerFiles.Decoder(sae, 0)))) continue;
                 log?.Invoke($"[{Path.GetFileName(layerDir)}] laying out {sae}");
-                maps.Add(ReadMap(studyDir, layerDir, sae, tau));
+                maps.Add(ReadMap(studyDir, layerDir, sae, tau, sections));
             }
         }
         if (maps.Count == 0)
@@ -43,15 +45,24 @@ public static class ExplorerMapReader
         return maps;
     }
 
-    private static double Tau(string studyDir)
+    private static JsonElement? Config(string studyDir)
     {
         var config = Path.Combine(studyDir, "config.json");
-        if (!File.Exists(config)) return 0.5;
+        if (!File.Exists(config)) return null;
         using var doc = JsonDocument.Parse(File.ReadAllText(config));
-        return doc.RootElement.TryGetProperty("Tau", out var t) && t.TryGetDouble(out var v) ? v : 0.5;
+        return doc.RootElement.Clone();
     }
 
-    private static ExplorerMap ReadMap(string studyDir, string layerDir, string sae, double tau)
+    // The study writes its config in snake case ("tau"); hand-written folders may say "Tau".
+    private static double Tau(JsonElement? config)
+    {
+        if (config is not { ValueKind: JsonValueKind.Object } c) return 0.5;
+        foreach (var p in c.EnumerateObject())
+            if (p.Name.Equals("tau", StringComparison.OrdinalIgnoreCase) && p.Value.TryGetDouble(out var v)) return v;
+        return 0.5;
+    }
+
+    private static ExplorerMap ReadMap(string studyDir, string layerDir, string sae, double tau, ExplorerSectionFiles sections)
     {
         string layer = Path.GetFileName(layerDir);
         var notes = new List<string>();
@@ -76,6 +87,8 @@ public static class ExplorerMapReader
             if (table.Has("modality")) modality[r] = table.Number(r, "modality");
         }
         ReadNaming(table, label, margin, type);
+        // Later sources override earlier ones: the study's naming section, then an explicit naming_<sae>.csv.
+        if (sections.Naming(layer, sae) is { } studyNaming) ReadNaming(ExplorerCsv.Read(studyNaming), label, margin, type);
         var naming = Path.Combine(layerDir, ExplorerFiles.Naming(sae));
         if (File.Exists(naming)) ReadNaming(ExplorerCsv.Read(naming), label, margin, type);
         if (label.All(string.IsNullOrEmpty)) notes.Add("no concept names in this run");
@@ -132,7 +145,7 @@ public static class ExplorerMapReader
         }
         else notes.Add("no bridge scores in this run (the layer has no image–text pairs)");
 
-        var pictures = Pictures(studyDir, layerDir, sae, k);
+        var pictures = Pictures(studyDir, layerDir, sae, k, sections.HeatMaps(layer, sae));
         if (!pictures.Values.Any(p => p.Collage is not null)) notes.Add("no collages in this run");
         if (!pictures.Values.Any(p => p.HeatMaps.Count > 0)) notes.Add("no heat maps in this run");
 
@@ -159,9 +172,11 @@ public static class ExplorerMapReader
     {
         bool hasLabel = t.Has("label"), hasMargin = t.Has("margin"), hasType = t.Has("type");
         if (!hasLabel && !hasMargin && !hasType) return;
+        // The naming section (docs/NAMING.md) calls the index "concept"; the explorer's own files say "feature".
+        string key = t.Has("feature") || !t.Has("concept") ? "feature" : "concept";
         for (int r = 0; r < t.Rows; r++)
         {
-            int f = t.Integer(r, "feature");
+            int f = t.Integer(r, key);
             if (f < 0 || f >= label.Length) throw new ConceptDataException($"{t.Path}: line {r + 2}: feature {f} is outside 0..{label.Length - 1}.");
             if (hasLabel) label[f] = t.Text(r, "label");
             if (hasMargin) margin[f] = t.Number(r, "margin");
@@ -169,11 +184,22 @@ public static class ExplorerMapReader
         }
     }
 
-    private static Dictionary<int, ConceptPictures> Pictures(string studyDir, string layerDir, string sae, int k)
+    private static Dictionary<int, ConceptPictures> Pictures(string studyDir, string layerDir, string sae, int k, IReadOnlyList<(int Feature, string File)> sectionHeatMaps)
     {
         var result = new Dictionary<int, ConceptPictures>();
         var folder = Path.Combine(layerDir, ExplorerFiles.ConceptFolder(sae));
-        if (!Directory.Exists(folder)) return result;
+        if (Directory.Exists(folder)) AddConceptFolder(result, studyDir, folder, k);
+        foreach (var (f, file) in sectionHeatMaps)
+        {
+            if (f < 0 || f >= k) throw new ConceptDataException($"{Path.Combine(studyDir, ExplorerFiles.StudyHeatMaps)}: feature {f} is outside 0..{k - 1} of {sae} on {Path.GetFileName(layerDir)}.");
+            var old = result.GetValueOrDefault(f);
+            result[f] = new ConceptPictures(old?.Collage, [.. old?.HeatMaps ?? [], file]);
+        }
+        return result;
+    }
+
+    private static void AddConceptFolder(Dictionary<int, ConceptPictures> result, string studyDir, string folder, int k)
+    {
         var files = Directory.GetFiles(folder, "*.png").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         string Rel(string name) => Path.GetRelativePath(studyDir, Path.Combine(folder, name));
         for (int f = 0; f < k; f++)
@@ -184,7 +210,6 @@ public static class ExplorerMapReader
             var h = files.Where(n => n.StartsWith(heat, StringComparison.Ordinal)).Select(Rel).ToList();
             if (c is not null || h.Count > 0) result[f] = new ConceptPictures(c, h);
         }
-        return result;
     }
 
     private static T[] Filled<T>(int n, T value)

@@ -23,8 +23,14 @@ public sealed record HeatMapSection : IStudySection
 
     /// <summary>The image tower (.onnx).</summary>
     public required string ImageModel { get; init; }
-    /// <summary>Its preprocessing.</summary>
-    public required ImagePreprocessor Preprocessor { get; init; }
+    /// <summary>Its preprocessing (needed for occlusion, and for token maps without <see cref="TokenInput"/>).</summary>
+    public ImagePreprocessor? Preprocessor { get; init; }
+    /// <summary>Builds the token maps' model input from images when the model has its own preprocessing (the ResNet18); null: <see cref="Preprocessor"/>.</summary>
+    public Func<IReadOnlyList<RasterImage>, Transforms.Extraction.ExtractionInput>? TokenInput { get; init; }
+    /// <summary>Leading non-spatial tokens of the token layers (1: a ViT's CLS token; 0: a convolution stage [batch, C, h, w]).</summary>
+    public int SkipTokens { get; init; } = 1;
+    /// <summary>How the report describes the token maps (what the SAE was trained on, what a cell is).</summary>
+    public string TokenNote { get; init; } = "tokens: the layer's SAE encodes every patch token of the block, one value per 7×7 patch, upsampled bilinearly. ";
     /// <summary>The images, indexed by layer row.</summary>
     public required IReadOnlyList<RasterImage> Images { get; init; }
     /// <summary>Token layers: (study layer, token-level output of the image tower).</summary>
@@ -60,8 +66,8 @@ public sealed record HeatMapSection : IStudySection
                 var images = picked.Select(r => Images[r]).ToList();
                 var activation = ConceptActivations.SaeLatent(sae, feature);
                 HeatGrid[] grids = method == "tokens"
-                    ? new PatchHeatMaps { ModelPath = ImageModel, Tensor = tensor, Preprocessor = Preprocessor }.Compute(images, activation)
-                    : new OcclusionHeatMaps { ModelPath = ImageModel, Tensor = tensor, Preprocessor = Preprocessor, Patch = Occlusion.Patch, Stride = Occlusion.Stride, Baseline = Occlusion.Baseline }.Compute(images, activation);
+                    ? new PatchHeatMaps { ModelPath = ImageModel, Tensor = tensor, Preprocessor = Preprocessor, Input = TokenInput, SkipTokens = SkipTokens }.Compute(images, activation)
+                    : new OcclusionHeatMaps { ModelPath = ImageModel, Tensor = tensor, Preprocessor = Preprocessor ?? throw new ConceptDataException($"heat maps of {layer}: occlusion needs a Preprocessor."), Patch = Occlusion.Patch, Stride = Occlusion.Stride, Baseline = Occlusion.Baseline }.Compute(images, activation);
                 var maps = new List<(PixelImage, string)>();
                 for (int i = 0; i < picked.Length; i++)
                 {
@@ -90,7 +96,7 @@ public sealed record HeatMapSection : IStudySection
         NamingTables.SaveCsv(frame, Path.Combine(context.OutputFolder, Folder, "heatmaps.csv"));
 
         report.Heading("Heat maps of concepts");
-        report.Paragraph("Where a concept sits in its top images (Bíla et al. 2025, §4). tokens: the layer's SAE encodes every patch token of the block, one value per 7×7 patch, upsampled bilinearly. " +
+        report.Paragraph("Where a concept sits in its top images (Bíla et al. 2025, §4). " + TokenNote +
                          $"occlusion: a {Occlusion.Patch}×{Occlusion.Patch} window (stride {Occlusion.Stride}) is set to pixel value {Occlusion.Baseline} and the model runs again; the drop of the concept's code is the importance. " +
                          "Colour: viridis, scaled by each map's maximum (yellow = strongest), blended over the image.", note: true);
         foreach (var f in figures)

@@ -17,8 +17,14 @@ public sealed class PatchHeatMaps
     public required string ModelPath { get; init; }
     /// <summary>The token-level output to read.</summary>
     public required string Tensor { get; init; }
-    /// <summary>Preprocessing of the images into the model's input.</summary>
-    public required ImagePreprocessor Preprocessor { get; init; }
+    /// <summary>Preprocessing of the images into the model's input (used when <see cref="Input"/> is null).</summary>
+    public ImagePreprocessor? Preprocessor { get; init; }
+    /// <summary>
+    /// Builds the model's input from the images, for models whose preprocessing is not an
+    /// <see cref="ImagePreprocessor"/> (e.g. the ResNet18's upscaling and its own preprocessing
+    /// network); disposed after use when it is <see cref="IDisposable"/>.
+    /// </summary>
+    public Func<IReadOnlyList<RasterImage>, ExtractionInput>? Input { get; init; }
     /// <summary>Leading tokens that are not spatial (1 for a ViT's CLS token, 0 for a convolution stage).</summary>
     public int SkipTokens { get; init; } = 1;
     /// <summary>ONNX Runtime settings.</summary>
@@ -31,13 +37,19 @@ public sealed class PatchHeatMaps
         var rows = new List<float>();
         var tokenOf = new List<int>();
         int width = 0;
-        using (var ex = new ActivationExtractor(new() { ModelPath = ModelPath, Tensors = [Tensor], Tokens = new TokenSelection(TokenMode.All), BatchSize = 64, Session = Session }))
-            ex.Run(new ImageInput(images, Preprocessor, "heat-map images"), blocks =>
+        var input = Input?.Invoke(images)
+            ?? new ImageInput(images, Preprocessor ?? throw new ConceptDataException($"heat maps of {Tensor}: set Preprocessor or Input."), "heat-map images");
+        try
+        {
+            using var ex = new ActivationExtractor(new() { ModelPath = ModelPath, Tensors = [Tensor], Tokens = new TokenSelection(TokenMode.All), BatchSize = 64, Session = Session });
+            ex.Run(input, blocks =>
             {
                 width = blocks[0].Width;
                 rows.AddRange(blocks[0].Values);
                 tokenOf.AddRange(blocks[0].TokenIndices);
             });
+        }
+        finally { (input as IDisposable)?.Dispose(); }
         int perImage = tokenOf.Count / images.Count;
         int spatial = perImage - SkipTokens;
         int side = (int)Math.Round(Math.Sqrt(spatial));

@@ -66,11 +66,34 @@ public sealed class ResNet18Quickstart(Action<string>? log = null)
         var probe = LinearProbe.Table(
             Layers.Select(layer => (layer.Name, NpyFile.ReadMatrix(LayerPath(data, layer), out _, out int w), w)).Prepend(("pixels", pixels, 784)), labels);
 
-        var runner = new StudyRunner(log: _log) { ReportNotes = Notes(n, extraction, probe) };
+        var runner = new StudyRunner(log: _log) { ReportNotes = Notes(n, extraction, probe), Sections = HeatMaps ? [StageHeatMaps(models, dataset, n)] : [] };
         var result = runner.Run(Config(data, dataset), outputDirectory);
         Microsoft.Data.Analysis.DataFrame.SaveCsv(probe, Path.Combine(outputDirectory, "probe.csv"));
         return result;
     }
+
+    /// <summary>Whether the report gets heat maps of stage-3 concepts over the positions of the stage (issue 15, item 1a).</summary>
+    public bool HeatMaps { get; init; } = true;
+
+    /// <summary>The layer whose positions give the heat maps: stage 3, a 14×14 grid (each cell 16×16 input pixels, 2×2 of the 28×28 image).</summary>
+    public static ResNet18Layer HeatMapLayer => ResNet18Model.Stages[2];
+
+    /// <summary>
+    /// Heat maps over the spatial positions of <see cref="HeatMapLayer"/>: the network runs once per
+    /// image, the stage tensor [1, C, h, w] gives one C-vector per position, and the stage's SAE, which
+    /// was trained on the spatially mean-pooled stage (one row per image), encodes each position's
+    /// vector. The concept's code per position is the h × w grid, upsampled to the image.
+    /// </summary>
+    public static HeatMaps.HeatMapSection StageHeatMaps(string models, string dataset, int images) => new()
+    {
+        ImageModel = ResNet18Model.NetworkPath(models),
+        Images = IdxImages.ReadImages(Path.Combine(dataset, "t10k-images-idx3-ubyte.gz"), images),
+        TokenInput = list => new ResNet18Input(list, ResNet18Model.PreprocessPath(models), "heat-map images"),
+        SkipTokens = 0,
+        TokenLayers = [(HeatMapLayer.Name, HeatMapLayer.Tensor)],
+        TokenNote = $"{HeatMapLayer.Name}: the SAE of the stage, trained on the stage mean-pooled over its positions (one row per image), encodes the {HeatMapLayer.Channels}-vector of every position of the 14×14 map; " +
+                    "the code of the concept at each position (one cell = 16×16 input pixels = 2×2 pixels of the 28×28 image) is upsampled bilinearly. Encoding single positions with an SAE trained on their mean is an approximation: a position's vector lives on the scale of the mean, but not every position looks like an average. ",
+    };
 
     /// <summary>A layer's activation file in the data folder.</summary>
     public static string LayerPath(string data, ResNet18Layer layer) => Path.Combine(data, ActivationFiles.FileName(layer.Tensor));

@@ -80,6 +80,13 @@ public sealed class StudyCommandTests
         finally { Directory.Delete(root, true); }
     }
 
+    private static System.Text.Json.JsonElement ExplorerData(string html)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"explorer-data\">(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.IsTrue(m.Success, "the explorer's data block is there");
+        return System.Text.Json.JsonDocument.Parse(m.Groups[1].Value).RootElement.Clone();
+    }
+
     [TestMethod]
     public void DemoOnFortyImagesWritesTheReportForEveryLayer()
     {
@@ -124,6 +131,36 @@ public sealed class StudyCommandTests
             var heat = Column(Path.Combine(output, "heatmaps", "heatmaps.csv"), "file");
             Assert.IsTrue(heat.Length > 0);
             foreach (var png in heat) Assert.IsTrue(File.Exists(Path.Combine(output, png)), png);
+            // The explorer shows what those sections wrote: the joint map carries the naming table's labels
+            // and types, and each layer with heat maps carries exactly the index's PNGs on the index's features.
+            var data = ExplorerData(explorer);
+            var maps = data.GetProperty("maps").EnumerateArray().ToList();
+            var joint = maps.Single(mp => mp.GetProperty("layer").GetString() == "joint");
+            var labels = joint.GetProperty("concepts").GetProperty("label").EnumerateArray().Select(v => v.GetString()).ToArray();
+            var types = joint.GetProperty("concepts").GetProperty("type").EnumerateArray().Select(v => v.GetString()).ToArray();
+            var namingPath = Path.Combine(output, "naming", "joint", "naming.csv");
+            var fileLabels = Column(namingPath, "label");
+            var fileTypes = Column(namingPath, "type");
+            var concepts = Column(namingPath, "concept").Select(int.Parse).ToArray();
+            Assert.IsTrue(fileLabels.Any(l => l.Length > 0), "the naming section named at least one concept");
+            for (int i = 0; i < concepts.Length; i++)
+            {
+                Assert.AreEqual(fileLabels[i], labels[concepts[i]], $"label of joint concept {concepts[i]}");
+                Assert.AreEqual(fileTypes[i], types[concepts[i]], $"type of joint concept {concepts[i]}");
+            }
+            var heatLayers = Column(Path.Combine(output, "heatmaps", "heatmaps.csv"), "layer");
+            var heatFeatures = Column(Path.Combine(output, "heatmaps", "heatmaps.csv"), "feature");
+            foreach (var layer in heatLayers.Distinct())
+            {
+                var map = maps.Single(mp => mp.GetProperty("layer").GetString() == layer);
+                var expected = Enumerable.Range(0, heat.Length).Where(i => heatLayers[i] == layer).Select(i => (heatFeatures[i], heat[i])).OrderBy(p => p.Item2, StringComparer.Ordinal).ToList();
+                var shown = map.GetProperty("pictures").EnumerateObject()
+                    .SelectMany(p => p.Value.GetProperty("heatmaps").EnumerateArray().Select(h => (p.Name, h.GetProperty("file").GetString()!, h.GetProperty("src").GetString()!)))
+                    .Where(h => h.Item2.StartsWith("heatmaps/", StringComparison.Ordinal)).ToList();
+                CollectionAssert.AreEqual(expected, shown.Select(h => (h.Name, h.Item2)).OrderBy(p => p.Item2, StringComparer.Ordinal).ToList(), $"heat maps of {layer}");
+                foreach (var h in shown)
+                    Assert.AreEqual("data:image/png;base64," + Convert.ToBase64String(File.ReadAllBytes(Path.Combine(output, h.Item2))), h.Item3, h.Item2);
+            }
         }
         finally { Directory.Delete(output, true); }
     }

@@ -19,7 +19,7 @@ internal static class ExplorerTestStudy
     /// <summary>Concepts matched at overlap ≥ τ = 0.5 (the matching lists 0..19 with overlap f/20).</summary>
     public static readonly int[] Matched = Enumerable.Range(10, 10).ToArray();
 
-    public static string Create(bool withNaming = true, bool withPictures = true)
+    public static string Create(bool withNaming = true, bool withPictures = true, string sae = "sae")
     {
         var dir = Directory.CreateTempSubdirectory("mlnc-explore-").FullName;
         var layer = Path.Combine(dir, "blk");
@@ -31,18 +31,18 @@ internal static class ExplorerTestStudy
         var decoder = new float[Concepts * d];
         for (int k = 0; k < Concepts; k++)
             for (int c = 0; c < d; c++) decoder[k * d + c] = centres[(k / 20) * d + c] + 0.25f * (float)(rng.NextDouble() * 2 - 1);
-        NpyFile.WriteMatrix(Path.Combine(layer, "decoder_sae_seed0.npy"), decoder, Concepts, d);
+        NpyFile.WriteMatrix(Path.Combine(layer, $"decoder_{sae}_seed0.npy"), decoder, Concepts, d);
         // Seed 1: the same atoms in reverse order, so every concept is matched at cosine 1.
         var second = new float[Concepts * d];
         for (int k = 0; k < Concepts; k++)
             for (int c = 0; c < d; c++) second[(Concepts - 1 - k) * d + c] = decoder[k * d + c];
-        NpyFile.WriteMatrix(Path.Combine(layer, "decoder_sae_seed1.npy"), second, Concepts, d);
+        NpyFile.WriteMatrix(Path.Combine(layer, $"decoder_{sae}_seed1.npy"), second, Concepts, d);
 
         string I(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         var features = new List<string> { "feature,energy,ms,ms_top_n,modality" };
         for (int k = 0; k < Concepts; k++)
             features.Add($"{k},{I(0.01 * (k % 20 + 1))},{(k == 5 ? "NaN" : I(k / (double)Concepts))},0.5,{I((k / 20) / 2.0)}");
-        File.WriteAllText(Path.Combine(layer, "features_sae.csv"), string.Join('\n', features) + "\n");
+        File.WriteAllText(Path.Combine(layer, $"features_{sae}.csv"), string.Join('\n', features) + "\n");
         if (withNaming)
         {
             string[] types = ["visual", "multimodal", "textual"];
@@ -52,15 +52,15 @@ internal static class ExplorerTestStudy
                 string label = k == HostileConcept ? Hostile : $"concept {Word(k)}";
                 naming.Add($"{k},\"{label.Replace("\"", "\"\"")}\",{I(0.1 + k / 100.0)},{types[k / 20]}");
             }
-            File.WriteAllText(Path.Combine(layer, "naming_sae.csv"), string.Join('\n', naming) + "\n");
+            File.WriteAllText(Path.Combine(layer, $"naming_{sae}.csv"), string.Join('\n', naming) + "\n");
         }
-        File.WriteAllText(Path.Combine(layer, "bridge_sae.csv"), "i,j,bridge,coactivation,cosine\n0,40,0.9,1,0.9\n1,41,0.8,1,0.8\n2,21,0.5,1,0.5\n");
+        File.WriteAllText(Path.Combine(layer, $"bridge_{sae}.csv"), "i,j,bridge,coactivation,cosine\n0,40,0.9,1,0.9\n1,41,0.8,1,0.8\n2,21,0.5,1,0.5\n");
         var oneToOne = new List<string> { "cluster,feature,overlap" };
         for (int f = 0; f < 20; f++) oneToOne.Add($"{f + 3},{f},{I(f / 20.0)}");
-        File.WriteAllText(Path.Combine(layer, "one_to_one_sae__kmeans-k8.csv"), string.Join('\n', oneToOne) + "\n");
+        File.WriteAllText(Path.Combine(layer, $"one_to_one_{sae}__kmeans-k8.csv"), string.Join('\n', oneToOne) + "\n");
         if (withPictures)
         {
-            var pictures = Path.Combine(layer, "concepts_sae");
+            var pictures = Path.Combine(layer, $"concepts_{sae}");
             Directory.CreateDirectory(pictures);
             var tile = new PixelImage(4, 4, 1, Enumerable.Range(0, 16).Select(v => (byte)(v * 16)).ToArray());
             foreach (int k in new[] { 0, 1, HostileConcept })

@@ -40,7 +40,7 @@ public sealed class PlantedSquareTests
     }
 
     /// <summary>Images with a square in a random quadrant (every second one without a square when <paramref name="someWithout"/>); returns the quadrant (0 TL, 1 TR, 2 BL, 3 BR) and the square's origin.</summary>
-    private static (RasterImage[] Images, int[] Quadrant, (int Y, int X)[] Origin) Planted(int count, int seed, bool someWithout = false)
+    internal static (RasterImage[] Images, int[] Quadrant, (int Y, int X)[] Origin) Planted(int count, int seed, bool someWithout = false)
     {
         var rng = new Random(seed);
         var images = new RasterImage[count];

@@ -57,6 +57,27 @@ public sealed class ResNet18QuickstartTests
             StringAssert.Contains(html, "ResNetPreprocess.onnx");
             StringAssert.Contains(html, "Linear probe");
             foreach (var name in names) StringAssert.Contains(html, $"Layer {name}");
+
+            // Heat maps over stage 3's 14×14 positions (issue 15, item 1a), in the report and the explorer.
+            StringAssert.Contains(html, "Heat maps of concepts");
+            StringAssert.Contains(html, "trained on the stage mean-pooled over its positions");
+            var index = File.ReadAllLines(Path.Combine(output, "heatmaps", "heatmaps.csv"));
+            StringAssert.StartsWith(index[0], "layer,method,feature,row,file,grid_rows,grid_cols");
+            Assert.IsGreaterThan(1, index.Length, "at least one heat map");
+            foreach (var line in index.Skip(1))
+            {
+                var f = line.Split(',');
+                Assert.AreEqual("stage3", f[0], line);
+                Assert.AreEqual("tokens", f[1], line);
+                Assert.AreEqual("14", f[5], line);
+                Assert.AreEqual("14", f[6], line);
+                Assert.IsTrue(int.Parse(f[3]) < 24, line);
+                var png = File.ReadAllBytes(Path.Combine(output, f[4]));
+                // PNG IHDR: width and height, big-endian at bytes 16 and 20; 28×28 images at scale 4.
+                Assert.AreEqual(112, (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19], line);
+                Assert.AreEqual(112, (png[20] << 24) | (png[21] << 16) | (png[22] << 8) | png[23], line);
+            }
+            StringAssert.Contains(File.ReadAllText(Path.Combine(output, "explorer.html")), "\"file\":\"heatmaps/stage3/feature");
         }
         finally { Directory.Delete(output, true); }
     }
