@@ -19,15 +19,20 @@ internal static class ExplorerStudyWriter
     /// <summary>Images per collage.</summary>
     public const int CollageImages = 16;
 
-    public static void Write(string layerDir, string saeName, IReadOnlyList<(SaeTransformer Sae, float[] Codes)> seeds, int rows, StudyImageSource? images)
+    /// <summary>
+    /// Writes each seed's decoder and, with <paramref name="images"/>, the collages of the first seed, whose dense codes
+    /// (rows × latents) <paramref name="firstCodes"/> reads; it is called only then, so a study over a large layer
+    /// without images never loads its codes whole.
+    /// </summary>
+    public static void Write(string layerDir, string saeName, IReadOnlyList<SaeTransformer> seeds, Func<float[]> firstCodes, int rows, StudyImageSource? images)
     {
         for (int s = 0; s < seeds.Count; s++)
         {
-            var w = seeds[s].Sae.Weights;
+            var w = seeds[s].Weights;
             NpyFile.WriteMatrix(Path.Combine(layerDir, ExplorerFiles.Decoder(saeName, s)), w.DecoderWeight, w.Latents, w.Inputs);
         }
         if (images is null || seeds.Count == 0) return;
-        var (sae, codes) = seeds[0];
+        var (sae, codes) = (seeds[0], firstCodes());
         int k = sae.Latents;
         var energy = new double[k];
         for (int r = 0; r < rows; r++)

@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Trainers.Sae;
@@ -27,18 +28,11 @@ internal static class LayerMetrics
         }
 
         // The stability curve: how stable the M most energetic concepts are, for growing M.
-        var curveM = new List<int>();
-        var curve = new List<double>();
+        var (curveM, curve) = (Array.Empty<int>(), Array.Empty<double>());
         if (seeds.Count > 1)
         {
             var otherCodes = DenseMatrix.Create(seeds[1].Codes, codes.Rows, seeds[1].Sae.Latents, $"codes of {name} seed 1");
-            for (int size = 4; ; size *= 2)
-            {
-                int top = Math.Min(size, sae.Latents);
-                curveM.Add(top);
-                curve.Add(Stability.Value(Stability.Compare(dictionary, Dictionary(seeds[1].Sae), codes, otherCodes, top), topM: true));
-                if (top == sae.Latents) break;
-            }
+            (curveM, curve) = StabilityCurve(sae.Latents, top => Stability.Value(Stability.Compare(dictionary, Dictionary(seeds[1].Sae), codes, otherCodes, top), topM: true));
         }
 
         double[]? modality = null;
@@ -53,10 +47,7 @@ internal static class LayerMetrics
                 var txt = Rows(codes, pairs.Select(p => p.Text).ToArray(), "text codes");
                 // Self-pairs (i = i) are the multimodal concepts; the bridges between distinct
                 // concepts are the cross-modal links Papadimitriou et al. 2025, §5.3 describes, so rank those.
-                var top = Bridge.TopPairs(img, txt, dictionary, BridgePairsKept + sae.Latents).Table;
-                var (i, j, b, co, cos) = (top.Int32s("i"), top.Int32s("j"), top.Doubles("bridge"), top.Doubles("coactivation"), top.Doubles("cosine"));
-                bridges = Enumerable.Range(0, (int)top.Rows.Count).Where(r => i[r] != j[r]).Take(BridgePairsKept)
-                    .Select(r => new BridgePair(i[r], j[r], b[r], co[r], cos[r])).ToList();
+                bridges = BridgePairs(Bridge.TopPairs(img, txt, dictionary, BridgePairsKept + sae.Latents).Table);
             }
         }
 
@@ -74,14 +65,40 @@ internal static class LayerMetrics
             MsTopN = embeddings is null ? null : MonoSemanticity.Neurons(codes, embeddings, topN).Table.Doubles("ms"),
             Stability = stability.ToArray(),
             StabilityTopM = stabilityTop.ToArray(),
-            StabilityCurveM = curveM.ToArray(),
-            StabilityCurve = curve.ToArray(),
+            StabilityCurveM = curveM,
+            StabilityCurve = curve,
             Modality = modality,
             Bridges = bridges,
         };
     }
 
-    private static DenseMatrix Dictionary(SaeTransformer sae) =>
+    /// <summary>The reported bridges of a top-pairs frame: distinct concepts only (self-pairs are the multimodal concepts).</summary>
+    public static List<BridgePair> BridgePairs(DataFrame top)
+    {
+        var (i, j, b, co, cos) = (top.Int32s("i"), top.Int32s("j"), top.Doubles("bridge"), top.Doubles("coactivation"), top.Doubles("cosine"));
+        return Enumerable.Range(0, (int)top.Rows.Count).Where(r => i[r] != j[r]).Take(BridgePairsKept)
+            .Select(r => new BridgePair(i[r], j[r], b[r], co[r], cos[r])).ToList();
+    }
+
+    /// <summary>
+    /// The stability curve: stability of the M most energetic concepts for M = 4, 8, 16, … up to all
+    /// latents; <paramref name="valueAt"/> gives the value for one M.
+    /// </summary>
+    public static (int[] M, double[] Value) StabilityCurve(int latents, Func<int, double> valueAt)
+    {
+        var curveM = new List<int>();
+        var curve = new List<double>();
+        for (int size = 4; ; size *= 2)
+        {
+            int top = Math.Min(size, latents);
+            curveM.Add(top);
+            curve.Add(valueAt(top));
+            if (top == latents) break;
+        }
+        return (curveM.ToArray(), curve.ToArray());
+    }
+
+    public static DenseMatrix Dictionary(SaeTransformer sae) =>
         DenseMatrix.Create(sae.Weights.DecoderWeight, sae.Latents, sae.Inputs, "SAE dictionary");
 
     private static DenseMatrix Rows(DenseMatrix m, int[] rows, string name)

@@ -15,10 +15,13 @@ internal sealed class StudyInputs
     /// <summary>Class label per row, or null.</summary>
     public int[]? Labels { get; init; }
 
-    /// <summary>Reads the metadata files that apply to a layer (validated beforehand).</summary>
-    public static StudyInputs Read(LayerMetadata m) => new()
+    /// <summary>
+    /// Reads the metadata files that apply to a layer (validated beforehand); the embeddings only
+    /// with <paramref name="embeddings"/> (a streamed analysis reads them from their file in blocks).
+    /// </summary>
+    public static StudyInputs Read(LayerMetadata m, bool embeddings = true) => new()
     {
-        Embeddings = m.Embeddings is null ? null : DenseMatrix.ReadNpy(m.Embeddings),
+        Embeddings = m.Embeddings is null || !embeddings ? null : DenseMatrix.ReadNpy(m.Embeddings),
         Modality = m.Modality is null ? null : NpyFile.Read(m.Modality).ToInt32(),
         Pairs = m.Pairs is null ? null : NpyFile.Read(m.Pairs).ToInt32(),
         Labels = m.Labels is null ? null : NpyFile.Read(m.Labels).ToInt32(),

@@ -54,27 +54,39 @@ public sealed class StudyRunner
         AtomicFile.WriteText(outputs.File("config.json"), config.ToJson());
 
         var stages = new StudyStages(config, cache, _log);
-        var inputsByMetadata = new Dictionary<LayerMetadata, StudyInputs>();
+        var inputsByMetadata = new Dictionary<(LayerMetadata, bool), StudyInputs>();
         var layers = new List<LayerResult>();
         var firstSae = new Dictionary<string, (SaeTransformer, float[])>();
         EvaluationReport? bottleneck = null;
         foreach (var layer in config.Layers)
         {
             string layerKey = cache.HashFile(layer.Path);
-            var x = NpyFile.ReadMatrix(layer.Path, out int rows, out int width);
-            var saes = config.Saes.Select(spec => (spec, (IReadOnlyList<(SaeTransformer, float[])>)Enumerable.Range(0, config.Seeds)
-                .Select(s => stages.Sae(layerKey, layer, x, rows, width, spec, s)).ToList())).ToList();
-            if (Sections.Count > 0 && saes.Count > 0 && saes[0].Item2.Count > 0) firstSae[layer.Name] = saes[0].Item2[0];
-            var clusters = config.Clusters.Select(spec => (spec, stages.Clusters(layerKey, layer, x, rows, width, spec))).ToList();
+            var (_, shape) = NpyFile.ReadShape(layer.Path);
+            if (shape[0] > Array.MaxLength)
+                throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' has {shape[0]:N0} rows; a study keeps a label per row and handles at most {Array.MaxLength:N0}.");
+            int rows = (int)shape[0], width = (int)shape[1];
+            // Training and clustering read the layer file in blocks whatever its size.
+            var saes = config.Saes.Select(spec => (spec, (IReadOnlyList<(SaeTransformer Sae, string CodesPath)>)Enumerable.Range(0, config.Seeds)
+                .Select(s => stages.Sae(layerKey, layer, rows, width, spec, s)).ToList())).ToList();
+            // The sections (naming, heat maps) work on the first SAE's codes in memory, so they are read
+            // whole only when a section runs (the quickstart's layers are small; a streamed study without sections never loads them).
+            if (Sections.Count > 0 && saes.Count > 0 && saes[0].Item2.Count > 0)
+                firstSae[layer.Name] = (saes[0].Item2[0].Sae, ReadCodes(saes[0].Item2[0].CodesPath));
+            var clusters = config.Clusters.Select(spec => (spec, stages.Clusters(layerKey, layer, rows, width, spec))).ToList();
 
             // The analysis itself is cached too: its key covers the layer, every upstream stage and the config.
             string analysisKey = StudyCache.Key("analysis", layerKey, config.ToJson(), truth?.PlantedLayer ?? "");
             var layerResult = cache.GetOrCompute("analysis", analysisKey, tmp =>
             {
-                _log($"[{layer.Name}] evaluating");
                 var metadata = config.MetadataFor(layer);
-                if (!inputsByMetadata.TryGetValue(metadata, out var inputs)) inputsByMetadata[metadata] = inputs = StudyInputs.Read(metadata);
-                var result = new LayerAnalysis(config, inputs).Analyse(layer.Name, x, rows, width, saes, clusters, truth);
+                bool whole = FitsInMemory(rows, width, saes, metadata);
+                _log($"[{layer.Name}] evaluating{(whole ? "" : $" in blocks of rows (the layer, its codes or embeddings exceed {NpyFile.WholeLoadLimit:N0} values)")}");
+                if (!inputsByMetadata.TryGetValue((metadata, whole), out var inputs)) inputsByMetadata[(metadata, whole)] = inputs = StudyInputs.Read(metadata, embeddings: whole);
+                var result = whole
+                    ? new LayerAnalysis(config, inputs).Analyse(layer.Name, NpyFile.ReadMatrix(layer.Path, out _, out _), rows, width,
+                        saes.Select(p => (p.spec, (IReadOnlyList<(SaeTransformer, float[])>)p.Item2.Select(s => (s.Sae, ReadCodes(s.CodesPath))).ToList())).ToList(),
+                        clusters, truth)
+                    : new StreamingLayerAnalysis(config, inputs, metadata.Embeddings).Analyse(layer.Name, layer.Path, rows, width, saes, clusters, truth);
                 AtomicFile.WriteText(Path.Combine(tmp, "layer.json"), JsonSerializer.Serialize(result, ResultJson));
             }, dir =>
             {
@@ -86,15 +98,20 @@ public sealed class StudyRunner
             });
             StudyTables.WriteLayer(layerResult, outputs.File(layer.Name));
             var images = StudyImageSource.Open(config.MetadataFor(layer).Images);
-            foreach (var (spec, seeds) in saes) ExplorerStudyWriter.Write(outputs.File(layer.Name), StudyNames.Of(spec), seeds, rows, images);
+            // The collages rank the first seed's codes in memory; the writer reads them only when the layer has images.
+            foreach (var (spec, seeds) in saes)
+                ExplorerStudyWriter.Write(outputs.File(layer.Name), StudyNames.Of(spec), seeds.Select(s => s.Sae).ToList(), () => ReadCodes(seeds[0].CodesPath), rows, images);
             layers.Add(layerResult);
             if (config.Bottleneck is { } b && b.Layer == layer.Name)
             {
                 var (spec, runs) = saes[0];
-                var (sae, codes) = runs[0];
+                var (sae, codesPath) = runs[0];
                 _log($"[{layer.Name}] concept bottleneck: L-BFGS maximum entropy on raw activations, all {sae.Latents} codes of {StudyNames.Of(spec)} and the top-m concepts");
                 var labels = NpyFile.Read(config.MetadataFor(layer).Labels!).ToInt32();
-                bottleneck = ConceptBottleneck.Run(x, width, codes, sae.Latents, labels, b.Options(config.Seed))
+                // The bottleneck's L-BFGS fits hold the layer and the codes in memory, so only this stage loads
+                // them whole (and only on the layer it is asked for); the analysis above streamed them.
+                var x = NpyFile.ReadMatrix(layer.Path, out _, out _);
+                bottleneck = ConceptBottleneck.Run(x, width, ReadCodes(codesPath), sae.Latents, labels, b.Options(config.Seed))
                     .WithParameter("layer", layer.Name).WithParameter("sae", StudyNames.Of(spec));
                 ReportText.SaveCsv(bottleneck.Table, outputs.File("bottleneck.csv"));
             }
@@ -125,6 +142,23 @@ public sealed class StudyRunner
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         WriteIndented = false,
     };
+
+    /// <summary>
+    /// Whether the layer, every SAE's codes and the embeddings each fit in one array
+    /// (<see cref="NpyFile.WholeLoadLimit"/> values): then the evaluators run on them in memory,
+    /// otherwise <see cref="StreamingLayerAnalysis"/> reads them in blocks of rows.
+    /// </summary>
+    private static bool FitsInMemory(int rows, int width, IEnumerable<(SaeSpec, IReadOnlyList<(SaeTransformer Sae, string CodesPath)> Seeds)> saes, LayerMetadata metadata)
+    {
+        long widest = Math.Max(width, saes.SelectMany(p => p.Seeds).Select(s => s.Sae.Latents).DefaultIfEmpty(0).Max());
+        if ((long)rows * widest > NpyFile.WholeLoadLimit) return false;
+        if (metadata.Embeddings is null) return true;
+        var (_, shape) = NpyFile.ReadShape(metadata.Embeddings);
+        return shape.Aggregate(1L, (a, b) => a * b) <= NpyFile.WholeLoadLimit;
+    }
+
+    /// <summary>A cached SAE's dense codes (rows × latents), read whole for the stages that need them in memory.</summary>
+    private static float[] ReadCodes(string codesPath) => NpyFile.ReadMatrix(codesPath, out _, out _);
 
     private static string? AutoGroundTruth(StudyConfig config)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML;
 using MlNetConcepts.IO;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Trainers.Sae;
@@ -37,8 +38,11 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, Action<s
         };
     }
 
-    /// <summary>Trains (or reuses) an SAE and returns it with the dense codes of every row.</summary>
-    public (SaeTransformer Sae, float[] Codes) Sae(string layerKey, StudyLayer layer, float[] x, int rows, int width, SaeSpec spec, int seedIndex)
+    /// <summary>
+    /// Trains (or reuses) an SAE on the layer file, read in batches, and returns it with the path of
+    /// the dense codes of every row (<c>codes.npy</c> in the cache, written a block of rows at a time).
+    /// </summary>
+    public (SaeTransformer Sae, string CodesPath) Sae(string layerKey, StudyLayer layer, int rows, int width, SaeSpec spec, int seedIndex)
     {
         int seed = config.Seed * 1000 + seedIndex;
         var options = SaeOptionsFor(spec, rows, seed);
@@ -46,24 +50,40 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, Action<s
         return cache.GetOrCompute("sae", key, tmp =>
         {
             log($"[{layer.Name}] training {StudyNames.Of(spec)} (seed {seedIndex}, {options.Steps} steps)");
-            var view = new ColumnDataView(new DenseArrayColumn(options.InputColumn, x, width));
-            var sae = new SparseAutoencoderTrainer(options).Fit(view);
+            SaeTransformer sae;
+            using (var view = LayerView(layer.Path, options.InputColumn)) sae = new SparseAutoencoderTrainer(options).Fit(view);
             SaeLensFormat.Export(sae, Path.Combine(tmp, "saelens"));
-            NpyFile.WriteMatrix(Path.Combine(tmp, "codes.npy"), sae.Encode(x, rows).ToDense(sae.Latents), rows, sae.Latents);
+            WriteCodes(sae, layer.Path, Path.Combine(tmp, "codes.npy"));
         }, dir =>
         {
             var loaded = SaeLensFormat.Import(Path.Combine(dir, "saelens"));
             if (loaded.Inputs != width) throw new ConceptDataException($"{dir}: cached SAE reads width {loaded.Inputs}, the layer has {width}.");
             var codesPath = Path.Combine(dir, "codes.npy");
-            var codes = NpyFile.ReadMatrix(codesPath, out int codeRows, out int latents);
-            if (codeRows != rows || latents != loaded.Latents)
-                throw new ConceptDataException($"{codesPath}: cached codes are {codeRows}×{latents}, expected {rows}×{loaded.Latents}.");
-            return (loaded, codes);
+            var (_, shape) = NpyFile.ReadShape(codesPath);
+            if (shape.Length != 2 || shape[0] != rows || shape[1] != loaded.Latents)
+                throw new ConceptDataException($"{codesPath}: cached codes are {NdArray.FormatShape(shape)}, expected ({rows}, {loaded.Latents}).");
+            return (loaded, codesPath);
         });
     }
 
+    /// <summary>
+    /// The layer as a view for the trainers that read batches: <c>LoadFromNpy</c> memory-maps a float32 file
+    /// (any size) and converts float64 or float16 whole (such files must fit in one array, as <see cref="MatrixFile"/> reads them).
+    /// </summary>
+    private static ColumnDataView LayerView(string path, string column) => new MLContext().Data.LoadFromNpy(path, column);
+
+    /// <summary>Dense codes of every row of the layer file, encoded and written a block of rows at a time.</summary>
+    private static void WriteCodes(SaeTransformer sae, string layerPath, string codesPath)
+    {
+        using var file = MatrixFile.Open(layerPath);
+        using var writer = new NpyStreamWriter(codesPath, sae.Latents);
+        foreach (var (block, count, _) in LayerBlocks.Read(file, LayerBlocks.RowsFor(Math.Max(file.Cols, sae.Latents))))
+            writer.Append(sae.Encode(block, count).ToDense(sae.Latents));
+        writer.Complete();
+    }
+
     /// <summary>Fits (or reuses) a clusterer on the layer and returns it.</summary>
-    public ClusteringTransformer Clusters(string layerKey, StudyLayer layer, float[] x, int rows, int width, ClusterSpec spec)
+    public ClusteringTransformer Clusters(string layerKey, StudyLayer layer, int rows, int width, ClusterSpec spec)
     {
         string key = StudyCache.Key("clusters", "centroids", layerKey, spec.ToString(), I(config.Seed), I(config.AgglomerativeSample));
         return cache.GetOrCompute("clusters", key, tmp =>
@@ -71,13 +91,9 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, Action<s
             log($"[{layer.Name}] fitting {StudyNames.Of(spec)}");
             ClusteringTransformer model = spec.Method switch
             {
-                "kmeans" or "spherical" => FitKMeans(x, width, spec),
-                "minibatch" => new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions
-                {
-                    NumberOfClusters = spec.K,
-                    Seed = config.Seed,
-                }).Fit(new ColumnDataView(new DenseArrayColumn("Features", x, width))),
-                "agglomerative" => FitAgglomerative(x, rows, width, spec),
+                "kmeans" or "spherical" => FitKMeans(layer.Path, width, spec),
+                "minibatch" => FitMiniBatch(layer.Path, spec),
+                "agglomerative" => FitAgglomerative(layer.Path, rows, width, spec),
                 _ => throw new ConceptDataException($"study: unknown clustering method '{spec.Method}'."),
             };
             // The research format: centroids (k × d) and the method's geometry.
@@ -94,22 +110,32 @@ internal sealed class StudyStages(StudyConfig config, StudyCache cache, Action<s
         });
     }
 
-    private ClusteringTransformer FitKMeans(float[] x, int width, ClusterSpec spec)
+    private ClusteringTransformer FitKMeans(string layerPath, int width, ClusterSpec spec)
     {
+        // Lloyd over the file a block of rows at a time: the same centroids as on the rows in memory.
         var metric = spec.Method == "spherical" ? ClusterMetric.Cosine : ClusterMetric.Euclidean;
-        return new KMeansTrainer(new KMeansOptions { NumberOfClusters = spec.K, Metric = metric, Seed = config.Seed, NumberOfInitializations = 3 })
-            .Fit(new ColumnDataView(new DenseArrayColumn("Features", x, width)));
+        var trainer = new KMeansTrainer(new KMeansOptions { NumberOfClusters = spec.K, Metric = metric, Seed = config.Seed, NumberOfInitializations = 3 });
+        using var file = MatrixFile.Open(layerPath);
+        var result = trainer.FitFile(file, LayerBlocks.RowsFor(width));
+        return new ClusteringTransformer(result.Centroids, result.K, width, "Features", metric, trainer.Method);
     }
 
-    private ClusteringTransformer FitAgglomerative(float[] x, int rows, int width, ClusterSpec spec)
+    private ClusteringTransformer FitMiniBatch(string layerPath, ClusterSpec spec)
     {
-        // Exact agglomerative clustering is quadratic in memory, so it runs on a seeded sample;
-        // its centroids then score every row like any other clusterer's.
+        using var view = LayerView(layerPath, "Features");
+        return new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = spec.K, Seed = config.Seed }).Fit(view);
+    }
+
+    private ClusteringTransformer FitAgglomerative(string layerPath, int rows, int width, ClusterSpec spec)
+    {
+        // Exact agglomerative clustering is quadratic in memory, so it runs on a seeded sample of rows
+        // (AgglomerativeTrainer states its own size limit); its centroids then score every row like any other clusterer's.
         int n = Math.Min(rows, config.AgglomerativeSample);
         var order = Enumerable.Range(0, rows).ToArray();
         new Random(config.Seed).Shuffle(order);
-        var sample = new float[n * width];
-        for (int i = 0; i < n; i++) Array.Copy(x, (long)order[i] * width, sample, (long)i * width, width);
+        var sample = new float[(long)n * width];
+        using (var file = MatrixFile.Open(layerPath))
+            for (int i = 0; i < n; i++) file.ReadRows(order[i], 1, sample.AsSpan((int)((long)i * width), width));
         var linkage = spec.Linkage switch { "average" => Linkage.Average, "complete" => Linkage.Complete, _ => Linkage.Ward };
         return new AgglomerativeTrainer(new AgglomerativeOptions { NumberOfClusters = spec.K, Linkage = linkage })
             .Fit(new ColumnDataView(new DenseArrayColumn("Features", sample, width)));
