@@ -82,22 +82,4 @@ public sealed class MinMaxScaling
             for (int c = 0; c < cols; c++) dst[c] = (float)((src[c] - (double)Min[c]) * inv[c]);
         }
     }
-
-    /// <summary>Scales rows [first, first+rows) of <paramref name="a"/> into <paramref name="destination"/> (rows × cols, float32).</summary>
-    public void ScaleBlock(DenseMatrix a, int first, int rows, Span<float> destination)
-    {
-        int cols = a.Cols;
-        var inv = new double[cols];
-        for (int c = 0; c < cols; c++)
-        {
-            double range = (double)Max[c] - Min[c];
-            inv[c] = range == 0 ? 0 : 1 / range;
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            var src = a.Row(first + r);
-            var dst = destination.Slice(r * cols, cols);
-            for (int c = 0; c < cols; c++) dst[c] = (float)((src[c] - (double)Min[c]) * inv[c]);
-        }
-    }
 }
