@@ -65,13 +65,18 @@ public sealed class StudyRunner
             if (shape[0] > Array.MaxLength)
                 throw new ConceptDataException($"{layer.Path}: layer '{layer.Name}' has {shape[0]:N0} rows; a study keeps a label per row and handles at most {Array.MaxLength:N0}.");
             int rows = (int)shape[0], width = (int)shape[1];
+            // The stages that hold a layer or its codes in memory (sections, analysis, collages, bottleneck) share
+            // one read of each file per layer, whichever needs it first.
+            var codesRead = new Dictionary<string, float[]>();
+            float[] Codes(string path) => codesRead.TryGetValue(path, out var c) ? c : codesRead[path] = ReadCodes(path);
+            var layerMatrix = new Lazy<float[]>(() => NpyFile.ReadMatrix(layer.Path, out _, out _));
             // Training and clustering read the layer file in blocks whatever its size.
             var saes = config.Saes.Select(spec => (spec, (IReadOnlyList<(SaeTransformer Sae, string CodesPath)>)Enumerable.Range(0, config.Seeds)
                 .Select(s => stages.Sae(layerKey, layer, rows, width, spec, s)).ToList())).ToList();
             // The sections (naming, heat maps) work on the first SAE's codes in memory, so they are read
             // whole only when a section runs (the quickstart's layers are small; a streamed study without sections never loads them).
             if (Sections.Count > 0 && saes.Count > 0 && saes[0].Item2.Count > 0)
-                firstSae[layer.Name] = (saes[0].Item2[0].Sae, ReadCodes(saes[0].Item2[0].CodesPath));
+                firstSae[layer.Name] = (saes[0].Item2[0].Sae, Codes(saes[0].Item2[0].CodesPath));
             var clusters = config.Clusters.Select(spec => (spec, stages.Clusters(layerKey, layer, rows, width, spec))).ToList();
 
             // The analysis itself is cached too: its key covers the layer, every upstream stage and the config.
@@ -83,8 +88,8 @@ public sealed class StudyRunner
                 _log($"[{layer.Name}] evaluating{(whole ? "" : $" in blocks of rows (the layer, its codes or embeddings exceed {NpyFile.WholeLoadLimit:N0} values)")}");
                 if (!inputsByMetadata.TryGetValue((metadata, whole), out var inputs)) inputsByMetadata[(metadata, whole)] = inputs = StudyInputs.Read(metadata, embeddings: whole);
                 var result = whole
-                    ? new LayerAnalysis(config, inputs).Analyse(layer.Name, NpyFile.ReadMatrix(layer.Path, out _, out _), rows, width,
-                        saes.Select(p => (p.spec, (IReadOnlyList<(SaeTransformer, float[])>)p.Item2.Select(s => (s.Sae, ReadCodes(s.CodesPath))).ToList())).ToList(),
+                    ? new LayerAnalysis(config, inputs).Analyse(layer.Name, layerMatrix.Value, rows, width,
+                        saes.Select(p => (p.spec, (IReadOnlyList<(SaeTransformer, float[])>)p.Item2.Select(s => (s.Sae, Codes(s.CodesPath))).ToList())).ToList(),
                         clusters, truth)
                     : new StreamingLayerAnalysis(config, inputs, metadata.Embeddings).Analyse(layer.Name, layer.Path, rows, width, saes, clusters, truth);
                 AtomicFile.WriteText(Path.Combine(tmp, "layer.json"), JsonSerializer.Serialize(result, ResultJson));
@@ -100,7 +105,7 @@ public sealed class StudyRunner
             var images = StudyImageSource.Open(config.MetadataFor(layer).Images);
             // The collages rank the first seed's codes in memory; the writer reads them only when the layer has images.
             foreach (var (spec, seeds) in saes)
-                ExplorerStudyWriter.Write(outputs.File(layer.Name), StudyNames.Of(spec), seeds.Select(s => s.Sae).ToList(), () => ReadCodes(seeds[0].CodesPath), rows, images);
+                ExplorerStudyWriter.Write(outputs.File(layer.Name), StudyNames.Of(spec), seeds.Select(s => s.Sae).ToList(), () => Codes(seeds[0].CodesPath), rows, images);
             layers.Add(layerResult);
             if (config.Bottleneck is { } b && b.Layer == layer.Name)
             {
@@ -110,8 +115,7 @@ public sealed class StudyRunner
                 var labels = NpyFile.Read(config.MetadataFor(layer).Labels!).ToInt32();
                 // The bottleneck's L-BFGS fits hold the layer and the codes in memory, so only this stage loads
                 // them whole (and only on the layer it is asked for); the analysis above streamed them.
-                var x = NpyFile.ReadMatrix(layer.Path, out _, out _);
-                bottleneck = ConceptBottleneck.Run(x, width, ReadCodes(codesPath), sae.Latents, labels, b.Options(config.Seed))
+                bottleneck = ConceptBottleneck.Run(layerMatrix.Value, width, Codes(codesPath), sae.Latents, labels, b.Options(config.Seed))
                     .WithParameter("layer", layer.Name).WithParameter("sae", StudyNames.Of(spec));
                 ReportText.SaveCsv(bottleneck.Table, outputs.File("bottleneck.csv"));
             }
