@@ -39,11 +39,11 @@ public static class SteeringReport
           .Append("</style></head><body>");
         sb.Append("<h1>Steering the demo VLM with SAE concepts</h1>");
         sb.Append($"<p class=\"note\">Tensor <code>{HtmlReport.Escape(o.Tensor)}</code> of the image tower, SAE <code>{HtmlReport.Escape(o.SaeDirectory)}</code> ({r.Run.Latents} concepts), {r.Run.Images} test images profiled, {r.Run.Seconds:F1} s. ")
-          .Append("The concepts with the highest MonoSemanticity (Pach et al. 2025, eq. 9) among those firing on at least ")
-          .Append($"{o.MinSupport} images are steered on every token (Pach et al. 2025, sec. 3.3): insertion sets z<sub>k</sub> = α, suppression z<sub>k</sub> = −α, ")
-          .Append("α = strength × the concept's largest token activation, the SAE's reconstruction error kept. DiffMean (Arditi et al. 2024) adds (or subtracts) the difference of mean tokens ")
+          .Append("The concepts with the highest MonoSemanticity (Pach et al. 2025, eq. 9; an image's activation is the concept's activation on its CLS token, the token the image embedding is read from) among those firing on at least ")
+          .Append($"{o.MinSupport} images are steered on every token (Pach et al. 2025, eq. 10): insertion sets z<sub>k</sub> = α, suppression z<sub>k</sub> = −α (the paper's negative intervention), ")
+          .Append("α = strength × the concept's largest token activation, the SAE's reconstruction error kept. DiffMean (Arditi et al. 2024) adds (or subtracts) the difference of mean CLS tokens ")
           .Append("between images with and without the concept, scaled to the norm of α·D<sub>k</sub>. <b>margin</b>: change of the embedding's mean cosine to the concept's own top images minus ")
-          .Append("the change towards the other steered concepts' top images. Labels: majority class of a concept's top images.</p>");
+          .Append("the change towards the other steered concepts' top images. Label: the concept's matched class, the class whose images activate it most (largest mean activation).</p>");
         sb.Append($"<h2>Summary at strength {o.ReportStrength.ToString(CultureInfo.InvariantCulture)}</h2>");
         Table(sb, r.Summary);
         sb.Append(Verdict(r.Summary));

@@ -5,7 +5,7 @@ namespace MlNetConcepts.Studies.Steering;
 /// <summary>The tables of a <see cref="SteeringStudy"/> run.</summary>
 public sealed record SteeringResult
 {
-    /// <summary>The steered concepts: index, MonoSemanticity, support, label, purity, scale, DiffMean norm.</summary>
+    /// <summary>The steered concepts: index, MonoSemanticity, support (images where it fires on the CLS token), images where it fires only on other tokens, matched class (label), purity (share of its top images in that class), scale, DiffMean norm.</summary>
     public required DataFrame Concepts { get; init; }
     /// <summary>Every concept × method × image set × strength, with the measures before and after steering.</summary>
     public required DataFrame Sweep { get; init; }

@@ -13,21 +13,26 @@ namespace MlNetConcepts.Studies.Steering;
 /// joint image–text space:
 /// <list type="number">
 /// <item>the SAE encodes every token of the steered tensor for the first N test images; an
-/// image's activation of concept k is its largest z_k over its tokens; MonoSemanticity (Pach et
-/// al. 2025, eq. 9) with the auxiliary encoder ranks the concepts that fire on at least
-/// <see cref="SteeringStudyOptions.MinSupport"/> images, and the top ones are steered;</item>
-/// <item>each concept's label is the majority class of its top images;</item>
-/// <item>insertion: z_k ← α on every token (α = s × the concept's largest token activation),
-/// reconstruction error kept, on a blank image and on real images where the concept is absent;
-/// measured: similarity of the steered embedding to the concept's own top images minus that to
-/// the other steered concepts' top images (each as a change from before steering: the margin),
-/// similarity to the label's text, the label's zero-shot probability and prediction rate;</item>
-/// <item>suppression: z_k ← −α on images of the label class where the concept fires (the label's
-/// probability should fall), and the same edit on images of other classes where it does not
-/// fire (their true class's probability should stay);</item>
-/// <item>DiffMean baseline (Arditi et al. 2024): the mean token of images with the concept minus
-/// that of images without it, scaled to the norm of α·D_k and added (insertion) or subtracted
-/// (suppression) on every token.</item>
+/// image's activation of concept k is z_k on its CLS token (the token the paper computes
+/// MonoSemanticity on, and the only one of the last block the image embedding reads);
+/// MonoSemanticity (Pach et al. 2025, eq. 9) with the auxiliary encoder ranks the concepts that
+/// fire on at least <see cref="SteeringStudyOptions.MinSupport"/> images, and the top ones are
+/// steered;</item>
+/// <item>each concept's matched class is the class whose images activate it most (largest mean
+/// image activation);</item>
+/// <item>insertion: z_k ← α on every token (Pach et al. 2025, eq. 10; α = s × the concept's
+/// largest activation on any token), reconstruction error kept, on a blank image and on real
+/// images where the concept is absent; measured: similarity of the steered embedding to the
+/// concept's own top images minus that to the other steered concepts' top images (each as a
+/// change from before steering: the margin), similarity to the class's text, the class's
+/// zero-shot probability and prediction rate;</item>
+/// <item>suppression: z_k ← −α on every token (the paper's "negative intervention", sec. 4.3)
+/// on images of the matched class where the concept fires (the class's probability should
+/// fall), and the same edit on images of other classes where it does not fire (their true
+/// class's probability should stay);</item>
+/// <item>DiffMean baseline (Arditi et al. 2024): the mean CLS token of images with the concept
+/// minus that of images without it, scaled to the norm of α·D_k and added (insertion) or
+/// subtracted (suppression) on every token.</item>
 /// </list>
 /// </summary>
 public sealed class SteeringStudy(Action<string>? log = null)
@@ -75,7 +80,7 @@ public sealed class SteeringStudy(Action<string>? log = null)
             throw new ConceptDataException($"only {chosen.Length} concepts fire on at least minSupport = {o.MinSupport} of the {o.Images} images; use more images or a lower minSupport.", ["minSupport"]);
 
         var top = chosen.Select(k => profile.Top(k, o.TopImages)).ToArray();
-        var label = top.Select(t => t.GroupBy(i => labels[i]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key).ToArray();
+        var label = chosen.Select(k => profile.MatchedClass(k, labels, vlm.Classes.Length)).ToArray();
         var purity = top.Select((t, i) => t.Count(m => labels[m] == label[i]) / (double)t.Length).ToArray();
         var diffMean = chosen.Select(profile.DiffMean).ToArray();
 
@@ -120,6 +125,7 @@ public sealed class SteeringStudy(Action<string>? log = null)
             new Int32DataFrameColumn("concept", chosen),
             new DoubleDataFrameColumn("ms", chosen.Select(k => ms[k])),
             new Int32DataFrameColumn("support", chosen.Select(profile.Support)),
+            new Int32DataFrameColumn("elsewhere_only", chosen.Select(k => profile.ElsewhereOnly[k])),
             new StringDataFrameColumn("label", label.Select(l => vlm.Classes[l])),
             new DoubleDataFrameColumn("purity", purity),
             new DoubleDataFrameColumn("token_max", chosen.Select(k => (double)profile.TokenMax[k])),

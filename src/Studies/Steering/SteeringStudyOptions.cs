@@ -15,9 +15,9 @@ public sealed record SteeringStudyOptions
     public int Images { get; init; } = 2000;
     /// <summary>Concepts steered: the ones with the highest MonoSemanticity.</summary>
     public int Concepts { get; init; } = 10;
-    /// <summary>A concept is ranked only if it fires on at least this many images (MS saturates on a few near-duplicates).</summary>
+    /// <summary>A concept is ranked only if it fires on the CLS token of at least this many images (MS saturates on a few near-duplicates).</summary>
     public int MinSupport { get; init; } = 20;
-    /// <summary>Top-activating images per concept (the concept's "own" images, and its label by majority class).</summary>
+    /// <summary>Top-activating images per concept (the concept's "own" images).</summary>
     public int TopImages { get; init; } = 16;
     /// <summary>Real images (concept absent) steered per concept for insertion.</summary>
     public int RealImages { get; init; } = 64;
