@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetConcepts.Onnx;
 using MlNetConcepts.Transforms.Onnx;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Transforms.Steering;
 
@@ -10,9 +12,11 @@ namespace MlNetConcepts.Transforms.Steering;
 /// of the model up to the steered tensor; its tokens are encoded by the SAE, the interventions
 /// change the chosen concepts, the tokens are decoded (keeping or dropping the reconstruction
 /// error) and the tail of the model runs; the output column holds the chosen model output.
-/// Rows are computed lazily, one model run per row. <c>mlContext.Model.Save</c> stores it as one ONNX graph.
+/// A view is computed lazily, one model run per block of rows (per row when the model fixes its
+/// batch to 1); <c>PredictionEngine</c> maps single rows through the same code.
+/// <c>mlContext.Model.Save</c> stores it as one ONNX graph.
 /// </summary>
-public sealed class SteeringTransformer : ITransformer, IDisposable
+public sealed class SteeringTransformer : BlockMappingTransformer, IDisposable
 {
     private readonly SteeredModel _model;
     private readonly ConceptSteering _steering;
@@ -31,7 +35,9 @@ public sealed class SteeringTransformer : ITransformer, IDisposable
             ModelOutput = options.ModelOutput ?? _model.Split.TailOutputs[0];
             if (!_model.Split.TailOutputs.Contains(ModelOutput))
                 throw new ConceptDataException($"{options.ModelPath}: '{ModelOutput}' is not an output computed after '{_model.Tensor}' (those are: {string.Join(", ", _model.Split.TailOutputs)}).");
-            RowShape = options.InputShape?.ToArray() ?? ModelRowShape(options.ModelPath, ModelInput, options.Session);
+            var dims = ModelInputDims(options.ModelPath, ModelInput, options.Session);
+            RowShape = options.InputShape?.ToArray() ?? RowShapeOf(options.ModelPath, ModelInput, dims);
+            _rowsPerRun = dims.Length > 0 && dims[0] == 1 ? 1 : int.MaxValue;
             if (RowShape.Any(d => d <= 0)) throw new ConceptDataException($"InputShape [{string.Join(",", RowShape)}]: every dimension must be positive.");
             InputWidth = checked((int)RowShape.Aggregate(1L, (a, b) => a * b));
             // One zero row through the model: the token width is checked before any data is read,
@@ -67,18 +73,27 @@ public sealed class SteeringTransformer : ITransformer, IDisposable
     /// <summary>The token edit.</summary>
     public ConceptSteering Steering => _steering;
 
-    private static long[] ModelRowShape(string path, string input, OnnxSessionOptions session)
+    /// <summary>The model input's declared shape (−1 where not fixed).</summary>
+    private static long[] ModelInputDims(string path, string input, OnnxSessionOptions session)
     {
         using var s = new OnnxSession(path, session with { OptimizationLevel = OnnxOptimizationLevel.None });
         var info = s.Inputs.FirstOrDefault(i => i.Name == input)
             ?? throw new ConceptDataException($"{path}: '{input}' is not an input of the model (inputs: {string.Join(", ", s.Inputs.Select(i => i.Name))}).");
         if (info.ElementType != OnnxElementType.Float)
             throw new ConceptDataException($"{path}: input '{input}' is {info.ElementType}; the steering transform feeds float32 inputs.");
-        var row = info.Dims.Skip(1).ToArray();
-        if (info.Dims.Length == 0 || row.Any(d => d < 0))
-            throw new ConceptDataException($"{path}: input '{input}' has shape {info.ShapeText}; set InputShape to the shape of one row.");
+        return info.Dims;
+    }
+
+    private static long[] RowShapeOf(string path, string input, long[] dims)
+    {
+        var row = dims.Skip(1).ToArray();
+        if (dims.Length == 0 || row.Any(d => d < 0))
+            throw new ConceptDataException($"{path}: input '{input}' has shape [{string.Join(",", dims)}]; set InputShape to the shape of one row.");
         return row;
     }
+
+    // Rows per model run: 1 when the model fixes its batch dimension to 1 (e.g. the NuGet ResNet18).
+    private readonly int _rowsPerRun;
 
     /// <summary>
     /// The steered model output for <paramref name="rows"/> inputs (rows × <see cref="InputWidth"/>
@@ -93,16 +108,13 @@ public sealed class SteeringTransformer : ITransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public bool IsRowToRowMapper => false;
+    public override IReadOnlyList<string> InputColumns => [InputColumnName];
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    public override IReadOnlyList<AddedColumn> AddedColumns(DataViewSchema input)
     {
-        CheckInput(inputSchema);
-        var b = new DataViewSchema.Builder();
-        b.AddColumns(inputSchema);
-        b.AddColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, OutputWidth));
-        return b.ToSchema();
+        CheckInput(input);
+        return [new AddedColumn(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, OutputWidth))];
     }
 
     internal DataViewSchema.Column CheckInput(DataViewSchema schema)
@@ -117,11 +129,22 @@ public sealed class SteeringTransformer : ITransformer, IDisposable
     }
 
     /// <inheritdoc />
-    public IDataView Transform(IDataView input) => new SteeredDataView(this, input);
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        => throw new NotSupportedException("SteeringTransformer maps rows through its IDataView (Transform), not a row-to-row mapper.");
+    public override BlockOutputs MapBlock(IRowBlock input)
+    {
+        var x = input.Floats(InputColumnName);
+        int rows = input.BlockRows;
+        if (x.Length != (long)rows * InputWidth)
+            throw new ConceptDataException($"column '{InputColumnName}': rows {input.BlockStart}..{input.BlockStart + rows - 1} hold {x.Length} values, not {rows} rows of {InputWidth}.");
+        var y = new float[rows * OutputWidth];
+        for (int first = 0; first < rows; first += Math.Min(_rowsPerRun, rows))
+        {
+            int n = Math.Min(_rowsPerRun, rows - first);
+            Run(x.Slice(first * InputWidth, n * InputWidth).ToArray(), n).CopyTo(y, first * OutputWidth);
+        }
+        var output = new BlockOutputs(rows);
+        output.SetFloats(OutputColumnName, y);
+        return output;
+    }
 
     /// <summary>
     /// Saves through ML.NET's own ONNX component: the steered model is built as one ONNX graph
@@ -130,25 +153,11 @@ public sealed class SteeringTransformer : ITransformer, IDisposable
     /// <c>OnnxTransformer</c> of it is saved in this transformer's place, so
     /// <c>mlContext.Model.Load</c> needs only ML.NET and ONNX Runtime and gives that transformer back.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-    {
-        var graph = SteeredOnnxGraph.Build(this);
-        var ml = new MLContext();
-        var definition = SchemaDefinition.Create(typeof(InputRow));
-        definition[0].ColumnName = InputColumnName;
-        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, InputWidth);
-        var schemaOnly = ml.Data.LoadFromEnumerable(new[] { new InputRow { Values = new float[InputWidth] } }, definition);
-        var onnx = ml.Transforms.ApplyOnnxModel(new MemoryStream(graph)).Fit(schemaOnly);
-        ((ICanSaveModel)onnx).Save(ctx);
-    }
+    public override void Save(ModelSaveContext ctx)
+        => OnnxModelSaving.Save(ctx, SteeredOnnxGraph.Build(this), [(InputColumnName, InputWidth)], [OutputColumnName]);
 
     /// <summary>The steered model as one ONNX graph (what saving stores).</summary>
     public byte[] ToOnnx() => SteeredOnnxGraph.Build(this);
-
-    private sealed class InputRow
-    {
-        public float[] Values { get; set; } = [];
-    }
 
     /// <summary>Releases the model sessions.</summary>
     public void Dispose() => _model.Dispose();

@@ -7,7 +7,8 @@ namespace MlNetConcepts.Tests.Transforms.Steering;
 
 /// <summary>
 /// <c>mlContext.Transforms.SteerConcepts</c> as an ML.NET component: schema propagation, the
-/// torch oracle through an IDataView, a chain with ML.NET's own transforms, bad input.
+/// torch oracle through an IDataView, a chain with ML.NET's own transforms, PredictionEngine,
+/// bad input (save → load is in <see cref="SteeringSaveTests"/>).
 /// </summary>
 [TestClass]
 public sealed class SteeringTransformerTests
@@ -15,6 +16,11 @@ public sealed class SteeringTransformerTests
     private sealed class Row
     {
         [VectorType(784)] public float[] Pixels { get; set; } = [];
+    }
+
+    private sealed class Prediction
+    {
+        [VectorType(64)] public float[] Steered { get; set; } = [];
     }
 
     private sealed class ShortRow
@@ -63,6 +69,30 @@ public sealed class SteeringTransformerTests
         var pixels = output.GetColumn<float[]>("Pixels").SelectMany(r => r).ToArray();
         CollectionAssert.AreEqual(SteeringFixtures.Npy("pixels.npy").ToFloat32(), pixels);
         foreach (var t in model) (t as IDisposable)?.Dispose();
+    }
+
+    [TestMethod]
+    public void PredictionEngineRowEqualsTheBatchedRowAndTorch()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Pixels(ml);
+        var iv = FirstCase(out var tensor);
+        using var model = ml.Transforms.SteerConcepts("Steered", "Pixels", SteeringFixtures.DemoModel(), tensor, SteeringFixtures.Sae(), iv).Fit(data);
+        Assert.IsTrue(model.IsRowToRowMapper);
+        var batched = model.Transform(data).GetColumn<float[]>("Steered").ToList();
+        var pixels = SteeringFixtures.Npy("pixels.npy").ToFloat32();
+        var want = SteeringFixtures.Npy("case_set_keep.npy").ToFloat32();
+        var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
+        for (int i = 0; i < 5; i++)
+        {
+            var row = engine.Predict(new Row { Pixels = pixels[(i * 784)..((i + 1) * 784)] }).Steered;
+            Assert.AreEqual(64, row.Length);
+            // The batch runs the same ONNX sessions on 5 rows at once; kernels may sum in another order.
+            double vsBatch = OrtFixtures.MaxAbsDiff(row, batched[i]);
+            double vsTorch = OrtFixtures.MaxAbsDiff(row, want[(i * 64)..((i + 1) * 64)]);
+            Assert.IsTrue(vsBatch < 1e-5, $"row {i}: PredictionEngine vs batched {vsBatch}");
+            Assert.IsTrue(vsTorch < 1e-4, $"row {i}: PredictionEngine vs torch {vsTorch}");
+        }
     }
 
     [TestMethod]
