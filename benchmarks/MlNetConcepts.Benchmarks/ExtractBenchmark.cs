@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetConcepts.Imaging;
 using MlNetConcepts.IO;
 using MlNetConcepts.Transforms.Extraction;
 using MlNetConcepts.Transforms.Images;
@@ -7,39 +11,44 @@ using MlNetConcepts.Transforms.Onnx;
 namespace MlNetConcepts.Benchmarks;
 
 /// <summary>
-/// Extraction throughput: the whole pipeline (image preprocessing, batching, ONNX Runtime, token
-/// selection, streaming <c>.npy</c> and rows.csv writing) beside the time spent inside ONNX
-/// Runtime's Run alone on the same inputs, for the demo VLM on the Fashion-MNIST test set, the
-/// NuGet ResNet18 (fixed batch 1) and the random-weight torchvision ViT test fixture.
+/// Extraction against ONNX Runtime alone, in the same process and on warm sessions:
+/// <list type="bullet">
+/// <item>ORT alone: the Run calls over every batch, inputs built and wrapped beforehand, outputs released unread;</item>
+/// <item>overlapped: the whole pipeline writing <c>.npy</c> + rows.csv (<see cref="ActivationFiles.Write"/>), preparing and writing on a worker while ORT runs;</item>
+/// <item>sequential: the same with every stage in turn (the reference path).</item>
+/// </list>
+/// Rounds interleave the three (order rotated each round) so load from other users hits all alike;
+/// the first round is a warm-up and is not counted. Then one profiled run of each pipeline says
+/// where the time goes. Models: the demo VLM image tower on Fashion-MNIST, the random-weight ViT
+/// test fixture, the NuGet ResNet18 (fixed batch 1). Last, the IDataView path
+/// (<c>mlContext.Transforms.ExtractActivations</c> over a column of PNG paths, a cursor to the end)
+/// against the direct block path (the extractor over the same files, rows copied into arrays).
+///   extract [--images 10000] [--vit-inputs 4096] [--resnet-inputs 24] [--view-images 4096] [--rounds 5] [--threads T]
 /// </summary>
 internal static class ExtractBenchmark
 {
     public static void Run(BenchArguments args)
     {
-        int images = args.Int("images", 10_000), vitInputs = args.Int("vit-inputs", 1024), repeats = args.Int("repeats", 3);
+        int images = args.Int("images", 10_000), vitInputs = args.Int("vit-inputs", 4096), rounds = args.Int("rounds", 5);
         int threads = args.Int("threads", Environment.ProcessorCount);
         Machine.PrintHeader("Extraction");
-        Console.WriteLine($"ONNX Runtime intra-op threads: {threads}; best of {repeats} runs.");
+        Console.WriteLine($"ONNX Runtime intra-op threads: {threads} (+ one extraction worker); {rounds} counted rounds after a warm-up round, order rotated.");
+        Console.WriteLine("Times are wall seconds per run (CPU seconds of the process in brackets); ratios are per round against ORT alone in the same round.");
         Console.WriteLine();
-        Console.WriteLine("| model | inputs | tensors | pipeline (inputs/s) | ONNX Runtime alone (inputs/s) | pipeline / ORT time |");
-        Console.WriteLine("|---|---:|---|---:|---:|---:|");
 
         var root = Repository.Root();
         var model = Path.Combine(root, "tools", "demo-model", "model");
         var dataset = Environment.GetEnvironmentVariable("MLNC_FASHION_MNIST") ?? "/usr/share/datasets/fashion-mnist";
         var idx = Path.Combine(dataset, "t10k-images-idx3-ubyte.gz");
+        var demoPre = ImagePreprocessor.None(1) with { Mean = [0.286f], Std = [0.353f] };
+        string[] demoTensors = ["block0", "block1", "block2", "block3", "image_embeds"];
+        ActivationExtractor Demo(bool overlap) => new(new() { ModelPath = Path.Combine(model, "image.onnx"), Tensors = demoTensors, BatchSize = 256, Overlap = overlap, Session = new() { IntraOpThreads = threads } });
         if (File.Exists(idx))
         {
             var pictures = IdxImages.ReadImages(idx, images);
-            var pre = ImagePreprocessor.None(1) with { Mean = [0.286f], Std = [0.353f] };
-            string[] tensors = ["block0", "block1", "block2", "block3", "image_embeds"];
-            Measure("demo VLM image tower (28×28, 4 blocks)", pictures.Count, "block0–3 CLS + image_embeds", repeats,
-                () => new ActivationExtractor(new() { ModelPath = Path.Combine(model, "image.onnx"), Tensors = tensors, BatchSize = 256, Session = new() { IntraOpThreads = threads } }),
-                () => new ImageInput(pictures, pre, "t10k"));
+            Compare($"demo VLM image tower (28×28, 4 blocks), {pictures.Count} images, block0–3 CLS + image_embeds", rounds, Demo, () => new ImageInput(pictures, demoPre, "t10k"));
         }
-        else Console.WriteLine($"| demo VLM | skipped: {idx} missing (./run.sh setup) | | | | |");
-
-        MeasureResNet(args.Int("resnet-inputs", 64), repeats, threads, idx);
+        else Console.WriteLine($"demo VLM: skipped, {idx} missing (./run.sh setup)");
 
         var fixture = Path.Combine(root, "tests", "MlNetConcepts.Tests", "Fixtures", "Ort");
         var (_, shape) = NpyFile.ReadShape(Path.Combine(fixture, "vit_input.npy"));
@@ -48,9 +57,13 @@ internal static class ExtractBenchmark
         var data = new float[(long)vitInputs * per];
         for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1);
         var array = NdArray.FromFloats(data, [vitInputs, .. shape[1..]]);
-        Measure("ViT fixture (random weights, 3 blocks)", vitInputs, "block:0–2 CLS", repeats,
-            () => new ActivationExtractor(new() { ModelPath = Path.Combine(fixture, "vit.onnx"), Tensors = ["block:0", "block:1", "block:2"], BatchSize = 64, Session = new() { IntraOpThreads = threads } }),
+        Compare($"ViT fixture (random weights, 3 blocks), {vitInputs} inputs, block:0–2 CLS", rounds,
+            overlap => new ActivationExtractor(new() { ModelPath = Path.Combine(fixture, "vit.onnx"), Tensors = ["block:0", "block:1", "block:2"], BatchSize = 64, Overlap = overlap, Session = new() { IntraOpThreads = threads } }),
             () => new TensorInput(array, "random"));
+
+        MeasureResNet(args.Int("resnet-inputs", 24), Math.Min(rounds, 3), threads, idx);
+
+        if (File.Exists(idx)) ViewPath(IdxImages.ReadImages(idx, args.Int("view-images", 4096)), rounds, threads, Path.Combine(model, "image.onnx"), demoTensors, demoPre);
     }
 
     /// <summary>
@@ -59,10 +72,10 @@ internal static class ExtractBenchmark
     /// Fashion-MNIST pixels repeated 8×8 to 224×224 in three channels (0–255, as the model expects
     /// after its mean subtraction, which does not change the cost).
     /// </summary>
-    private static void MeasureResNet(int count, int repeats, int threads, string idx)
+    private static void MeasureResNet(int count, int rounds, int threads, string idx)
     {
         var model = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
-        if (!File.Exists(model) || !File.Exists(idx)) { Console.WriteLine($"| ResNet18 | skipped: {model} or {idx} missing | | | | |"); return; }
+        if (!File.Exists(model) || !File.Exists(idx)) { Console.WriteLine($"ResNet18: skipped, {model} or {idx} missing"); return; }
         var pixels = IdxFile.Read(idx).ToFloat32();
         const int Side = 224, Plane = Side * Side;
         var data = new float[(long)count * 3 * Plane];
@@ -71,26 +84,173 @@ internal static class ExtractBenchmark
                 for (int y = 0; y < Side; y++)
                     for (int x = 0; x < Side; x++) data[((long)i * 3 + c) * Plane + y * Side + x] = pixels[i * 784 + y / 8 * 28 + x / 8] - 114f;
         var array = NdArray.FromFloats(data, [count, 3, Side, Side]);
-        Measure("NuGet ResNet18 (224×224, fixed batch 1)", count, "pooled output", repeats,
-            () => new ActivationExtractor(new() { ModelPath = model, Tensors = ["Pooling395_Output_0"], Tokens = new TokenSelection(TokenMode.Mean), Session = new() { IntraOpThreads = threads } }),
+        Compare($"NuGet ResNet18 (224×224, fixed batch 1), {count} inputs, pooled output", rounds,
+            overlap => new ActivationExtractor(new() { ModelPath = model, Tensors = ["Pooling395_Output_0"], Tokens = new TokenSelection(TokenMode.Mean), Overlap = overlap, Session = new() { IntraOpThreads = threads } }),
             () => new TensorInput(array, "fashion-mnist"));
     }
 
-    private static void Measure(string name, int count, string tensors, int repeats, Func<ActivationExtractor> create, Func<ExtractionInput> input)
+    /// <summary>Wall and process CPU seconds of one call.</summary>
+    private static (double Wall, double Cpu) Time(Action action)
     {
-        double bestWall = double.MaxValue, bestOrt = double.MaxValue;
-        for (int r = 0; r < repeats; r++)
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
+    }
+
+    private static void Compare(string title, int rounds, Func<bool, ActivationExtractor> create, Func<ExtractionInput> input)
+    {
+        Console.WriteLine($"## {title}");
+        using var overlapped = create(true);
+        using var sequential = create(false);
+        var names = new[] { "ORT alone", "overlapped", "sequential" };
+        var wall = names.Select(_ => new List<double>()).ToArray();
+        var cpu = names.Select(_ => new List<double>()).ToArray();
+        // Output folders are made and deleted outside the timed calls.
+        var scratch = Directory.CreateTempSubdirectory("mlnc-bench-extract-").FullName;
+        int runsDone = 0;
+        double Pipeline(ActivationExtractor ex)
         {
-            var dir = Directory.CreateTempSubdirectory("mlnc-bench-extract-").FullName;
-            using var ex = create();
-            var sw = Stopwatch.StartNew();
-            ActivationFiles.Write(ex, input(), dir);
-            sw.Stop();
-            bestWall = Math.Min(bestWall, sw.Elapsed.TotalSeconds);
-            bestOrt = Math.Min(bestOrt, ex.RuntimeTime.TotalSeconds);
-            Directory.Delete(dir, true);
+            ActivationFiles.Write(ex, input(), Path.Combine(scratch, $"run{runsDone++}"));
+            return 0;
         }
-        Console.WriteLine($"| {name} | {count} | {tensors} | {count / bestWall:0} | {count / bestOrt:0} | {bestWall / bestOrt:0.00} |");
+        void Clean()
+        {
+            foreach (var d in Directory.GetDirectories(scratch)) Directory.Delete(d, true);
+        }
+        var batches = overlapped.AllBatches(input());
+        var runs = new Func<double>[] { () => { overlapped.RuntimeAlone(batches); return 0; }, () => Pipeline(overlapped), () => Pipeline(sequential) };
+        for (int r = 0; r <= rounds; r++)
+        {
+            var line = new List<string>();
+            for (int k = 0; k < names.Length; k++)
+            {
+                int v = (k + r) % names.Length;
+                var (w, c) = Time(() => runs[v]());
+                if (r == 0) continue; // warm-up: first Run of each session, JIT, page cache
+                wall[v].Add(w);
+                cpu[v].Add(c);
+                line.Add(FormattableString.Invariant($"{names[v]} {w:F3} s ({c:F2})"));
+                Clean();
+            }
+            Clean();
+            if (r > 0) Console.WriteLine($"round {r}, load {Machine.LoadAverage():0.0}: {string.Join(", ", line)}");
+        }
+        Console.WriteLine();
+        Console.WriteLine("| path | wall s, median (best) | wall / ORT alone, median of rounds (best / best) | CPU s, median | CPU / ORT alone's CPU, median |");
+        Console.WriteLine("|---|---|---|---:|---:|");
+        for (int v = 0; v < names.Length; v++)
+        {
+            var ratios = wall[v].Zip(wall[0], (a, b) => a / b).ToList();
+            var cpuRatios = cpu[v].Zip(cpu[0], (a, b) => a / b).ToList();
+            Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Median(wall[v]):F3} ({wall[v].Min():F3}) | {Median(ratios):F3} ({wall[v].Min() / wall[0].Min():F3}) | {Median(cpu[v]):F2} | {Median(cpuRatios):F3} |"));
+        }
+        Console.WriteLine();
+        foreach (var (name, ex) in new[] { ("overlapped", overlapped), ("sequential", sequential) })
+        {
+            ex.Profile.Reset();
+            var (w, _) = Time(() => Pipeline(ex));
+            Console.WriteLine(FormattableString.Invariant($"profile, {name}: {ex.Profile}; files closed, rows.csv, renames {(w - ex.Profile.Wall.TotalSeconds) * 1e3:F1} ms"));
+            Clean();
+        }
+        Directory.Delete(scratch, true);
+        Console.WriteLine();
+    }
+
+    /// <summary>A row of the image-path view.</summary>
+    private sealed class PathRow
+    {
+        public string Path { get; set; } = "";
+    }
+
+    /// <summary>The IDataView path against the direct block path, both over the same PNG files, rows kept in memory.</summary>
+    private static void ViewPath(IReadOnlyList<RasterImage> pictures, int rounds, int threads, string model, string[] tensors, ImagePreprocessor pre)
+    {
+        Console.WriteLine($"## IDataView path: demo VLM image tower, {pictures.Count} PNG files, block0–3 CLS + image_embeds kept in memory");
+        var dir = Directory.CreateTempSubdirectory("mlnc-bench-view-").FullName;
+        try
+        {
+            var files = new string[pictures.Count];
+            for (int i = 0; i < files.Length; i++)
+            {
+                var p = pictures[i];
+                files[i] = Path.Combine(dir, $"{i:D5}.png");
+                File.WriteAllBytes(files[i], PngWriter.Encode(new PixelImage(p.Width, p.Height, p.Channels, Array.ConvertAll(p.Pixels, v => (byte)v))));
+            }
+            var options = new ActivationExtractorOptions { ModelPath = model, Tensors = tensors, BatchSize = 256, Session = new() { IntraOpThreads = threads } };
+            using var direct = new ActivationExtractor(options);
+            var ml = new MLContext(1);
+            using var transformer = ml.Transforms.ExtractActivations(options, "Path", pre);
+            var view = ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { Path = f }));
+            var columns = tensors.Select(t => Path.GetFileNameWithoutExtension(ActivationFiles.FileName(t))).ToArray();
+
+            double Direct()
+            {
+                var outputs = new float[tensors.Length][];
+                direct.Run(new ImageInput(files, pre), blocks =>
+                {
+                    for (int t = 0; t < blocks.Count; t++)
+                    {
+                        var b = blocks[t];
+                        outputs[t] ??= new float[files.Length * b.Width];
+                        b.Values.CopyTo(outputs[t], (int)b.SampleIds[0] * b.Width);
+                    }
+                });
+                return outputs[0][0];
+            }
+            double ThroughView()
+            {
+                var mapped = transformer.Transform(view);
+                var cols = columns.Select(c => mapped.Schema[c]).ToArray();
+                using var cursor = mapped.GetRowCursor(cols);
+                var getters = cols.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
+                VBuffer<float> row = default;
+                double sum = 0;
+                while (cursor.MoveNext())
+                    foreach (var g in getters) { g(ref row); sum += row.GetValues()[0]; }
+                return sum;
+            }
+            var names = new[] { "ORT alone", "direct block path", "IDataView path" };
+            var batches = direct.AllBatches(new ImageInput(files, pre));
+            var runs = new Func<double>[] { () => { direct.RuntimeAlone(batches); return 0; }, Direct, ThroughView };
+            var wall = names.Select(_ => new List<double>()).ToArray();
+            var cpu = names.Select(_ => new List<double>()).ToArray();
+            for (int r = 0; r <= rounds; r++)
+            {
+                var line = new List<string>();
+                for (int k = 0; k < names.Length; k++)
+                {
+                    int v = (k + r) % names.Length;
+                    var (w, c) = Time(() => runs[v]());
+                    if (r == 0) continue;
+                    wall[v].Add(w);
+                    cpu[v].Add(c);
+                    line.Add(FormattableString.Invariant($"{names[v]} {w:F3} s ({c:F2})"));
+                }
+                if (r > 0) Console.WriteLine($"round {r}, load {Machine.LoadAverage():0.0}: {string.Join(", ", line)}");
+            }
+            Console.WriteLine();
+            Console.WriteLine("| path | wall s, median (best) | wall / direct, median of rounds (best / best) | wall / ORT alone, median | CPU s, median | CPU / direct's CPU, median |");
+            Console.WriteLine("|---|---|---|---:|---:|---:|");
+            for (int v = 0; v < names.Length; v++)
+            {
+                var toDirect = wall[v].Zip(wall[1], (a, b) => a / b).ToList();
+                var toOrt = wall[v].Zip(wall[0], (a, b) => a / b).ToList();
+                var cpuToDirect = cpu[v].Zip(cpu[1], (a, b) => a / b).ToList();
+                Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Median(wall[v]):F3} ({wall[v].Min():F3}) | {Median(toDirect):F3} ({wall[v].Min() / wall[1].Min():F3}) | {Median(toOrt):F3} | {Median(cpu[v]):F2} | {Median(cpuToDirect):F3} |"));
+            }
+            Console.WriteLine();
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var s = values.Order().ToList();
+        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 }
 

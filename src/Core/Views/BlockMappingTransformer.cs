@@ -14,6 +14,13 @@ public abstract class BlockMappingTransformer : ITransformer
     /// <summary>Rows computed together when a view is read through a cursor.</summary>
     public const int CursorBlockRows = 256;
 
+    /// <summary>
+    /// Rows this transformer computes together when its view is read through a cursor
+    /// (<see cref="CursorBlockRows"/> unless a component needs larger blocks, e.g. to keep a
+    /// pipeline of several batches busy inside one block).
+    /// </summary>
+    public virtual int BlockRows => CursorBlockRows;
+
     /// <summary>The input columns the added columns are computed from.</summary>
     public abstract IReadOnlyList<string> InputColumns { get; }
 

@@ -33,7 +33,7 @@ internal sealed class MappedDataView : IDataView
         var passThrough = needed.Where(i => i < inputCount).Select(i => _input.Schema[i]);
         bool anyAdded = needed.Any(i => i >= inputCount);
         return new Cursor(this, _input.GetRowCursor(passThrough),
-            anyAdded ? new RowBlockReader(_input, _transformer.InputColumns, BlockMappingTransformer.CursorBlockRows) : null, needed);
+            anyAdded ? new RowBlockReader(_input, _transformer.InputColumns, _transformer.BlockRows) : null, needed);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MlNetConcepts.IO;
 using MlNetConcepts.Transforms.Onnx;
 
@@ -20,6 +21,14 @@ public sealed record ActivationExtractorOptions
     public int Seed { get; init; }
     /// <summary>Session options (threads, optimisation level, execution provider).</summary>
     public OnnxSessionOptions Session { get; init; } = new();
+    /// <summary>
+    /// Overlap preparing the next batch (decoding, preprocessing) and handing on the previous one
+    /// (token selection, the sink, e.g. writing files) with ONNX Runtime's work on the current
+    /// batch, on one worker thread beside ORT's intra-op threads; at most three batches are in
+    /// flight. False runs every stage in turn on the calling thread: the plain reference, with
+    /// the same output bit for bit.
+    /// </summary>
+    public bool Overlap { get; init; } = true;
 }
 
 /// <summary>The rows of one extracted tensor, for one batch.</summary>
@@ -36,7 +45,7 @@ public sealed record ActivationBlock(string Tensor, float[] Values, int Width, l
 /// rows per the <see cref="TokenSelection"/>; [batch, channels, h, w] feature maps are read as
 /// h·w tokens of width channels. The model is edited in memory so intermediate tensors are outputs.
 /// </summary>
-public sealed class ActivationExtractor : IDisposable
+public sealed partial class ActivationExtractor : IDisposable
 {
     private readonly TappedModel _model;
     private readonly OnnxTensorInfo _input;
@@ -67,7 +76,10 @@ public sealed class ActivationExtractor : IDisposable
     /// Time spent inside ONNX Runtime's <c>Run</c> so far (the rest of a run's wall time is
     /// decoding, preprocessing, token selection and writing: the pipeline's overhead).
     /// </summary>
-    public TimeSpan RuntimeTime { get; private set; }
+    public TimeSpan RuntimeTime => Profile.Run;
+
+    /// <summary>Where the time of the runs so far went, stage by stage.</summary>
+    public ExtractionProfile Profile { get; } = new();
 
     /// <summary>The session's description of output <paramref name="tensor"/> (a resolved name).</summary>
     public OnnxTensorInfo OutputInfo(string tensor) => _model.Session.Outputs.First(o => o.Name == tensor);
@@ -78,7 +90,11 @@ public sealed class ActivationExtractor : IDisposable
     /// <summary>
     /// Extracts every sample of <paramref name="input"/>, calling <paramref name="sink"/> with the
     /// rows of each batch (one block per requested tensor, in request order) and
-    /// <paramref name="progress"/> with the samples done so far.
+    /// <paramref name="progress"/> with the samples done so far. Both are called once per batch, in
+    /// batch order, one call at a time; with <see cref="ActivationExtractorOptions.Overlap"/> they
+    /// are called on the worker thread, and all calls have returned when this method returns. An
+    /// error (a bad sample, ONNX Runtime, the sink) stops the run after the batches before it have
+    /// gone through the sink, and none after, as on the sequential path.
     /// </summary>
     /// <param name="input">The samples.</param>
     /// <param name="sink">Receives each batch's rows.</param>
@@ -86,19 +102,37 @@ public sealed class ActivationExtractor : IDisposable
     /// <param name="firstSample">Sample to start from (resuming a checkpointed run); sample ids stay absolute.</param>
     public void Run(ExtractionInput input, Action<IReadOnlyList<ActivationBlock>> sink, Action<int, int>? progress = null, int firstSample = 0)
     {
+        long wall = Stopwatch.GetTimestamp();
+        try
+        {
+            if (Options.Overlap) RunOverlapped(input, sink, progress, firstSample);
+            else RunSequential(input, sink, progress, firstSample);
+        }
+        finally { Profile.AddWall(wall); }
+    }
+
+    /// <summary>The reference: each stage in turn on the calling thread.</summary>
+    private void RunSequential(ExtractionInput input, Action<IReadOnlyList<ActivationBlock>> sink, Action<int, int>? progress, int firstSample)
+    {
         int batch = FixedBatch > 0 ? FixedBatch : Options.BatchSize;
         for (int start = firstSample; start < input.Count; start += batch)
         {
             int count = Math.Min(batch, input.Count - start);
+            long t0 = Stopwatch.GetTimestamp();
             var x = input.Batch(start, count, _input);
             if (FixedBatch > 0 && count < FixedBatch) x = PadBatch(x, FixedBatch);
-            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            Profile.AddPrepare(t0);
+            t0 = Stopwatch.GetTimestamp();
             var outs = _model.Session.Run([x], _model.Tensors);
-            RuntimeTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+            Profile.AddRun(t0); // wrapping the input and copying the outputs included
+            t0 = Stopwatch.GetTimestamp();
             var blocks = new ActivationBlock[outs.Length];
             for (int t = 0; t < outs.Length; t++) blocks[t] = Rows(Options.Tensors[t], outs[t], start, count, input);
+            Profile.AddSelect(t0);
+            t0 = Stopwatch.GetTimestamp();
             sink(blocks);
             progress?.Invoke(start + count, input.Count);
+            Profile.AddSink(t0);
         }
     }
 
@@ -116,7 +150,10 @@ public sealed class ActivationExtractor : IDisposable
         };
     }
 
-    /// <summary>Selects rows from one output [batch, ...] for samples [start, start+count).</summary>
+    /// <summary>
+    /// Selects rows from one output [batch, ...] for samples [start, start+count): the plain
+    /// reference of <see cref="TokenRows.Select"/>, used by the sequential path.
+    /// </summary>
     internal ActivationBlock Rows(string name, NdArray output, int start, int count, ExtractionInput input)
     {
         var v = output.ToFloat32();

@@ -55,6 +55,13 @@ public sealed class ActivationExtractorTransformer : BlockMappingTransformer, ID
     /// <inheritdoc />
     public override IReadOnlyList<string> InputColumns => [_inputColumn];
 
+    /// <summary>
+    /// Eight model batches per block (at least <see cref="BlockMappingTransformer.CursorBlockRows"/>):
+    /// inside a block the extractor overlaps decoding and copying with ONNX Runtime, but not across
+    /// blocks, so the first batch's decoding and the last one's copying of each block are not hidden.
+    /// </summary>
+    public override int BlockRows => Math.Max(CursorBlockRows, 8 * (_extractor.FixedBatch > 0 ? _extractor.FixedBatch : _extractor.Options.BatchSize));
+
     /// <inheritdoc />
     public override IReadOnlyList<AddedColumn> AddedColumns(DataViewSchema input)
     {

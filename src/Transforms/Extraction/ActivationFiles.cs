@@ -115,17 +115,24 @@ public static class ActivationFiles
                 }
             }, progress, first);
             var csvs = new List<string>();
+            // Each file ends with a flush to disk before its rename; the flushes of all files run
+            // at once, so the disk commits them together instead of one after another.
+            var finishing = new List<Action>();
             for (int t = 0; t < names.Count; t++)
             {
                 bool same = t > 0 && sampleIds[t].SequenceEqual(sampleIds[0]) && tokenIdx[t].SequenceEqual(tokenIdx[0]);
                 if (t == 0 || !same)
                 {
                     var csv = Path.Combine(outDir, t == 0 ? "rows.csv" : Path.GetFileNameWithoutExtension(fileNames[t]) + ".rows.csv");
-                    AtomicFile.Write(csv, s => WriteRows(s, sampleIds[t], tokenIdx[t], input));
+                    int tensor = t;
+                    finishing.Add(() => AtomicFile.Write(csv, s => WriteRows(s, sampleIds[tensor], tokenIdx[tensor], input)));
                     csvs.Add(csv);
                 }
             }
-            foreach (var f in files) f!.Complete();
+            foreach (var f in files) finishing.Add(f!.Complete);
+            var done = finishing.Select(a => Task.Run(a)).ToArray();
+            try { Task.WaitAll(done); }
+            catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
             success = true;
             return new ExtractionResult(files.Select(f => f!.Path).ToArray(), files.Select(f => f!.RowsWritten).ToArray(), files.Select(f => (int)f!.RowElements).ToArray(), csvs);
         }

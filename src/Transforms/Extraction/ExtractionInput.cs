@@ -27,6 +27,19 @@ public abstract class ExtractionInput
     /// </summary>
     public abstract OnnxInput Batch(int start, int count, OnnxTensorInfo input);
 
+    /// <summary>
+    /// What <see cref="Batch"/> builds, for a float32 model input whose per-sample dimensions are
+    /// all fixed, written into <paramref name="buffer"/> (reused from batch to batch, at least
+    /// <paramref name="count"/> samples long) instead of a fresh array; returns the tensor's shape.
+    /// Same checks and errors as <see cref="Batch"/>. The default builds the batch and copies it.
+    /// </summary>
+    public virtual long[] BatchInto(int start, int count, OnnxTensorInfo input, float[] buffer)
+    {
+        var x = Batch(start, count, input);
+        ((float[])x.Data).CopyTo(buffer);
+        return x.Shape;
+    }
+
     /// <summary>Position of the end token of sample <paramref name="i"/> (text), or −1 (images, tensors).</summary>
     public virtual int EndIndex(int i) => -1;
 
@@ -78,6 +91,17 @@ public sealed class ImageInput : ExtractionInput
     public override OnnxInput Batch(int start, int count, OnnxTensorInfo input)
     {
         float[]? data = null;
+        var shape = Preprocess(start, count, input, (k, chw) => (data ??= new float[count * chw.Length]).AsSpan(k * chw.Length));
+        return OnnxInput.FromFloats(input.Name, input.ElementType, data!, shape);
+    }
+
+    /// <inheritdoc />
+    public override long[] BatchInto(int start, int count, OnnxTensorInfo input, float[] buffer)
+        => Preprocess(start, count, input, (k, chw) => buffer.AsSpan(k * chw.Length));
+
+    /// <summary>Decodes and preprocesses images [start, start+count), handing each to <paramref name="place"/>; returns the batch shape.</summary>
+    private long[] Preprocess(int start, int count, OnnxTensorInfo input, PlaceImage place)
+    {
         long[] shape = [];
         int per = 0;
         for (int k = 0; k < count; k++)
@@ -85,19 +109,20 @@ public sealed class ImageInput : ExtractionInput
             int i = start + k;
             var img = _files != null ? ImageFile.Read(_files[i]) : _images![i];
             var chw = Preprocessor.ToChw(img, out int h, out int w);
-            if (data == null)
+            if (k == 0)
             {
                 shape = [Preprocessor.Channels, h, w];
                 CheckShape(input, shape, _files != null ? _files[i] + " after preprocessing" : $"{_origin} image {i} after preprocessing");
                 per = chw.Length;
-                data = new float[count * per];
             }
             else if (chw.Length != per)
                 throw new ConceptDataException($"{SampleName(i)}: preprocessed to {Preprocessor.Channels}×{h}×{w}, unlike earlier images [{string.Join(",", shape)}]; use a preset that resizes and crops.");
-            chw.CopyTo(data, k * per);
+            chw.CopyTo(place(k, chw));
         }
-        return OnnxInput.FromFloats(input.Name, input.ElementType, data!, [count, .. shape]);
+        return [count, .. shape];
     }
+
+    private delegate Span<float> PlaceImage(int k, float[] chw);
 }
 
 /// <summary>A raw tensor [N, ...] fed straight to a model input (no decoding or preprocessing).</summary>
@@ -134,6 +159,16 @@ public sealed class TensorInput : ExtractionInput
             return input.ElementType == OnnxElementType.Int64 ? OnnxInput.Int64(input.Name, ids, shape) : OnnxInput.Int32(input.Name, Array.ConvertAll(ids, v => checked((int)v)), shape);
         }
         return OnnxInput.FromFloats(input.Name, input.ElementType, _array.ToFloat32().AsSpan(start * per, count * per).ToArray(), shape);
+    }
+
+    /// <inheritdoc />
+    public override long[] BatchInto(int start, int count, OnnxTensorInfo input, float[] buffer)
+    {
+        var sample = _array.Shape[1..];
+        CheckShape(input, sample, _source);
+        int per = (int)sample.Aggregate(1L, (a, d) => a * d);
+        _array.ToFloat32().AsSpan(start * per, count * per).CopyTo(buffer);
+        return [count, .. sample];
     }
 }
 

@@ -112,7 +112,27 @@ public sealed class OnnxSession : IDisposable
         }
     }
 
-    private NdArray ReadValue(Ort.OrtValue value, string name)
+    /// <summary>
+    /// Runs on inputs already wrapped as ONNX Runtime values (e.g. over reused pinned buffers, see
+    /// <see cref="TensorOver"/>) and hands back ONNX Runtime's own output values, unread: the
+    /// caller reads them in place and disposes them. Names are not checked here.
+    /// </summary>
+    internal Ort.IDisposableReadOnlyCollection<Ort.OrtValue> RunValues(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<Ort.OrtValue> inputs, IReadOnlyCollection<string> outputNames)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var runOptions = new Ort.RunOptions();
+        return Guard($"{Source}: run failed", () => _session.Run(runOptions, inputNames, inputs, outputNames));
+    }
+
+    /// <summary>
+    /// An ONNX Runtime tensor over memory that stays put (a pinned array): ORT reads it in place.
+    /// The memory must outlive the value.
+    /// </summary>
+    internal static Ort.OrtValue TensorOver(IntPtr data, OnnxElementType type, long[] shape, long bytes, string what)
+        => Guard(what, () => Ort.OrtValue.CreateTensorValueWithData(Ort.OrtMemoryInfo.DefaultInstance, (OrtTensors.TensorElementType)(int)type, shape, data, bytes));
+
+    /// <summary>Reads an output value into an array (a copy; float16 and bfloat16 widened to float32).</summary>
+    internal NdArray ReadValue(Ort.OrtValue value, string name)
     {
         if (!value.IsTensor) throw new ConceptDataException($"{Source}: output '{name}' is not a tensor.");
         var info = value.GetTensorTypeAndShape();

@@ -17,7 +17,7 @@ public sealed class DemoModelTests
 {
     private static readonly OnnxSessionOptions Session = new() { IntraOpThreads = 1 };
 
-    private static string ModelDir()
+    internal static string ModelDir()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
         {
@@ -28,25 +28,25 @@ public sealed class DemoModelTests
         return "";
     }
 
-    private static string Dataset(string name)
+    internal static string Dataset(string name)
     {
         var p = Path.Combine("/usr/share/datasets/fashion-mnist", name);
         if (!File.Exists(p)) Assert.Inconclusive($"{p} missing: install Debian's dataset-fashion-mnist (./run.sh setup).");
         return p;
     }
 
-    private static JsonElement Config() => JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelDir(), "config.json"))).RootElement;
+    internal static JsonElement Config() => JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelDir(), "config.json"))).RootElement;
 
-    private static ImagePreprocessor Pre(JsonElement c) => ImagePreprocessor.None(1) with
+    internal static ImagePreprocessor Pre(JsonElement c) => ImagePreprocessor.None(1) with
     {
         Mean = [(float)c.GetProperty("pixel_mean").GetDouble()],
         Std = [(float)c.GetProperty("pixel_std").GetDouble()],
     };
 
-    private static string[] Prompts(JsonElement c) => c.GetProperty("classes").EnumerateArray()
+    internal static string[] Prompts(JsonElement c) => c.GetProperty("classes").EnumerateArray()
         .Select(x => c.GetProperty("prompt").GetString()!.Replace("{}", x.GetString())).ToArray();
 
-    private static WordTokenizer Tokenizer(JsonElement c) => new(Path.Combine(ModelDir(), "vocab.txt"), c.GetProperty("context_length").GetInt32());
+    internal static WordTokenizer Tokenizer(JsonElement c) => new(Path.Combine(ModelDir(), "vocab.txt"), c.GetProperty("context_length").GetInt32());
 
     [TestMethod]
     public void ImageBlocksAndEmbeddingsEqualTorch()
