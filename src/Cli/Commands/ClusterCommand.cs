@@ -23,7 +23,7 @@ internal static class ClusterCommand
 {
     public static Command Create()
     {
-        var activations = new Option<string>("--activations") { Description = "Activation matrix (.npy, N × d).", Required = true };
+        var activations = new Option<string>("--activations") { Description = "Activation matrix (.npy, N × d, or an Arrow file with one float32 list column).", Required = true };
         var method = new Option<string>("--method") { Description = "kmeans, spherical, minibatch or agglomerative. kmeans and spherical stream a float32 file above one array's size (or with --block-rows), minibatch always: data may exceed memory. Agglomerative holds its rows and distances.", DefaultValueFactory = _ => "kmeans" };
         var linkage = new Option<string>("--linkage") { Description = "Agglomerative linkage: ward, average or complete.", DefaultValueFactory = _ => "ward" };
         var metric = new Option<string?>("--metric") { Description = "euclidean or cosine (default: cosine for spherical, else euclidean)." };
@@ -51,19 +51,21 @@ internal static class ClusterCommand
             // Mini-batch k-means always streams a float32 file; k-means and spherical k-means stream one that does not
             // fit in one array, or when --block-rows asks for it. Other dtypes (converted to float32) and
             // agglomerative clustering read the file whole.
-            var (type, shape) = NpyFile.ReadShape(path);
+            // An Arrow file is read whole (its reader holds it in memory anyway); a .npy is sized from its header.
+            int n = 0, d = 0;
+            float[]? x = ArrayFiles.DetectFormat(path) == ArrayFileFormat.Arrow ? MatrixFile.ReadWhole(path, out n, out d) : null;
+            var (type, shape) = x is null ? NpyFile.ReadShape(path) : (NdType.Float32, new long[] { n, d });
             long values = shape.Aggregate(1L, (a, b) => a * b);
             int? blockSize = r.GetValue(blockRows);
             if (blockSize is < 1) throw new ConceptDataException($"--block-rows must be at least 1, got {blockSize}.");
             if (blockSize is not null && m is not ("kmeans" or "spherical")) throw new ConceptDataException("--block-rows applies only to --method kmeans or spherical.");
-            bool streamLloyd = m is "kmeans" or "spherical" && (values > NpyFile.WholeLoadLimit || blockSize is not null);
+            bool streamLloyd = x is null && m is "kmeans" or "spherical" && (values > NpyFile.WholeLoadLimit || blockSize is not null);
             if (streamLloyd && type != NdType.Float32)
                 throw new ConceptDataException($"{path}: --method {m} streams only float32 .npy files ({(blockSize is null ? $"{values} values are too many to read whole" : "--block-rows was given")}); save it as float32.");
-            using var mapped = type == NdType.Float32 && (m == "minibatch" || streamLloyd) ? new MLContext().Data.LoadFromNpy(path) : null;
+            using var mapped = x is null && type == NdType.Float32 && (m == "minibatch" || streamLloyd) ? new MLContext().Data.LoadFromNpy(path) : null;
             var matrix = mapped is null ? null : ((MappedNpyColumn)mapped.Columns[0]).Matrix;
-            int n, d;
-            float[]? x = null;
-            if (mapped is null)
+            if (mapped is not null) (n, d) = (checked((int)matrix!.Rows), matrix.Cols);
+            else if (x is null)
             {
                 if (values > NpyFile.WholeLoadLimit)
                     throw new ConceptDataException(m == "agglomerative"
@@ -71,7 +73,6 @@ internal static class ClusterCommand
                         : $"{path}: {values} values are too many to read whole; save it as float32 to stream it.");
                 x = NpyFile.ReadMatrix(path, out n, out d);
             }
-            else (n, d) = (checked((int)matrix!.Rows), matrix.Cols);
             string source = path;
             int? kk = r.GetValue(k);
             double? cut = r.GetValue(distance);

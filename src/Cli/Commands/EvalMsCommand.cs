@@ -8,8 +8,8 @@ internal static class EvalMsCommand
 {
     public static Command CreateNeurons()
     {
-        var acts = EvalOptions.RequiredPath("--activations", "N × K neuron activations or SAE codes (.npy, or CSR .npz from sae encode --sparse).");
-        var emb = EvalOptions.RequiredPath("--embeddings", "N × e auxiliary image embeddings (.npy), rows aligned.");
+        var acts = EvalOptions.RequiredPath("--activations", "N × K neuron activations or SAE codes (.npy, CSR .npz from sae encode --sparse, or an Arrow file with one float32 list column).");
+        var emb = EvalOptions.RequiredPath("--embeddings", "N × e auxiliary image embeddings (.npy or Arrow), rows aligned.");
         var topN = new Option<int?>("--top-n") { Description = "Keep weights only on each neuron's N top-activating samples." };
         var output = EvalOptions.OptionalPath("--out", "Output CSV/JSON (columns neuron,ms,support,dead).");
         var summary = new Option<bool>("--summary") { Description = "Print the summary table (mean ± std, best, worst, dead, distribution)." };
@@ -28,9 +28,9 @@ internal static class EvalMsCommand
 
     public static Command CreateClusters()
     {
-        var acts = EvalOptions.RequiredPath("--activations", "N × d clustered activations (.npy).");
+        var acts = EvalOptions.RequiredPath("--activations", "N × d clustered activations (.npy or Arrow).");
         var cents = EvalOptions.RequiredPath("--centroids", "J × d centroids (.npy).");
-        var emb = EvalOptions.RequiredPath("--embeddings", "N × e auxiliary image embeddings (.npy), rows aligned.");
+        var emb = EvalOptions.RequiredPath("--embeddings", "N × e auxiliary image embeddings (.npy or Arrow), rows aligned.");
         var topN = new Option<int?>("--top-n") { Description = "Keep weights only on each cluster's N closest samples." };
         var output = EvalOptions.OptionalPath("--out", "Output CSV/JSON (columns cluster,ms,support).");
         var summary = new Option<bool>("--summary") { Description = "Print the summary table." };

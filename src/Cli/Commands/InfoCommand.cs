@@ -17,7 +17,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string?>("file") { Description = ".npy, .npz, .safetensors or IDX (plain or .gz) file", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file") { Description = ".npy, .npz, .safetensors, Arrow IPC or IDX (plain or .gz) file", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Machine-readable JSON output." };
         var system = new Option<bool>("--system") { Description = "Describe the compute setup (backend, kernel, threads, CPU) instead of a file." };
         var cmd = new Command("info", "Show each array's name, dtype, shape and min/mean/max/NaN count, or the compute setup with --system.");

@@ -22,7 +22,7 @@ internal static class SaeCommand
         return cmd;
     }
 
-    private static Option<string> Activations() => new("--activations") { Description = "Activations, a float .npy matrix N×d.", Required = true };
+    private static Option<string> Activations() => new("--activations") { Description = "Activations, a float .npy matrix N×d or an Arrow file (.arrow/.feather/.arrows) with one float32 list column.", Required = true };
 
     private static Command Train()
     {

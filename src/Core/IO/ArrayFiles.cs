@@ -15,6 +15,8 @@ public enum ArrayFileFormat
     SafeTensors,
     /// <summary>IDX (MNIST), plain or gzip.</summary>
     Idx,
+    /// <summary>Apache Arrow IPC file (<c>.arrow</c>, Feather v2) or stream (<c>.arrows</c>).</summary>
+    Arrow,
 }
 
 /// <summary>One array of a file: name, element type, shape and value statistics.</summary>
@@ -35,7 +37,8 @@ public sealed record ArrayFileSummary(string Path, ArrayFileFormat Format, IRead
 public static class ArrayFiles
 {
     /// <summary>
-    /// The format of a file: by extension for <c>.npy</c>, <c>.npz</c> and <c>.safetensors</c> (so
+    /// The format of a file: by extension for <c>.npy</c>, <c>.npz</c>, <c>.safetensors</c> and Arrow's <c>.arrow</c>,
+    /// <c>.feather</c>, <c>.arrows</c> and <c>.ipc</c> (so
     /// a damaged file still gets its reader's precise error), otherwise by its first bytes.
     /// </summary>
     public static ArrayFileFormat DetectFormat(string path)
@@ -46,6 +49,7 @@ public static class ArrayFiles
             case ".npy": return ArrayFileFormat.Npy;
             case ".npz": return ArrayFileFormat.Npz;
             case ".safetensors": return ArrayFileFormat.SafeTensors;
+            case ".arrow" or ".feather" or ".arrows" or ".ipc": return ArrayFileFormat.Arrow;
         }
         using var s = NpyFile.OpenRead(path);
         var head = new byte[16];
@@ -53,11 +57,12 @@ public static class ArrayFiles
         var start = head.AsSpan(0, n);
         if (NpyHeader.HasMagic(start)) return ArrayFileFormat.Npy;
         if (n >= 4 && start[0] == (byte)'P' && start[1] == (byte)'K' && start[2] is 3 or 5 && start[3] is 4 or 6) return ArrayFileFormat.Npz;
+        if (n >= 6 && start[..6].SequenceEqual("ARROW1"u8)) return ArrayFileFormat.Arrow;
         if (IdxFile.LooksLikeIdx(start)) return ArrayFileFormat.Idx;
         if (n >= 2 && start[0] == 0x1F && start[1] == 0x8B && GzipLooksLikeIdx(s)) return ArrayFileFormat.Idx;
         if (n >= 9 && start[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(start) <= (ulong)(s.Length - 8))
             return ArrayFileFormat.SafeTensors;
-        throw new ConceptDataException($"{path}: unknown file type (expected .npy, .npz, .safetensors or IDX, plain or gzip).");
+        throw new ConceptDataException($"{path}: unknown file type (expected .npy, .npz, .safetensors, Arrow IPC or IDX, plain or gzip).");
     }
 
     private static bool GzipLooksLikeIdx(Stream s)
@@ -87,10 +92,42 @@ public static class ArrayFiles
             case ArrayFileFormat.SafeTensors:
                 var st = SafeTensors.ReadFile(path);
                 return new(path, format, st.Tensors.Select(e => Summarize(e.Key, e.Value)).ToList(), st.Metadata);
+            case ArrayFileFormat.Arrow:
+                return new(path, format, SummarizeArrow(path), noMetadata);
             default:
                 var idx = IdxFile.Read(path, out var storedType);
                 return new(path, format, [Summarize(name, idx) with { DType = storedType }], noMetadata);
         }
+    }
+
+    /// <summary>Arrow columns as arrays: a vector column as rows × width float32, numeric scalars as one dimension (text columns are left out).</summary>
+    private static List<ArraySummary> SummarizeArrow(string path)
+    {
+        using var view = Views.ArrowSource.Load(path, []);
+        var result = new List<ArraySummary>();
+        foreach (var column in view.Columns)
+        {
+            var acc = new ArrayStatisticsAccumulator();
+            if (column.IsFloatVector)
+            {
+                float[]? scratch = null;
+                for (long r = 0; r < column.Rows; r += 4096)
+                    acc.Add(column.DenseBlock(r, (int)Math.Min(4096, column.Rows - r), ref scratch));
+                result.Add(new(column.Name, "float32", [column.Rows, column.Width], acc.Result));
+            }
+            else if (column is Views.ScalarArrayColumn { Values: not string[] } scalar)
+            {
+                acc.Add(scalar.Values);
+                result.Add(new(column.Name, scalar.Values.GetType().GetElementType() switch
+                {
+                    Type t when t == typeof(float) => "float32",
+                    Type t when t == typeof(double) => "float64",
+                    Type t when t == typeof(int) => "int32",
+                    _ => "int64",
+                }, [column.Rows], acc.Result));
+            }
+        }
+        return result;
     }
 
     private static ArraySummary Summarize(string name, NdArray a)

@@ -13,7 +13,8 @@ namespace MlNetConcepts.IO;
 /// <item>a <c>.npy</c> of another numeric type is read whole and converted to float32 (it must fit in one array);</item>
 /// <item>a <c>.npz</c> holding compressed sparse rows — <c>indptr</c>, <c>indices</c>, <c>values</c> (or
 /// scipy's <c>data</c>) and <c>shape</c>, as <c>mlnc sae encode --sparse</c> and <c>scipy.sparse.save_npz</c>
-/// write them — is held as its three arrays (12 bytes per stored value plus 8 per row) and densified a block at a time.</item>
+/// write them — is held as its three arrays (12 bytes per stored value plus 8 per row) and densified a block at a time;</item>
+/// <item>an Arrow IPC file or stream is read whole: its one float32 vector column as a row-major array.</item>
 /// </list>
 /// Memory used by a reader: the buffer its caller passes (block rows × <see cref="Cols"/> × 4 bytes),
 /// plus the sparse arrays or the converted copy in the last two cases.
@@ -53,7 +54,13 @@ public sealed class MatrixFile : IDisposable
     public static MatrixFile Open(string path)
     {
         if (!File.Exists(path)) throw new ConceptDataException($"{path}: file not found.");
-        if (ArrayFiles.DetectFormat(path) == ArrayFileFormat.Npz) return OpenSparse(path);
+        switch (ArrayFiles.DetectFormat(path))
+        {
+            case ArrayFileFormat.Npz: return OpenSparse(path);
+            case ArrayFileFormat.Arrow:
+                var rowMajor = Views.ArrowSource.ReadMatrix(path, out int arrowRows, out int arrowCols);
+                return new MatrixFile(path, arrowRows, arrowCols, null, 0, rowMajor, null, null, null);
+        }
         var (type, shape) = NpyFile.ReadShape(path);
         if (shape.Length is not (1 or 2))
             throw new ConceptDataException($"{path}: expected a 2-D array (rows × columns) but the shape is {NdArray.FormatShape(shape)}.");
@@ -61,6 +68,15 @@ public sealed class MatrixFile : IDisposable
         var data = NpyFile.ReadMatrix(path, out int rows, out int cols);
         return new MatrixFile(path, rows, cols, null, 0, data, null, null, null);
     }
+
+    /// <summary>
+    /// Reads a whole matrix file as float32, row-major: a <c>.npy</c> (other numeric types converted) or an Arrow IPC
+    /// file's one float32 vector column.
+    /// </summary>
+    public static float[] ReadWhole(string path, out int rows, out int cols)
+        => ArrayFiles.DetectFormat(path) == ArrayFileFormat.Arrow
+            ? Views.ArrowSource.ReadMatrix(path, out rows, out cols)
+            : NpyFile.ReadMatrix(path, out rows, out cols);
 
     private static MatrixFile OpenFloat32(string path)
     {

@@ -13,7 +13,8 @@ public static class DataCatalogExtensions
     /// A view with one float vector column over a 2-D <c>.npy</c> matrix (1-D: width 1). Float32 data is memory-mapped
     /// and read without copying, so the file may be larger than memory; other numeric types are read whole and converted.
     /// A CSR <c>.npz</c> (as <c>mlnc sae encode --sparse</c> and <c>scipy.sparse.save_npz</c> write it) loads as a
-    /// sparse column with slot names <c>concept_0…</c>.
+    /// sparse column with slot names <c>concept_0…</c>. An Arrow IPC file or stream (<c>.arrow</c>, <c>.feather</c>,
+    /// <c>.arrows</c>) loads its one float32 vector column (see <see cref="LoadFromArrow"/>).
     /// </summary>
     public static ColumnDataView LoadFromNpy(this DataOperationsCatalog catalog, string path, string column = "Features")
         => catalog.LoadFromMatrixFiles((column, path));
@@ -46,13 +47,32 @@ public static class DataCatalogExtensions
     private static ConceptColumn OpenColumn(string name, string path)
     {
         if (!File.Exists(path)) throw new ConceptDataException($"{path}: file not found.");
-        if (ArrayFiles.DetectFormat(path) == ArrayFileFormat.Npz)
+        switch (ArrayFiles.DetectFormat(path))
         {
-            var file = MatrixFile.Open(path);
-            return new MatrixFileColumn(name, file, Enumerable.Range(0, file.Cols).Select(i => $"concept_{i}").ToArray());
+            case ArrayFileFormat.Npz:
+                var file = MatrixFile.Open(path);
+                return new MatrixFileColumn(name, file, Enumerable.Range(0, file.Cols).Select(i => $"concept_{i}").ToArray());
+            case ArrayFileFormat.Arrow:
+                return ArrowSource.OpenSingleVector(path, name);
         }
         var (type, _) = NpyFile.ReadShape(path);
         return type == NdType.Float32 ? new MappedNpyColumn(name, path) : new MatrixFileColumn(name, MatrixFile.Open(path));
+    }
+
+    /// <summary>
+    /// A view over the columns of an Arrow IPC file (<c>.arrow</c>, Feather v2) or stream (<c>.arrows</c>), as pyarrow
+    /// and polars write them, LZ4/Zstandard-compressed or not; <paramref name="columns"/> picks and orders columns
+    /// (default: all). A <c>FixedSizeList&lt;float32&gt;</c> column, or a <c>List&lt;float32&gt;</c> whose rows all have the
+    /// same length, becomes a float vector column; float32, float64, int32 and int64 columns become scalars and utf8
+    /// columns ML.NET text. The file is read into memory when opened. Vector rows are handed to the kernels straight
+    /// from the record batch's buffer when the file holds a single batch (zero-copy); with several batches each block
+    /// is copied out of the batches it covers. Nulls, other types, unknown column names and truncated or corrupt
+    /// files get an error naming the file and the column.
+    /// </summary>
+    public static ColumnDataView LoadFromArrow(this DataOperationsCatalog catalog, string path, params string[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return ArrowSource.Load(path, columns);
     }
 
     /// <summary>A view over one tensor of a safetensors file (2-D, or 1-D as one column), converted to float32.</summary>
