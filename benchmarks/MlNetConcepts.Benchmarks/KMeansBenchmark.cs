@@ -135,6 +135,19 @@ internal static class KMeansBenchmark
         double update = Best(() => Lloyd.Update(new InMemoryRows(x, norms, rows, dim), k, labels, minDist, centres, false, (double[])sums.Clone()));
         double inertia = Best(() => Lloyd.Inertia(x, dim, centres, labels));
         double flops = 2.0 * rows * k * dim;
+        // Greedy k-means++ on both candidate-distance paths, wall and process CPU (the CPU figure survives a loaded machine).
+        var seeded = new Dictionary<LloydPath, float[]>();
+        foreach (var seedPath in new[] { LloydPath.Fused, LloydPath.Blocked })
+        {
+            using var self = Process.GetCurrentProcess();
+            var cpu0 = self.TotalProcessorTime;
+            long t0 = Stopwatch.GetTimestamp();
+            seeded[seedPath] = KMeansPlusPlus.Seed(new InMemoryRows(x, norms, rows, dim), k, new Random(0), seedPath);
+            double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            self.Refresh();
+            Console.WriteLine($"profile k={k}: k-means++ with {(seedPath == LloydPath.Fused ? "fused candidate distances" : "SGEMM candidate distances (reference)")}: {wall:F3} s wall, {(self.TotalProcessorTime - cpu0).TotalSeconds:F3} s CPU");
+        }
+        Console.WriteLine($"profile k={k}: both k-means++ paths chose {(seeded[LloydPath.Fused].AsSpan().SequenceEqual(seeded[LloydPath.Blocked]) ? "the same" : "DIFFERENT")} centres");
         Console.WriteLine($"profile k={k} ({path}): assignment {assign:F1} ms ({flops / assign / 1e6:F0} GFLOP/s of distance products), " +
                           $"with centre sums {withSums:F1} ms (sums ≈ {withSums - assign:F1} ms), centre update {update:F1} ms, final inertia {inertia:F1} ms");
     }

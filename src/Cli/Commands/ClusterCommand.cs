@@ -44,6 +44,7 @@ internal static class ClusterCommand
         CliAction.Set(cmd, r =>
         {
             var clock = Stopwatch.StartNew();
+            var stages = new StageTimes();
             string path = r.GetValue(activations)!;
             string m = r.GetValue(method)!.Trim().ToLowerInvariant();
             var geometry = ParseMetric(r.GetValue(metric), m);
@@ -73,6 +74,7 @@ internal static class ClusterCommand
                         : $"{path}: {values} values are too many to read whole; save it as float32 to stream it.");
                 x = NpyFile.ReadMatrix(path, out n, out d);
             }
+            stages.Mark("read");
             string source = path;
             int? kk = r.GetValue(k);
             double? cut = r.GetValue(distance);
@@ -117,6 +119,7 @@ internal static class ClusterCommand
                 default:
                     throw new ConceptDataException($"--method must be kmeans, spherical, minibatch or agglomerative, got '{m}'.");
             }
+            stages.Mark("fit");
             int[]? truth = null;
             if (r.GetValue(labels) is string labelPath)
             {
@@ -134,18 +137,23 @@ internal static class ClusterCommand
             using var outputs = OutputFolder.Begin(dir);
             NpyFile.WriteMatrix(outputs.File("centroids.npy"), result.Centroids, result.K, d);
             NpyFile.WriteVector(outputs.File("labels.npy"), result.Labels);
+            stages.Mark("centroids and labels");
             var blocks = Blocks(x, matrix, n, d);
             using (var writer = new NpyStreamWriter(outputs.File("membership.npy"), result.K))
             {
-                foreach (var (block, rows) in blocks()) writer.Append(model.Predict(block, rows).Membership);
+                foreach (var (block, rows) in blocks()) model.Memberships(block.AsSpan(0, rows * d), rows, writer.Append);
                 writer.Complete();
             }
+            stages.Mark("memberships");
             // The ML.NET model (an OnnxTransformer of the centroids) for a schema with the Features column.
             new MLContext().Model.Save(model, new ColumnDataView(new DenseArrayColumn("Features", [], d)).Schema, outputs.File("model.zip"));
+            stages.Mark("model");
             Action<long, Span<float>> readRow = matrix is null ? (row, into) => x.AsSpan((int)row * d, d).CopyTo(into) : (row, into) => matrix.Row(row).CopyTo(into);
             var report = Report(blocks, readRow, n, d, result, truth, geometry, m, link, s, clock.Elapsed.TotalSeconds, path);
             AtomicFile.WriteText(outputs.File("report.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             outputs.Commit();
+            stages.Mark("report");
+            if (r.GetValue(GlobalOptions.Verbose)) stages.Print(Console.Error);
             Console.WriteLine($"{m}: {n} rows × {d} → {result.K} clusters, inertia {result.Inertia:G6}, {result.Iterations} iterations, {clock.Elapsed.TotalSeconds:F1} s; wrote {dir}");
             return CliAction.Success;
         });

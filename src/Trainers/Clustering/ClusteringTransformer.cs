@@ -31,6 +31,7 @@ public sealed class ClusteringTransformer : BlockMappingTransformer
 
     private readonly float[] _centroids;
     private readonly float[] _centroidNorms;
+    private readonly double[] _centroidLengths;
 
     /// <summary>Creates the transformer from k × d centroids.</summary>
     public ClusteringTransformer(float[] centroids, int k, int dimension, string inputColumn, ClusterMetric metric, string method)
@@ -44,6 +45,7 @@ public sealed class ClusteringTransformer : BlockMappingTransformer
         Metric = metric;
         Method = method;
         _centroidNorms = SquaredDistances.RowNorms(centroids, k, dimension);
+        _centroidLengths = _centroidNorms.Select(v => Math.Sqrt(v)).ToArray();
     }
 
     /// <summary>Number of clusters.</summary>
@@ -113,20 +115,56 @@ public sealed class ClusteringTransformer : BlockMappingTransformer
         Gemm.MatMulTransB(a, _centroids, score, rows, d, k); // score holds a·μ for now
         for (int i = 0; i < rows; i++)
         {
-            double an = Math.Sqrt(aNorms[i]);
+            MembershipRow(score.AsSpan(i * k, k), aNorms[i], membership.AsSpan(i * k, k));
             int best = 0;
             float bestD = float.PositiveInfinity;
             for (int j = 0; j < k; j++)
             {
                 float dot = score[i * k + j];
-                double denom = an * Math.Sqrt(_centroidNorms[j]);
-                double cos = denom > 0 ? Math.Clamp(dot / denom, -1.0, 1.0) : 0.0;
-                membership[i * k + j] = (float)((1.0 + cos) / 2.0);
                 float dist = Math.Max(0f, aNorms[i] + _centroidNorms[j] - 2f * dot);
                 score[i * k + j] = dist;
                 if (dist < bestD) { bestD = dist; best = j; }
             }
             labels[i] = best;
+        }
+    }
+
+    /// <summary>into[j] = (1 + cos(a, μ_j)) / 2 from the products dots[j] = a·μ_j and ‖a‖² (cos = 0 when a or μ_j is zero).</summary>
+    private void MembershipRow(ReadOnlySpan<float> dots, float aNorm, Span<float> into)
+    {
+        double an = Math.Sqrt(aNorm);
+        for (int j = 0; j < dots.Length; j++)
+        {
+            double denom = an * _centroidLengths[j];
+            double cos = denom > 0 ? Math.Clamp(dots[j] / denom, -1.0, 1.0) : 0.0;
+            into[j] = (float)((1.0 + cos) / 2.0);
+        }
+    }
+
+    /// <summary>Rows per block of <see cref="Memberships"/>.</summary>
+    private const int MembershipBlockRows = 4096;
+
+    /// <summary>
+    /// The memberships alone (Bíla et al. 2025, eq. 4) of an n × d matrix, handed to <paramref name="consume"/> a block
+    /// of up to 4096 rows at a time (the span is reused): one product with the centroids per block and the formula of
+    /// the Membership column, without the labels, distances and copies of <see cref="Predict"/>. The rows are not
+    /// scaled for the cosine metric: a cosine does not change when a row is scaled.
+    /// </summary>
+    public void Memberships(ReadOnlySpan<float> x, int n, Action<ReadOnlySpan<float>> consume)
+    {
+        int d = Dimension, k = K;
+        if (x.Length != (long)n * d) throw new ConceptDataException($"Memberships: {x.Length} values do not form {n} × {d}.");
+        var dots = new float[Math.Min(MembershipBlockRows, Math.Max(1, n)) * k];
+        for (int s = 0; s < n; s += MembershipBlockRows)
+        {
+            int rows = Math.Min(MembershipBlockRows, n - s);
+            var a = x.Slice(s * d, rows * d);
+            ClusterInput.CheckFinite(a, rows, d, "input", s);
+            var norms = SquaredDistances.RowNorms(a, rows, d);
+            Gemm.MatMulTransB(a, _centroids, dots, rows, d, k);
+            var block = dots.AsSpan(0, rows * k);
+            for (int i = 0; i < rows; i++) MembershipRow(block.Slice(i * k, k), norms[i], block.Slice(i * k, k));
+            consume(block);
         }
     }
 

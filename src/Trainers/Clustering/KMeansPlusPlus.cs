@@ -6,17 +6,18 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// best of 2 + ⌊ln k⌋ candidates drawn with probability proportional to the squared distance
 /// to the nearest centre chosen so far, "best" meaning the candidate that leaves the smallest
 /// total squared distance (potential).
-/// On streamed rows each further centre costs one pass over the data (two when the candidate
+/// Each further centre costs one pass over the rows (two when the rows are streamed and the candidate
 /// distances, n × (2 + ⌊ln k⌋) floats, exceed <see cref="StreamedCacheBytes"/>); the draws, sums and
-/// products are the in-memory ones, so both give the same centres for a seed.
+/// products are the in-memory ones, so both give the same centres for a seed. The distances come from
+/// <see cref="FusedCandidateDistances"/> where Lloyd runs its fused kernel, otherwise from
+/// <see cref="GemmCandidateDistances"/> (SGEMM through the compute backend, the reference); the two round
+/// differently, so they agree on the potentials to float precision and on the centres unless two
+/// candidates leave potentials within rounding of each other.
 /// </summary>
 internal static class KMeansPlusPlus
 {
     /// <summary>Number of candidates per step, 2 + ⌊ln k⌋.</summary>
     public static int Trials(int k) => 2 + (int)Math.Log(k);
-
-    /// <summary>Rows per distance product (from row 0, so in-memory and streamed passes make the same products).</summary>
-    private const int ProductRows = Lloyd.BlockRows;
 
     /// <summary>Most bytes of candidate distances kept between the two uses of a step when the rows are streamed (256 MiB).</summary>
     public static long StreamedCacheBytes => StreamedCacheBytesOverride ?? 256L << 20;
@@ -29,11 +30,17 @@ internal static class KMeansPlusPlus
     public static float[] Seed(float[] x, float[] xNorms, int n, int d, int k, Random rng)
         => Seed(new InMemoryRows(x, xNorms, n, d), k, rng);
 
-    /// <summary>Chooses <paramref name="k"/> rows as initial centres (k × d); besides one block it holds 4 bytes a row.</summary>
-    public static float[] Seed(LloydRows rows, int k, Random rng)
+    /// <summary>
+    /// Chooses <paramref name="k"/> rows as initial centres (k × d); besides one block it holds 4 bytes a row
+    /// (and the candidate distances, see the class). <paramref name="path"/>: <see cref="LloydPath.Fused"/> scores the
+    /// candidates with <see cref="FusedCandidateDistances"/>, <see cref="LloydPath.Blocked"/> and
+    /// <see cref="LloydPath.Reference"/> with <see cref="GemmCandidateDistances"/>, <see cref="LloydPath.Auto"/> as
+    /// <see cref="Lloyd.Resolve"/> decides. <paramref name="trace"/>, if given, sees every step's potentials.
+    /// </summary>
+    public static float[] Seed(LloydRows rows, int k, Random rng, LloydPath path = LloydPath.Auto, Action<int, double[]>? trace = null)
     {
         int n = rows.Count, d = rows.Dimension, trials = Trials(k);
-        int sub = Math.Min(ProductRows, n);
+        CandidateDistances distances = Lloyd.Resolve(path) == LloydPath.Fused ? new FusedCandidateDistances(rows) : new GemmCandidateDistances(rows);
         var buffer = new RowBuffer();
         var centres = new float[k * d];
         int first = rng.Next(n);
@@ -41,12 +48,11 @@ internal static class KMeansPlusPlus
 
         // closest[i] only ever holds float distances, so float storage loses nothing.
         var closest = new float[n];
-        rows.ForEach(sub, (start, count, xs, norms) =>
-            SquaredDistances.Gemm(xs, norms, count, centres.AsSpan(0, d), [firstNorm], 1, d, closest.AsSpan(start, count)), buffer);
+        Array.Fill(closest, float.PositiveInfinity);
+        distances.Fold(centres[..d], [firstNorm], 1, 0, closest);
 
         bool cache = rows.IsInMemory || (long)n * trials * sizeof(float) <= StreamedCacheBytes;
         var all = cache ? new float[(long)n * trials] : null;
-        var dist = new float[sub * trials];
         var draws = new double[trials];
         var candidates = new int[trials];
         var candidateRows = new float[trials * d];
@@ -61,27 +67,13 @@ internal static class KMeansPlusPlus
             for (int t = 0; t < trials; t++)
                 candidateNorms[t] = rows.CopyRow(candidates[t], candidateRows.AsSpan(t * d, d), buffer);
 
-            Array.Clear(potentials);
-            rows.ForEach(sub, (start, count, xs, norms) =>
-            {
-                var block = all is null ? dist.AsSpan(0, count * trials) : all.AsSpan(start * trials, count * trials);
-                SquaredDistances.Gemm(xs, norms, count, candidateRows, candidateNorms, trials, d, block);
-                for (int i = 0; i < count; i++)
-                    for (int t = 0; t < trials; t++)
-                        potentials[t] += Math.Min(closest[start + i], block[i * trials + t]);
-            }, buffer);
+            distances.Score(candidateRows, candidateNorms, trials, closest, all, potentials);
+            trace?.Invoke(c, potentials);
             int best = 0;
             for (int t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
             if (all is not null)
                 for (int i = 0; i < n; i++) closest[i] = Math.Min(closest[i], all[(long)i * trials + best]);
-            else
-                // The same products again (same rows, same candidates), so the same distances as the first pass.
-                rows.ForEach(sub, (start, count, xs, norms) =>
-                {
-                    var block = dist.AsSpan(0, count * trials);
-                    SquaredDistances.Gemm(xs, norms, count, candidateRows, candidateNorms, trials, d, block);
-                    for (int i = 0; i < count; i++) closest[start + i] = Math.Min(closest[start + i], block[i * trials + best]);
-                }, buffer);
+            else distances.Fold(candidateRows, candidateNorms, trials, best, closest);
             candidateRows.AsSpan(best * d, d).CopyTo(centres.AsSpan(c * d, d));
         }
         return centres;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MlNetConcepts.Views;
 using Microsoft.ML;
 using MlNetConcepts.IO;
@@ -88,9 +89,12 @@ public sealed class KMeansTrainer : IEstimator<ClusteringTransformer>
         for (int r = 0; r < _options.NumberOfInitializations; r++)
         {
             var rng = new Random(unchecked(_seed * 7919 + r));
+            long t0 = Stopwatch.GetTimestamp();
             var seeds = KMeansPlusPlus.Seed(rows, k, rng);
+            double seeding = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             var run = Lloyd.Run(rows, seeds, k, _options.MaximumIterations, tol, spherical);
-            _options.Progress?.Invoke($"{Method}: restart {r + 1}/{_options.NumberOfInitializations}: inertia {run.Inertia:G8} after {run.Iterations} iterations{(run.Converged ? "" : " (iteration cap reached)")}");
+            double lloyd = Stopwatch.GetElapsedTime(t0).TotalSeconds - seeding;
+            _options.Progress?.Invoke($"{Method}: restart {r + 1}/{_options.NumberOfInitializations}: inertia {run.Inertia:G8} after {run.Iterations} iterations{(run.Converged ? "" : " (iteration cap reached)")} (k-means++ {seeding:0.000} s, Lloyd {lloyd:0.000} s)");
             if (best is null || run.Inertia < best.Inertia) best = run;
         }
         return best!;
