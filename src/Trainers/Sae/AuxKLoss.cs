@@ -38,11 +38,16 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
     /// </summary>
     internal const double AuxDenseMinDensity = 0.2;
 
+    /// <summary>The per-row selection of the last call, kept so its arrays are reused.</summary>
+    private SparseCodes? _selected;
+
     /// <summary>
     /// Adds α·AuxK's gradients for the latents marked in <paramref name="dead"/> into <paramref name="grad"/>, from the
     /// step's pre-activations, centred inputs and residual x̂ − x; returns the AuxK ratio (before α), 0 when nothing is dead.
+    /// When <paramref name="profile"/> is given, the selection and the decoding are timed as their own phases.
     /// </summary>
-    public double Add(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual, ParallelOptions parallel)
+    public double Add(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual, ParallelOptions parallel,
+        StepProfile? profile, ref long mark)
     {
         double alpha = _options.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient;
         if (dead is null || alpha == 0) return 0;
@@ -53,14 +58,14 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         int m = deadIds.Length;
         var deadPre = _buffers.DeadPreActivations.Get((long)rows * m);
         Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
-        var local = new SparseCodes(rows, rows * kAux);
+        var local = _selected is { } kept && kept.Rows == rows ? kept : new SparseCodes(rows, rows * kAux);
+        _selected = local;
         TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel, positiveOnly: _options.AuxKOnPreActivations != true);
+        profile?.Lap(StepProfile.AuxKSelection, ref mark);
         if (local.Count == 0) return 0;
 
-        // Target e = x − x̂ (the negated residual), held fixed.
-        var target = _buffers.AuxTarget.Get(rows * d);
-        TensorPrimitives.Negate(residual.AsSpan(0, rows * d), target.AsSpan(0, rows * d));
-        double denominator = SaeStep.TotalVariance(target, rows, d) / rows;
+        // The target e = x − x̂ is held fixed; its spread is the residual's (a sign flip changes neither sum).
+        double denominator = SaeStep.TotalVariance(residual, rows, d) / rows;
         if (!(denominator > 0)) return 0;
         bool dense = Path switch
         {
@@ -68,30 +73,25 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
             AuxKPath.Tiled => false,
             _ => local.Count >= AuxDenseMinDensity * rows * m,
         };
-        if (dense) return AddAuxKDense(local, deadIds, target, denominator, alpha, xc, rows, w, grad, parallel);
+        if (dense) return AddAuxKDense(local, deadIds, residual, denominator, alpha, xc, rows, w, grad, parallel);
 
-        // Tiled sparse, over the compacted dead latents: R = ê − e with ê the decoding of the selected entries;
-        // ∂/∂z_e = R_b·W_dec,c; ∂W_dec,c = Σ z_e·R_b; ∂W_enc,c = Σ ∂/∂z_e·xc_b; ∂b_enc,c = Σ ∂/∂z_e.
-        var wd = _buffers.DeadDecoder.Get(m * d);
-        Parallel.For(0, m, parallel, c => w.DecoderWeight.AsSpan(deadIds[c] * d, d).CopyTo(wd.AsSpan(c * d, d)));
+        // Tiled sparse, reading and updating the dead latents' rows in place: R = ê − e = ê + (x̂ − x), decoded onto the residual;
+        // with s = α·2/(B·den): ∂W_dec,c = s·Σ z_e·R_b; ∂/∂z_e = s·R_b·W_dec,c (from the same loads of R); ∂W_enc,c = Σ ∂/∂z_e·xc_b;
+        // ∂b_enc,c = Σ ∂/∂z_e.
         var diff = _buffers.AuxDifference.Get(rows * d);
-        TiledSparseProducts.Decode(local, wd, m, d, diff, parallel);
+        TiledSparseProducts.Decode(local, w.DecoderWeight, deadIds, m, d, residual, diff, parallel);
         var span = diff.AsSpan(0, rows * d);
-        TensorPrimitives.Subtract(span, target.AsSpan(0, rows * d), span);
         double ratio = SampleSums.SumOfSquares(span) / rows / denominator;
+        profile?.Lap(StepProfile.AuxKDecode, ref mark);
         if (!double.IsFinite(ratio)) return 0;
-        TensorPrimitives.Multiply(span, (float)(alpha * 2.0 / (rows * denominator)), span);
-        var auxGrad = new float[local.Count];
-        TiledSparseProducts.SampledDots(local, diff, wd, m, d, auxGrad, parallel);
+        float scale = (float)(alpha * 2.0 / (rows * denominator));
         var columns = new CodeColumns(local, m);
-        var gW = _buffers.DeadWeightGradient.Get(m * d);
-        gW.AsSpan(0, m * d).Clear();
-        TiledSparseProducts.ColumnAxpy(columns, local.Value, diff, rows, d, gW, null, parallel);
-        AddRows(gW, deadIds, d, grad.DecoderWeight, parallel);
-        gW.AsSpan(0, m * d).Clear();
+        var weights = columns.InColumnOrder(local.Value, scale, _buffers.ColumnWeights.Get(local.Count), parallel);
+        var codeGrad = _buffers.ColumnDots.Get(local.Count);
+        TiledSparseProducts.ColumnAxpy(columns, weights, diff, rows, d, grad.DecoderWeight, deadIds, null, parallel, w.DecoderWeight, codeGrad);
+        TensorPrimitives.Multiply(codeGrad.AsSpan(0, local.Count), scale, codeGrad.AsSpan(0, local.Count));
         var biasSums = new double[m];
-        TiledSparseProducts.ColumnAxpy(columns, auxGrad, xc, rows, d, gW, biasSums, parallel);
-        AddRows(gW, deadIds, d, grad.EncoderWeight, parallel);
+        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, d, grad.EncoderWeight, deadIds, biasSums, parallel);
         for (int c = 0; c < m; c++) grad.EncoderBias[deadIds[c]] += (float)biasSums[c];
         return ratio;
     }
@@ -106,7 +106,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
     /// ∂W_dec[dead] = Zᵀ·∂ê; ∂W_enc[dead] = ∂preᵀ·xc; ∂b_enc[dead] = Σ_b ∂pre (b_dec's share follows from b_enc's in <see cref="SaeStep.Run"/>).
     /// Gradients go straight into <paramref name="grad"/>.
     /// </summary>
-    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] target, double denominator, double alpha, float[] xc, int rows,
+    private double AddAuxKDense(SparseCodes local, int[] deadIds, float[] residual, double denominator, double alpha, float[] xc, int rows,
         SaeWeights w, SaeWeights grad, ParallelOptions parallel)
     {
         int d = _d, m = deadIds.Length;
@@ -126,7 +126,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         });
         var diff = _buffers.AuxDifference.Get(rows * d);
         Gemm.MatMul(z, wd, diff, rows, m, d);
-        TensorPrimitives.Subtract(diff.AsSpan(0, rows * d), target.AsSpan(0, rows * d), diff.AsSpan(0, rows * d));
+        TensorPrimitives.Add(diff.AsSpan(0, rows * d), residual.AsSpan(0, rows * d), diff.AsSpan(0, rows * d)); // ê − e = ê + (x̂ − x)
         double ratio = SampleSums.SumOfSquares(diff.AsSpan(0, rows * d)) / rows / denominator;
         if (!double.IsFinite(ratio)) return 0;
         TensorPrimitives.Multiply(diff.AsSpan(0, rows * d), (float)(alpha * 2.0 / (rows * denominator)), diff.AsSpan(0, rows * d));

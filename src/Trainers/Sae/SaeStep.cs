@@ -95,23 +95,23 @@ internal sealed class SaeStep
         SumRows(suffix[0], rows, d, scale, gDecBias);
         Profile?.Lap(3, ref mark);
 
-        double aux = _auxK.Add(pre, xc, rows, w, grad, dead, residual, parallel);
-        Profile?.Lap(4, ref mark);
+        double aux = _auxK.Add(pre, xc, rows, w, grad, dead, residual, parallel, Profile, ref mark);
+        Profile?.Lap(StepProfile.AuxKBackward, ref mark);
 
         double penalty = _variant.AddPenalty(new PenaltyContext(rows, pre, codes, codeGrad, w, grad, _options,
             (r, i) => scale * TensorPrimitives.Dot(suffix[_groupOf[i]].AsSpan(r * d, d), w.DecoderWeight.AsSpan(i * d, d))));
-        Profile?.Lap(5, ref mark);
+        Profile?.Lap(7, ref mark);
 
-        EncoderBackward(xc, rows, grad, parallel, codeGrad, columns);
+        EncoderBackward(xc, rows, grad, parallel, columns.InColumnOrder(codeGrad, 1f, _buffers.ColumnWeights.Get(codes.Count), parallel), columns);
         // b_dec enters the encoder as −xc: its gradient there is −Σ_i ∂L/∂b_enc,i·W_enc,i.
         var encoderShare = new float[d];
         Gemm.Sgemm(false, false, 1, d, n, 1f, grad.EncoderBias, n, w.EncoderWeight, d, 0f, encoderShare, d);
         for (int j = 0; j < d; j++) grad.DecoderBias[j] = (float)(gDecBias[j] - encoderShare[j]);
-        Profile?.Lap(6, ref mark);
+        Profile?.Lap(8, ref mark);
 
         double sse = SampleSums.SumOfSquares(residual.AsSpan(0, rows * d));
         var loss = new StepLoss(recon + (_options.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient) * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
-        Profile?.Lap(7, ref mark);
+        Profile?.Lap(9, ref mark);
         if (Profile is not null) Profile.Steps++;
         return loss;
     }
@@ -121,7 +121,7 @@ internal sealed class SaeStep
     private void EncoderBackward(float[] xc, int rows, SaeWeights grad, ParallelOptions parallel, float[] codeGrad, CodeColumns columns)
     {
         var biasSums = new double[_n];
-        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, _d, grad.EncoderWeight, biasSums, parallel);
+        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, _d, grad.EncoderWeight, null, biasSums, parallel);
         for (int i = 0; i < _n; i++) grad.EncoderBias[i] += (float)biasSums[i];
     }
 

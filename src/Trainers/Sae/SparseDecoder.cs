@@ -167,4 +167,16 @@ internal sealed class CodeColumns
     public int[] Entry { get; }
     /// <summary>Row of each column element.</summary>
     public int[] Row { get; }
+
+    /// <summary>destination[c] = scale·perEntry[Entry[c]]: per-entry values in column order, so the column products read them in sequence
+    /// (a gather per entry and tile would hit a random place of an array the size of the codes).</summary>
+    public float[] InColumnOrder(float[] perEntry, float scale, float[] destination, ParallelOptions parallel)
+    {
+        int count = Start[Latents];
+        Parallel.For(0, (count + 65535) / 65536, parallel, block =>
+        {
+            for (int c = block * 65536, end = Math.Min(count, c + 65536); c < end; c++) destination[c] = scale * perEntry[Entry[c]];
+        });
+        return destination;
+    }
 }

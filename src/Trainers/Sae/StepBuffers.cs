@@ -19,16 +19,18 @@ internal sealed class StepBuffers
     public ReusedBuffer DeadPreActivations { get; } = new();
     /// <summary>AuxK: ∂L/∂z over the compacted dead latents (dense path), B×m.</summary>
     public ReusedBuffer DeadCodeGradients { get; } = new();
-    /// <summary>AuxK: its target e = x − x̂, B×d.</summary>
-    public ReusedBuffer AuxTarget { get; } = new();
-    /// <summary>AuxK: decoder rows of the dead latents, compacted, m×d.</summary>
+    /// <summary>AuxK (dense path): decoder rows of the dead latents, compacted, m×d.</summary>
     public ReusedBuffer DeadDecoder { get; } = new();
-    /// <summary>AuxK: encoder rows of the dead latents, compacted, m×d.</summary>
+    /// <summary>AuxK (dense path): encoder rows of the dead latents, compacted, m×d.</summary>
     public ReusedBuffer DeadEncoder { get; } = new();
     /// <summary>AuxK: dense codes of the selected dead latents, B×m.</summary>
     public ReusedBuffer DeadCodes { get; } = new();
-    /// <summary>AuxK: ê − e, then its scaled gradient, B×d.</summary>
+    /// <summary>AuxK: ê − e (scaled to its gradient on the dense path), B×d.</summary>
     public ReusedBuffer AuxDifference { get; } = new();
+    /// <summary>Per-entry weights of a column product, in column order (<see cref="CodeColumns.InColumnOrder"/>).</summary>
+    public ReusedBuffer ColumnWeights { get; } = new();
+    /// <summary>AuxK: ∂L/∂z of its selected entries, in column order.</summary>
+    public ReusedBuffer ColumnDots { get; } = new();
     /// <summary>AuxK: a weight gradient over the compacted dead latents before it is scattered, m×d.</summary>
     public ReusedBuffer DeadWeightGradient { get; } = new();
 

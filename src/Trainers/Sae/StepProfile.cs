@@ -10,7 +10,12 @@ namespace MlNetConcepts.Trainers.Sae;
 internal sealed class StepProfile
 {
     /// <summary>The phases in the order a step runs them.</summary>
-    public static readonly string[] Phases = ["inputs", "encoder GEMM", "selection", "decoder", "AuxK", "penalty", "encoder backward", "statistics"];
+    public static readonly string[] Phases = ["inputs", "encoder GEMM", "selection", "decoder", "AuxK selection", "AuxK decode", "AuxK backward",
+        "penalty", "encoder backward", "statistics"];
+
+    /// <summary>Index of the AuxK phases: the dead pre-activations gathered and their top k_aux per row; the decoding and its
+    /// loss; the gradients (and, when AuxK stops early, the rest of its time).</summary>
+    public const int AuxKSelection = 4, AuxKDecode = 5, AuxKBackward = 6;
 
     /// <summary>Milliseconds per phase (same order as <see cref="Phases"/>).</summary>
     public double[] Milliseconds { get; } = new double[Phases.Length];
