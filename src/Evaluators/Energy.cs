@@ -26,8 +26,9 @@ public static class Energy
     }
 
     /// <summary>
-    /// Energy per concept read <paramref name="blockRows"/> rows at a time from a view column (dense or
-    /// sparse), in float64; memory: one block of the column plus c doubles.
+    /// Energy per concept read <paramref name="blockRows"/> rows at a time from a view column in one pass,
+    /// in float64: dense blocks by vectorised column sums (<see cref="ColumnSums"/>), sparse ones at O(nnz);
+    /// memory: one block of the column plus c doubles. The plain reference is <see cref="PerConcept(DenseMatrix)"/>.
     /// </summary>
     public static double[] PerConcept(IDataView view, string column, int blockRows = RowBlockReader.DefaultBlockRows)
     {
@@ -37,17 +38,23 @@ public static class Energy
         var sums = new double[width];
         long rows = 0;
         using var cursor = new RowBlockReader(view, [column], blockRows);
+        bool sparse = cursor.IsSparse(col.Name);
         while (cursor.MoveNext())
         {
-            var sparse = cursor.Sparse(col.Name);
-            for (int r = 0; r < sparse.Rows; r++)
+            // Dense blocks (memory-mapped .npy read in place): vectorised column sums; CSR blocks: O(nnz).
+            if (!sparse) ColumnSums.Add(cursor.Floats(col.Name), cursor.BlockRows, width, sums, cursor.BlockStart, column);
+            else
             {
-                var idx = sparse.RowIndices(r);
-                var val = sparse.RowValues(r);
-                for (int i = 0; i < idx.Length; i++)
+                var block = cursor.Sparse(col.Name);
+                for (int r = 0; r < block.Rows; r++)
                 {
-                    if (!float.IsFinite(val[i])) throw new ConceptDataException($"{column}: value {val[i]} at row {cursor.BlockStart + r}, column {idx[i]} is not finite.");
-                    sums[idx[i]] += val[i];
+                    var idx = block.RowIndices(r);
+                    var val = block.RowValues(r);
+                    for (int i = 0; i < idx.Length; i++)
+                    {
+                        if (!float.IsFinite(val[i])) throw new ConceptDataException($"{column}: value {val[i]} at row {cursor.BlockStart + r}, column {idx[i]} is not finite.");
+                        sums[idx[i]] += val[i];
+                    }
                 }
             }
             rows += cursor.BlockRows;

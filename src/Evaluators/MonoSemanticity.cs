@@ -84,54 +84,59 @@ public static class MonoSemanticity
     public static EvaluationReport Clusters(DenseMatrix activations, DenseMatrix centroids, DenseMatrix embeddings, int? topN = null, IProgress<double>? progress = null)
     {
         EvaluatorChecks.SameRows(activations, embeddings);
-        var membership = new ClusterMembership(activations, centroids);
-        var norms = UnitRows.Norms(embeddings);
-        int n = activations.Rows, j = centroids.Rows;
-        var acc = new PairMeanAccumulator(j, embeddings.Cols);
-        int block = BlockRows(Math.Max(j, activations.Cols));
-        var weights = new float[block * j];
-        var unit = new float[block * embeddings.Cols];
-        TopNSelector? selector = null;
-        if (topN is int top)
+        EvaluatorChecks.SameCols(activations, centroids, "centroids must live in the activation space");
+        int n = activations.Rows, j = centroids.Rows, d = activations.Cols, e = embeddings.Cols;
+        int block = BlockRows(Math.Max(Math.Max(j, d), e));
+        if (topN is null)
         {
-            EvaluatorChecks.Positive(top, nameof(topN));
-            selector = new TopNSelector(j, top);
+            // One pass: memberships of each block computed and used at once (ClusterMsPass).
+            var pass = new ClusterMsPass(centroids, e);
+            for (int first = 0; first < n; first += block)
+            {
+                int rows = Math.Min(block, n - first);
+                pass.Add(activations.Data.AsSpan(first * d, rows * d), embeddings.Data.AsSpan(first * e, rows * e), rows, first, activations.Name, embeddings.Name);
+                progress?.Report((double)(first + rows) / n);
+            }
+            var (scores, support) = pass.Finish();
+            return ClusterReport(n, j, e, topN, scores, support);
         }
+        // The same membership code as the streamed form (OfRows), so both select the same samples.
+        var membership = new ClusterMembership(centroids);
+        var norms = UnitRows.Norms(embeddings);
+        var acc = new PairMeanAccumulator(j, e);
+        var weights = new float[block * j];
+        int top = topN.Value;
+        EvaluatorChecks.Positive(top, nameof(topN));
+        var selector = new TopNSelector(j, top);
         for (int first = 0; first < n; first += block)
         {
             int rows = Math.Min(block, n - first);
-            membership.Block(first, rows, weights);
-            if (selector is null)
-            {
-                UnitRows.CopyUnit(embeddings, norms, first, rows, unit);
-                acc.AddBlock(weights, unit, rows);
-            }
-            else selector.Add(weights, rows, first);
+            membership.OfRows(activations.Data.AsSpan(first * d, rows * d), rows, first, activations.Name, weights);
+            selector.Add(weights, rows, first);
             progress?.Report((double)(first + rows) / n);
         }
-        if (selector is not null)
+        var unit = new float[e];
+        for (int c = 0; c < j; c++)
         {
-            var e = new float[embeddings.Cols];
-            for (int c = 0; c < j; c++)
+            var (rowsOf, values) = selector.Sorted(c);
+            for (int i = 0; i < rowsOf.Length; i++)
             {
-                var (rowsOf, values) = selector.Sorted(c);
-                for (int i = 0; i < rowsOf.Length; i++)
-                {
-                    UnitRows.CopyUnit(embeddings, norms, (int)rowsOf[i], 1, e);
-                    acc.AddOne(c, values[i], e);
-                }
+                UnitRows.CopyUnit(embeddings, norms, (int)rowsOf[i], 1, unit);
+                acc.AddOne(c, values[i], unit);
             }
         }
-        var ms = acc.Finish();
-        return new EvaluationReport("MonoSemanticity (clusters)")
+        return ClusterReport(n, j, e, topN, acc.Finish(), acc.Support);
+    }
+
+    internal static EvaluationReport ClusterReport(long n, int j, int e, int? topN, double[] ms, int[] support)
+        => new EvaluationReport("MonoSemanticity (clusters)")
             .Add("cluster", Enumerable.Range(0, j).ToArray())
             .Add("ms", ms)
-            .Add("support", acc.Support)
+            .Add("support", support)
             .WithParameter("samples", n).WithParameter("clusters", j)
-            .WithParameter("embedding_width", embeddings.Cols)
+            .WithParameter("embedding_width", e)
             .WithParameter("top_n", (object?)topN ?? "all")
             .WithParameter("weights", "(1 + cos(a_n, mu_j)) / 2");
-    }
 
     /// <summary>Samples per block so that a block of weights stays near 16 M floats.</summary>
     internal static int BlockRows(int width) => BlockRowsOverride ?? Math.Clamp((1 << 24) / Math.Max(1, width), 64, 4096);

@@ -111,4 +111,19 @@ public static class MonoSemanticityReference
         }
         return FromWeights(w, embeddings);
     }
+
+    /// <summary>
+    /// Cluster MS the way it was computed before the one-pass form: every membership d̃ (N × J, Bíla et al.
+    /// 2025, eq. 4) stored by <see cref="ClusterMembership.All"/>, then the linear form of eq. 5 over the
+    /// whole matrix at once (<see cref="PairMeanAccumulator"/>). Returns the scores and the supports.
+    /// </summary>
+    public static (double[] Ms, int[] Support) ClustersFromStoredMembership(DenseMatrix activations, DenseMatrix centroids, DenseMatrix embeddings)
+    {
+        EvaluatorChecks.SameRows(activations, embeddings);
+        var weights = new ClusterMembership(activations, centroids).All();
+        var unit = UnitRows.Unit(embeddings, UnitRows.Norms(embeddings));
+        var acc = new PairMeanAccumulator(centroids.Rows, embeddings.Cols);
+        acc.AddBlock(weights.Data, unit, weights.Rows);
+        return (acc.Finish(), acc.Support);
+    }
 }

@@ -10,7 +10,7 @@ namespace MlNetConcepts.Evaluators;
 /// size). Same formulas and numbers as the in-memory forms of <see cref="MonoSemanticity"/>:
 /// MS_k = (‖v_k‖² − S2)/(S1² − S2) (Pach et al. 2025, eq. 9 in linear form; clusters: Bíla et al.
 /// 2025, eqs. 4–5). Neurons and clusters take one pass (neurons: <see cref="NeuronMsPass"/>, min, max
-/// and sums together); the top-N variants take a first pass for min, max and the selection and a
+/// and sums together; clusters: <see cref="ClusterMsPass"/>, memberships computed per block); the top-N variants take a first pass for min, max and the selection and a
 /// second that gathers the kept samples' embeddings.
 /// <para>
 /// Memory for a block of B rows, K neurons (or J clusters; for clusters K also counts the
@@ -108,40 +108,42 @@ public static class MonoSemanticityStreaming
         if (centroids.Cols != d)
             throw new ConceptDataException($"{centroids.Name}: centroids have width {centroids.Cols} but the activations ('{activationsColumn}') have width {d}; centroids must live in the activation space.");
         if (topN is int t) EvaluatorChecks.Positive(t, nameof(topN));
-        var membership = new ClusterMembership(centroids);
         int block = BlockRows(blockRows, Math.Max(Math.Max(j, d), e));
         long total = view.GetRowCount() ?? 0;
+        string aSource = $"Column '{activationsColumn}'", eSource = $"Column '{embeddingsColumn}'";
+        if (topN is null)
+        {
+            // One pass: each block's memberships are computed and used at once (ClusterMsPass).
+            var pass = new ClusterMsPass(centroids, e);
+            using (var cursor = new RowBlockReader(view, [activationsColumn, embeddingsColumn], block))
+                while (cursor.MoveNext())
+                {
+                    pass.Add(cursor.Floats(aCol.Name), cursor.Floats(eCol.Name), cursor.BlockRows, cursor.BlockStart, aSource, eSource);
+                    if (total > 0) progress?.Report((double)pass.Rows / total);
+                }
+            if (pass.Rows == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
+            var (scores, support) = pass.Finish();
+            return MonoSemanticity.ClusterReport(pass.Rows, j, e, topN, scores, support);
+        }
+        var membership = new ClusterMembership(centroids);
         var acc = new PairMeanAccumulator(j, e);
-        var selector = topN is int top ? new TopNSelector(j, top) : null;
+        var selector = new TopNSelector(j, topN.Value);
         var weights = new float[block * j];
-        var unit = new float[block * e];
         long n = 0;
-        using (var cursor = new RowBlockReader(view, selector is null ? [activationsColumn, embeddingsColumn] : [activationsColumn], block))
+        using (var cursor = new RowBlockReader(view, [activationsColumn], block))
         {
             while (cursor.MoveNext())
             {
                 int rows = cursor.BlockRows;
-                membership.OfRows(cursor.Floats(aCol.Name), rows, cursor.BlockStart, $"Column '{activationsColumn}'", weights);
-                if (selector is null)
-                {
-                    UnitRows.UnitBlock(cursor.Floats(eCol.Name), rows, e, cursor.BlockStart, $"Column '{embeddingsColumn}'", unit);
-                    acc.AddBlock(weights, unit, rows);
-                }
-                else selector.Add(weights, rows, cursor.BlockStart);
+                membership.OfRows(cursor.Floats(aCol.Name), rows, cursor.BlockStart, aSource, weights);
+                selector.Add(weights, rows, cursor.BlockStart);
                 n += rows;
                 if (total > 0) progress?.Report((double)n / total);
             }
         }
         if (n == 0) throw new ConceptDataException($"Column '{activationsColumn}' has no rows.");
-        if (selector is not null) AddKept(view, embeddingsColumn, selector, j, block, _ => true, (_, v) => v, acc);
-        return new EvaluationReport("MonoSemanticity (clusters)")
-            .Add("cluster", Enumerable.Range(0, j).ToArray())
-            .Add("ms", acc.Finish())
-            .Add("support", acc.Support)
-            .WithParameter("samples", n).WithParameter("clusters", j)
-            .WithParameter("embedding_width", e)
-            .WithParameter("top_n", (object?)topN ?? "all")
-            .WithParameter("weights", "(1 + cos(a_n, mu_j)) / 2");
+        AddKept(view, embeddingsColumn, selector, j, block, _ => true, (_, v) => v, acc);
+        return MonoSemanticity.ClusterReport(n, j, e, topN, acc.Finish(), acc.Support);
     }
 
     /// <summary>

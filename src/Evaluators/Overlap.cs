@@ -1,6 +1,7 @@
-using MlNetConcepts.Compute;
+using Microsoft.ML;
 using MlNetConcepts.IO;
 using MlNetConcepts.Reports;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Evaluators;
 
@@ -11,11 +12,11 @@ namespace MlNetConcepts.Evaluators;
 /// profiles; optionally centred (<see cref="OverlapOptions.Centred"/>). A constant feature
 /// (including an all-zero one) has no ã, so its overlaps are NaN. High overlap (O ≥ τ) marks a
 /// match (the paper's "≤ τ" is a typo); <see cref="OverlapMatching"/> adds the one-to-one view.
-/// Inputs are read a block of rows at a time with float64 sums, so files of any size work
-/// (<see cref="MatrixFile"/>): the dense path holds B·(K + d + J) float32 values for a block of
-/// B rows plus 12·J·K bytes of sums; the sparse path holds the CSR arrays (12 bytes per stored
-/// value), B·(d + J) float32 values and 16·J·K bytes of sums, and costs O(nnz·J) for the codes
-/// instead of O(N·K·J).
+/// All forms take ONE pass over the codes and activations a block of rows at a time
+/// (<see cref="OverlapPass"/>: memberships computed per block, float64 sums), so files of any size
+/// work: a block of B rows holds B·(d + 2J) float32 values beside the view's blocks (B·(K + d) for
+/// dense files, read in place when memory-mapped) plus 8·(J + 3)·K bytes of sums; CSR codes cost
+/// O(nnz·J) for the cross sums instead of O(N·K·J).
 /// </summary>
 public static class Overlap
 {
@@ -24,59 +25,61 @@ public static class Overlap
     /// N × d activations that were clustered; <paramref name="centroids"/>: J × d.
     /// </summary>
     public static OverlapReport Compute(DenseMatrix codes, DenseMatrix activations, DenseMatrix centroids, OverlapOptions? options = null)
-        => Compute(RowBlocks.Of(codes), RowBlocks.Of(activations), centroids, options);
+    {
+        options ??= new OverlapOptions();
+        CheckShapes(codes.Name, codes.Rows, activations.Name, activations.Rows, activations.Cols, centroids);
+        int k = codes.Cols, d = activations.Cols, n = codes.Rows;
+        int block = Block(options, Math.Max(Math.Max(k, d), centroids.Rows), n);
+        var pass = new OverlapPass(centroids, k);
+        for (int first = 0; first < n; first += block)
+        {
+            int rows = Math.Min(block, n - first);
+            pass.AddDense(codes.Data.AsSpan(first * k, rows * k), activations.Data.AsSpan(first * d, rows * d), rows, first, codes.Name, activations.Name);
+        }
+        return pass.Finish(options.Centred);
+    }
 
     /// <summary>
-    /// Computes every overlap from files read in blocks (<c>.npy</c> of any size; codes may be
-    /// CSR <c>.npz</c>). Dense codes: one pass over the codes for their min and max, then one pass
-    /// over codes and activations together. Sparse codes: one pass, O(nnz·J) for the codes; with
-    /// a_nk = 0 off the stored entries, Σ_n c̃_nj ã_nk = (Σ_stored c̃_nj a_nk − min_k Σ_n c̃_nj)/(max_k − min_k),
-    /// and Σã, Σã² follow from Σa, Σa² the same way, so ã is never formed.
+    /// Computes every overlap from files read in blocks (<c>.npy</c> of any size, memory-mapped; codes may
+    /// be CSR <c>.npz</c>), through the view form.
     /// </summary>
     public static OverlapReport Compute(MatrixFile codes, MatrixFile activations, DenseMatrix centroids, OverlapOptions? options = null)
     {
-        options ??= new OverlapOptions();
         if (activations.IsSparse) throw new ConceptDataException($"{activations.Path}: activations must be a dense .npy, not sparse codes.");
-        var acts = RowBlocks.Of(activations);
-        CheckShapes(codes.Path, codes.Rows, acts, centroids);
-        if (codes.IsSparse) return OverlapSparse.Compute(codes, acts, centroids, options.Centred, Block(options, Math.Max(acts.Cols, centroids.Rows), codes.Rows));
-        return Compute(RowBlocks.Of(codes), acts, centroids, options);
+        CheckShapes(codes.Path, codes.Rows, activations.Path, activations.Rows, activations.Cols, centroids);
+        using var view = new Microsoft.ML.MLContext().Data.LoadFromMatrixFiles(("codes", codes.Path), ("activations", activations.Path));
+        return Compute(view, "codes", "activations", centroids, options, codes.Path, activations.Path);
     }
 
-    private static OverlapReport Compute(RowBlocks codes, RowBlocks activations, DenseMatrix centroids, OverlapOptions? options)
+    /// <summary>
+    /// Computes every overlap from two float vector columns of a view, in one pass a block of rows at a
+    /// time: <paramref name="codesColumn"/> (N × K SAE codes, dense or sparse) and
+    /// <paramref name="activationsColumn"/> (N × d clustered activations, rows aligned).
+    /// </summary>
+    public static OverlapReport Compute(IDataView view, string codesColumn, string activationsColumn, DenseMatrix centroids, OverlapOptions? options = null)
+        => Compute(view, codesColumn, activationsColumn, centroids, options, codesColumn, activationsColumn);
+
+    private static OverlapReport Compute(IDataView view, string codesColumn, string activationsColumn, DenseMatrix centroids, OverlapOptions? options,
+        string codesSource, string activationsSource)
     {
         options ??= new OverlapOptions();
-        CheckShapes(codes.Name, codes.Rows, activations, centroids);
-        int k = codes.Cols, j = centroids.Rows;
-        long n = codes.Rows;
-        int block = Block(options, Math.Max(Math.Max(k, activations.Cols), j), n);
-        var a = new float[block * k];
-        var scaling = MinMaxScaling.Empty(k);
-        for (long first = 0; first < n; first += block)
+        var zCol = ViewColumns.Vector(view.Schema, codesColumn);
+        var xCol = ViewColumns.Vector(view.Schema, activationsColumn);
+        long n = view.GetRowCount() ?? RowBlockReader.CountRows(view);
+        CheckShapes(codesSource, n, activationsSource, n, xCol.Width, centroids);
+        int k = zCol.Width;
+        int block = Block(options, Math.Max(Math.Max(k, xCol.Width), centroids.Rows), n);
+        var pass = new OverlapPass(centroids, k);
+        using var cursor = new RowBlockReader(view, [codesColumn, activationsColumn], block);
+        bool sparse = cursor.IsSparse(codesColumn);
+        while (cursor.MoveNext())
         {
-            int rows = (int)Math.Min(block, n - first);
-            codes.Read(first, rows, a);
-            scaling.Update(a, rows);
+            var x = cursor.Floats(activationsColumn);
+            if (sparse) pass.AddSparse(cursor.Sparse(codesColumn), x, cursor.BlockStart, codesSource, activationsSource);
+            else pass.AddDense(cursor.Floats(codesColumn), x, cursor.BlockRows, cursor.BlockStart, codesSource, activationsSource);
         }
-        var membership = new ClusterMembership(centroids);
-        var x = new float[block * activations.Cols];
-        var c = new float[block * j];
-        var product = new float[(long)j * k];
-        var sums = new OverlapSums(j, k);
-        for (long first = 0; first < n; first += block)
-        {
-            int rows = (int)Math.Min(block, n - first);
-            codes.Read(first, rows, a);
-            scaling.ScaleBlock(a, rows, a);
-            activations.Read(first, rows, x);
-            membership.OfRows(x, rows, first, activations.Name, c);
-            Gemm.Sgemm(true, false, j, k, rows, 1f, c, j, a, k, 0f, product, k);
-            for (long i = 0; i < sums.Cross.LongLength; i++) sums.Cross[i] += product[i];
-            AddSquares(a, rows, k, sums.A1, sums.A2);
-            AddSquares(c, rows, j, sums.C1, sums.C2);
-        }
-        sums.Samples = n;
-        return sums.Finish(scaling.IsConstant, options.Centred);
+        if (pass.Rows == 0) throw new ConceptDataException($"{codesSource} has no rows; overlaps need at least one sample.");
+        return pass.Finish(options.Centred);
     }
 
     private static int Block(OverlapOptions options, int width, long rows)
@@ -87,23 +90,13 @@ public static class Overlap
         return (int)Math.Max(1, Math.Min(Math.Min(b, rows), Array.MaxLength / Math.Max(1, width)));
     }
 
-    private static void CheckShapes(string codesName, long codeRows, RowBlocks activations, DenseMatrix centroids)
+    private static void CheckShapes(string codesName, long codeRows, string activationsName, long activationRows, int activationCols, DenseMatrix centroids)
     {
         if (codeRows == 0) throw new ConceptDataException($"{codesName} has no rows; overlaps need at least one sample.");
-        if (codeRows != activations.Rows)
-            throw new ConceptDataException($"{codesName} has {codeRows} rows but {activations.Name} has {activations.Rows}; rows must be aligned (one per sample).");
-        if (activations.Cols != centroids.Cols)
-            throw new ConceptDataException($"{activations.Name} has {activations.Cols} columns but {centroids.Name} has {centroids.Cols}; centroids must live in the activation space.");
-    }
-
-    /// <summary>Adds each column's Σv and Σv² over a block (rows × width) in float64.</summary>
-    internal static void AddSquares(ReadOnlySpan<float> block, int rows, int width, double[] sum, double[] squares)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            var row = block.Slice(r * width, width);
-            for (int x = 0; x < width; x++) { double v = row[x]; sum[x] += v; squares[x] += v * v; }
-        }
+        if (codeRows != activationRows)
+            throw new ConceptDataException($"{codesName} has {codeRows} rows but {activationsName} has {activationRows}; rows must be aligned (one per sample).");
+        if (activationCols != centroids.Cols)
+            throw new ConceptDataException($"{activationsName} has {activationCols} columns but {centroids.Name} has {centroids.Cols}; centroids must live in the activation space.");
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ internal static class EvalOverlapCommand
         var cents = EvalOptions.RequiredPath("--centroids", "J × d centroids (.npy).");
         var tau = new Option<double>("--tau") { Description = "Match threshold: pairs with overlap ≥ tau.", DefaultValueFactory = _ => 0.5 };
         var centred = new Option<bool>("--centred") { Description = "Centred overlap: subtract each profile's mean over samples first (Pearson correlation), so features that fire on most samples stop matching every cluster." };
-        var block = EvalOptions.BlockRows("block rows × (K + d + J) × 4 bytes + J × K × 12 bytes (sparse codes: 12 bytes per stored value, block rows × (d + J) × 4 bytes and J × K × 16 bytes)");
+        var block = EvalOptions.BlockRows("block rows × (d + 2J) × 4 bytes (+ K × 4 bytes for dense codes that are not memory-mapped) + (J + 3) × K × 8 bytes; sparse codes: 8 bytes per stored value of a block");
         var jsd = new Option<bool>("--jsd") { Description = "Add the Jensen–Shannon divergence (bits) of each match, and write jsd.csv (all pairs when J·K·N is small, else the top candidates). Reads dense codes and activations into memory." };
         var candidates = new Option<int?>("--jsd-candidates") { Description = "With --jsd: score each cluster's M highest-overlap features in jsd.csv instead of all pairs." };
         var output = EvalOptions.RequiredPath("--out", "Output directory (overlap.npy, matches.csv, one_to_one.csv).");
@@ -45,9 +45,9 @@ internal static class EvalOverlapCommand
             }
             else
             {
-                using var codeFile = MatrixFile.Open(codesPath);
-                using var actFile = MatrixFile.Open(actsPath);
-                overlap = Overlap.Compute(codeFile, actFile, c, options);
+                // One pass over both files, memory-mapped (.npy) or CSR (.npz), a block of rows at a time.
+                using var view = EvalOptions.OpenFiles(r, out var columns, codes, acts);
+                overlap = Overlap.Compute(view, columns[0], columns[1], c, options);
             }
             var matches = overlap.Matches(t);
             if (r.GetValue(jsd))

@@ -108,25 +108,32 @@ public sealed class MatrixFile : IDisposable
         long rows = shape[0];
         int cols = (int)shape[1];
         var rowStart = Need("indptr").ToInt64();
-        var indices = Need("indices").ToInt64();
+        // scipy writes int32 indices: use that array as it is (a copy of a large array costs its page
+        // faults again); wider indices are range-checked and narrowed.
+        var indexArray = Need("indices");
+        var narrow = indexArray.Data as int[];
+        var wide = narrow is null ? indexArray.ToInt64() : null;
+        long stored = narrow?.LongLength ?? wide!.LongLength;
         var values = Need("values", "data").ToFloat32();
         if (rowStart.LongLength != rows + 1)
             throw new ConceptDataException($"{path}: 'indptr' has {rowStart.LongLength} entries but shape ({rows}, {cols}) needs {rows + 1}.");
-        if (indices.Length != values.Length)
-            throw new ConceptDataException($"{path}: 'indices' has {indices.Length} entries but the values have {values.Length}.");
+        if (stored != values.Length)
+            throw new ConceptDataException($"{path}: 'indices' has {stored} entries but the values have {values.Length}.");
         if (rowStart[0] != 0 || rowStart[^1] != values.Length)
             throw new ConceptDataException($"{path}: 'indptr' must run from 0 to {values.Length} (the number of stored values), got {rowStart[0]} to {rowStart[^1]}.");
-        var narrow = new int[indices.Length];
+        narrow ??= new int[stored];
         for (long r = 0; r < rows; r++)
         {
             long from = rowStart[r], to = rowStart[r + 1];
             if (to < from) throw new ConceptDataException($"{path}: 'indptr' decreases at row {r}.");
+            long previous = -1;
             for (long i = from; i < to; i++)
             {
-                long c = indices[i];
+                long c = wide is null ? narrow[i] : wide[i];
                 if (c < 0 || c >= cols) throw new ConceptDataException($"{path}: row {r} stores column {c}, outside 0..{cols - 1}.");
-                if (i > from && c <= indices[i - 1]) throw new ConceptDataException($"{path}: the column indices of row {r} are not strictly increasing (sort them, e.g. scipy's sort_indices()).");
+                if (c <= previous) throw new ConceptDataException($"{path}: the column indices of row {r} are not strictly increasing (sort them, e.g. scipy's sort_indices()).");
                 narrow[i] = (int)c;
+                previous = c;
             }
         }
         return new MatrixFile(path, rows, cols, null, 0, null, rowStart, narrow, values);

@@ -39,17 +39,46 @@ public static class NpzFile
                 string source = $"{path}[{name}]";
                 if (entry.Length > Array.MaxLength)
                     throw new ConceptDataException($"{source}: member of {entry.Length} bytes is too large to load.");
-                var buffer = new MemoryStream((int)entry.Length);
+                // Straight from the member's stream into the typed array: an intermediate copy of a large
+                // member (CSR codes) would cost its page faults twice.
                 try
                 {
-                    using var s = entry.Open();
-                    s.CopyTo(buffer);
+                    using var s = new SizedStream(entry.Open(), entry.Length);
+                    list.Add(new(name, NpyFile.Read(s, source, exactLength: true)));
                 }
                 catch (InvalidDataException e) { throw new ConceptDataException($"{source}: corrupt archive member ({e.Message}).", e); }
-                buffer.Position = 0;
-                list.Add(new(name, NpyFile.Read(buffer, source, exactLength: true)));
             }
             return list;
+        }
+    }
+
+    /// <summary>
+    /// A member's forward-only stream that knows its length (from the archive directory) and how far it has
+    /// been read, so the .npy reader can check the data length as it does for files; seeking is not offered.
+    /// </summary>
+    private sealed class SizedStream(Stream inner, long length) : Stream
+    {
+        private long _position;
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => _position; set => throw new NotSupportedException("An archive member is read forwards only."); }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _position += n;
+            return n;
+        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("An archive member is read forwards only.");
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class NeuronMsPassTests
         var data = new float[] { 1, 2, 3, 4, 5, float.NaN };
         var pass = new NeuronMsPass(3, 2);
         var ex = Assert.ThrowsExactly<ConceptDataException>(() => pass.AddDense(data, new float[] { 1, 0, 0, 1 }, 2, 10, "codes.npy", "emb.npy"));
-        StringAssert.Contains(ex.Message, "codes.npy: value NaN at row 11, slot 2 is not finite");
+        StringAssert.Contains(ex.Message, "codes.npy: value NaN at row 11, column 2 is not finite");
     }
 
     private static int[] Support(float[] data, int n, int k)
