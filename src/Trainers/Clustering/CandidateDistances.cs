@@ -6,9 +6,10 @@ namespace MlNetConcepts.Trainers.Clustering;
 /// candidate centres, the potential Σ_i min(closest_i, ‖x_i − c_t‖²) each candidate would leave,
 /// and folding the chosen candidate's distances into the running minimum. Two implementations:
 /// <see cref="GemmCandidateDistances"/> (one SGEMM per block of rows, the reference) and
-/// <see cref="FusedCandidateDistances"/> (one pass with the products in registers).
-/// A candidate's distance to a row never depends on the other candidates scored with it, so
-/// <see cref="Fold"/> may recompute it and get the value <see cref="Score"/> saw.
+/// <see cref="FusedCandidateDistances"/> (one pass with the products in registers, skipping rows
+/// the triangle inequality proves unaffected). A candidate's distance to a row never depends on the
+/// other candidates scored with it, so <see cref="Fold"/> may recompute it and get the value
+/// <see cref="Score"/> saw.
 /// </summary>
 internal abstract class CandidateDistances(LloydRows rows)
 {
@@ -18,10 +19,18 @@ internal abstract class CandidateDistances(LloydRows rows)
     /// <summary>
     /// potentials[t] = Σ_i min(closest[i], dist(i, t)) in float64 for the <paramref name="count"/> candidates
     /// (row-major in <paramref name="candidates"/>, squared norms in <paramref name="norms"/>); when
-    /// <paramref name="all"/> is given (n × count), also all[i·count + t] = dist(i, t).
+    /// <paramref name="all"/> is given (n × count), also all[i·count + t] = dist(i, t), or +∞ where
+    /// dist(i, t) ≥ closest[i] is known without computing it. <paramref name="centres"/> holds the
+    /// <paramref name="chosen"/> centres chosen so far (row-major).
     /// </summary>
-    public abstract void Score(float[] candidates, float[] norms, int count, float[] closest, float[]? all, double[] potentials);
+    public abstract void Score(float[] centres, int chosen, float[] candidates, float[] norms, int count,
+        float[] closest, float[]? all, double[] potentials);
 
-    /// <summary>closest[i] = min(closest[i], dist(i, <paramref name="best"/>)) by computing the distances again.</summary>
-    public abstract void Fold(float[] candidates, float[] norms, int count, int best, float[] closest);
+    /// <summary>
+    /// closest[i] = min(closest[i], dist(i, <paramref name="best"/>)), the candidate becoming centre number
+    /// <paramref name="chosen"/>: from <paramref name="all"/> when given (as <see cref="Score"/> filled it),
+    /// otherwise by computing the distances again.
+    /// </summary>
+    public abstract void Fold(float[] centres, int chosen, float[] candidates, float[] norms, int count, int best,
+        float[] closest, float[]? all);
 }

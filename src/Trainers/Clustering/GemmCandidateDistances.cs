@@ -14,7 +14,8 @@ internal sealed class GemmCandidateDistances(LloydRows rows) : CandidateDistance
     private float[] _dist = [];
 
     /// <inheritdoc />
-    public override void Score(float[] candidates, float[] norms, int count, float[] closest, float[]? all, double[] potentials)
+    public override void Score(float[] centres, int chosen, float[] candidates, float[] norms, int count,
+        float[] closest, float[]? all, double[] potentials)
     {
         int d = Rows.Dimension;
         var scratch = Scratch(count);
@@ -30,9 +31,15 @@ internal sealed class GemmCandidateDistances(LloydRows rows) : CandidateDistance
     }
 
     /// <inheritdoc />
-    public override void Fold(float[] candidates, float[] norms, int count, int best, float[] closest)
+    public override void Fold(float[] centres, int chosen, float[] candidates, float[] norms, int count, int best,
+        float[] closest, float[]? all)
     {
-        int d = Rows.Dimension;
+        int n = Rows.Count, d = Rows.Dimension;
+        if (all is not null)
+        {
+            for (int i = 0; i < n; i++) closest[i] = Math.Min(closest[i], all[(long)i * count + best]);
+            return;
+        }
         var scratch = Scratch(count);
         // The same products as Score (same rows, same candidates), so the same distances.
         Rows.ForEach(_sub, (start, rows, xs, xNorms) =>

@@ -31,7 +31,7 @@ internal static class KMeansPlusPlus
         => Seed(new InMemoryRows(x, xNorms, n, d), k, rng);
 
     /// <summary>
-    /// Chooses <paramref name="k"/> rows as initial centres (k × d); besides one block it holds 4 bytes a row
+    /// Chooses <paramref name="k"/> rows as initial centres (k × d); besides one block it holds 8 bytes a row (the closest distance and, on the fused path, whose centre it is)
     /// (and the candidate distances, see the class). <paramref name="path"/>: <see cref="LloydPath.Fused"/> scores the
     /// candidates with <see cref="FusedCandidateDistances"/>, <see cref="LloydPath.Blocked"/> and
     /// <see cref="LloydPath.Reference"/> with <see cref="GemmCandidateDistances"/>, <see cref="LloydPath.Auto"/> as
@@ -49,7 +49,7 @@ internal static class KMeansPlusPlus
         // closest[i] only ever holds float distances, so float storage loses nothing.
         var closest = new float[n];
         Array.Fill(closest, float.PositiveInfinity);
-        distances.Fold(centres[..d], [firstNorm], 1, 0, closest);
+        distances.Fold(centres, 0, centres[..d], [firstNorm], 1, 0, closest, null);
 
         bool cache = rows.IsInMemory || (long)n * trials * sizeof(float) <= StreamedCacheBytes;
         var all = cache ? new float[(long)n * trials] : null;
@@ -67,13 +67,11 @@ internal static class KMeansPlusPlus
             for (int t = 0; t < trials; t++)
                 candidateNorms[t] = rows.CopyRow(candidates[t], candidateRows.AsSpan(t * d, d), buffer);
 
-            distances.Score(candidateRows, candidateNorms, trials, closest, all, potentials);
+            distances.Score(centres, c, candidateRows, candidateNorms, trials, closest, all, potentials);
             trace?.Invoke(c, potentials);
             int best = 0;
             for (int t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
-            if (all is not null)
-                for (int i = 0; i < n; i++) closest[i] = Math.Min(closest[i], all[(long)i * trials + best]);
-            else distances.Fold(candidateRows, candidateNorms, trials, best, closest);
+            distances.Fold(centres, c, candidateRows, candidateNorms, trials, best, closest, all);
             candidateRows.AsSpan(best * d, d).CopyTo(centres.AsSpan(c * d, d));
         }
         return centres;

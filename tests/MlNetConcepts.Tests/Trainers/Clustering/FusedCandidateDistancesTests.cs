@@ -28,17 +28,27 @@ public sealed unsafe class FusedCandidateDistancesTests
     /// plus 1e-6 of Σ‖x‖² (both expand ‖x‖² + ‖c‖² − 2·x·c in float32, which loses that much when the
     /// remaining potential is small beside the norms, as near k = rows).
     /// </summary>
+    /// <remarks>With <paramref name="blobs"/> the rows sit around that many centres 4 apart per coordinate,
+    /// where most pairs are ruled out by the triangle inequality once each blob has a centre.</remarks>
     [TestMethod]
-    [DataRow(500, 7, 5)]
-    [DataRow(2500, 33, 20)]
-    [DataRow(3100, 100, 12)]
-    [DataRow(1200, 256, 30)]
-    [DataRow(64, 16, 1)]
-    [DataRow(40, 19, 40)]
-    [DataRow(300, 1, 9)]
-    public void FusedSeedingChoosesTheReferenceCentres(int n, int d, int k)
+    [DataRow(500, 7, 5, 0)]
+    [DataRow(2500, 33, 20, 0)]
+    [DataRow(3100, 100, 12, 0)]
+    [DataRow(1200, 256, 30, 0)]
+    [DataRow(64, 16, 1, 0)]
+    [DataRow(40, 19, 40, 0)]
+    [DataRow(300, 1, 9, 0)]
+    [DataRow(4000, 24, 40, 25)]
+    [DataRow(3000, 70, 15, 30)]
+    public void FusedSeedingChoosesTheReferenceCentres(int n, int d, int k, int blobs)
     {
-        var x = Gaussian(new Random(n * 31 + d), n * d);
+        var rng = new Random(n * 31 + d);
+        var x = Gaussian(rng, n * d);
+        if (blobs > 0)
+        {
+            var mu = Gaussian(rng, blobs * d);
+            for (int i = 0; i < n; i++) for (int p = 0; p < d; p++) x[i * d + p] += 4 * mu[i % blobs * d + p];
+        }
         var (fused, fusedPotentials) = Seed(x, n, d, k, LloydPath.Fused, 7);
         var (reference, referencePotentials) = Seed(x, n, d, k, LloydPath.Reference, 7);
         CollectionAssert.AreEqual(reference, fused);
@@ -78,37 +88,58 @@ public sealed unsafe class FusedCandidateDistancesTests
     /// The 4 × 2 and 4 × 1 kernels sum every pair in the order of <see cref="FusedCandidateDistances.Dot"/>, so each
     /// stored distance equals the pairwise definition exactly (an odd candidate count, rows not a multiple of 4 or
     /// of the chunk, d with a tail); the potentials equal Σ min(closest, distance) taken row by row in double.
+    /// With a centre already chosen (two groups of rows 10 apart per coordinate, the centre in one), pairs the
+    /// triangle inequality rules out are stored as +∞, and each of them is truly no nearer than the row's closest
+    /// distance (checked in double precision); some are ruled out and some are not.
     /// </summary>
     [TestMethod]
-    [DataRow(1030, 37, 7)]
-    [DataRow(2051, 256, 6)]
-    [DataRow(3, 5, 1)]
-    public void ScoreStoresThePairwiseDistancesAndTheirPotentials(int n, int d, int count)
+    [DataRow(1030, 37, 7, false)]
+    [DataRow(1030, 37, 7, true)]
+    [DataRow(2051, 256, 6, true)]
+    [DataRow(3, 5, 1, false)]
+    public void ScoreStoresThePairwiseDistancesAndTheirPotentials(int n, int d, int count, bool withCentre)
     {
         var rng = new Random(n + d);
         var x = Gaussian(rng, n * d);
-        var candidates = Gaussian(rng, count * d);
+        for (int i = 0; i < n; i++) for (int p = 0; p < d; p++) x[i * d + p] += i % 2 == 0 ? 5 : -5;
+        var candidates = Enumerable.Range(0, count).SelectMany(t => x.AsSpan((2 * t + 3) * d % (n * d), d).ToArray()).ToArray();
+        var centre = x[..d];
         var xNorms = SquaredDistances.RowNorms(x, n, d);
         var cNorms = SquaredDistances.RowNorms(candidates, count, d);
-        var closest = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 3 * d)).ToArray();
+        var distances = new FusedCandidateDistances(new InMemoryRows(x, xNorms, n, d));
+        float[] closest;
+        if (withCentre)
+        {
+            closest = Enumerable.Repeat(float.PositiveInfinity, n).ToArray();
+            distances.Fold(centre, 0, centre, [xNorms[0]], 1, 0, closest, null);
+        }
+        else closest = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 300 * d)).ToArray();
         var all = new float[n * count];
         var potentials = new double[count];
-        var distances = new FusedCandidateDistances(new InMemoryRows(x, xNorms, n, d));
-        distances.Score(candidates, cNorms, count, closest, all, potentials);
+        distances.Score(centre, withCentre ? 1 : 0, candidates, cNorms, count, closest, all, potentials);
         var expected = new double[count];
+        int pruned = 0;
         fixed (float* px = x, pc = candidates)
             for (int i = 0; i < n; i++)
                 for (int t = 0; t < count; t++)
                 {
-                    float dist = FusedCandidateDistances.Distance(px + i * d, xNorms[i], pc + t * d, cNorms[t], d);
-                    Assert.AreEqual(dist, all[i * count + t], $"row {i}, candidate {t}");
-                    expected[t] += Math.Min(closest[i], dist);
+                    float stored = all[i * count + t];
+                    if (float.IsPositiveInfinity(stored))
+                    {
+                        pruned++;
+                        double exact = SquaredDistances.Between(x.AsSpan(i * d, d), candidates.AsSpan(t * d, d));
+                        Assert.IsGreaterThanOrEqualTo(closest[i] * (1 - 1e-5), exact, $"row {i}, candidate {t} was ruled out");
+                    }
+                    else Assert.AreEqual(FusedCandidateDistances.Distance(px + i * d, xNorms[i], pc + t * d, cNorms[t], d), stored, $"row {i}, candidate {t}");
+                    expected[t] += Math.Min(closest[i], stored);
                 }
         for (int t = 0; t < count; t++) Assert.AreEqual(expected[t], potentials[t], 1e-12 * expected[t], $"candidate {t}");
+        if (withCentre) Assert.IsTrue(pruned > 0 && pruned < n * count, $"{pruned} of {n * count} pairs ruled out");
+        else Assert.AreEqual(0, pruned);
 
         // The second pass of a streamed step recomputes the chosen candidate's distances: the same values.
         var folded = (float[])closest.Clone();
-        distances.Fold(candidates, cNorms, count, count - 1, folded);
+        distances.Fold(centre, withCentre ? 1 : 0, candidates, cNorms, count, count - 1, folded, null);
         for (int i = 0; i < n; i++) Assert.AreEqual(Math.Min(closest[i], all[i * count + count - 1]), folded[i], $"row {i}");
     }
 
