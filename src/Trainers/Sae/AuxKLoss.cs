@@ -56,11 +56,9 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         int kAux = Math.Min(_options.AuxK ?? d / 2, deadIds.Length);
         if (kAux < 1) return 0;
         int m = deadIds.Length;
-        var deadPre = _buffers.DeadPreActivations.Get((long)rows * m);
-        Parallel.For(0, rows, parallel, r => { for (int c = 0; c < m; c++) deadPre[r * m + c] = pre[r * n + deadIds[c]]; });
         var local = _selected is { } kept && kept.Rows == rows ? kept : new SparseCodes(rows, rows * kAux);
         _selected = local;
-        TopSelection.TopKPerRow(deadPre, rows, m, kAux, local, parallel, positiveOnly: _options.AuxKOnPreActivations != true);
+        TopSelection.TopKPerRow(pre, rows, n, kAux, local, parallel, positiveOnly: _options.AuxKOnPreActivations != true, columns: deadIds);
         profile?.Lap(StepProfile.AuxKSelection, ref mark);
         if (local.Count == 0) return 0;
 
@@ -85,7 +83,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         profile?.Lap(StepProfile.AuxKDecode, ref mark);
         if (!double.IsFinite(ratio)) return 0;
         float scale = (float)(alpha * 2.0 / (rows * denominator));
-        var columns = new CodeColumns(local, m);
+        var columns = new CodeColumns(local, m, parallel);
         var weights = columns.InColumnOrder(local.Value, scale, _buffers.ColumnWeights.Get(local.Count), parallel);
         var codeGrad = _buffers.ColumnDots.Get(local.Count);
         TiledSparseProducts.ColumnAxpy(columns, weights, diff, rows, d, grad.DecoderWeight, deadIds, null, parallel, w.DecoderWeight, codeGrad);

@@ -89,7 +89,7 @@ internal sealed class SaeStep
         double weightedSse = SparseDecoder.Forward(codes, x, w.DecoderWeight, w.DecoderBias, d, _ends, _groupWeights, suffix, residual, parallel,
             codeGrad, _groupOf, scale);
         double recon = weightedSse / rows;
-        var columns = new CodeColumns(codes, n);
+        var columns = new CodeColumns(codes, n, parallel);
         SparseDecoder.Backward(codes, columns, suffix, _groupOf, d, scale, grad.DecoderWeight, parallel);
         var gDecBias = new double[d];
         SumRows(suffix[0], rows, d, scale, gDecBias);

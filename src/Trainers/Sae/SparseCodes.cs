@@ -50,6 +50,24 @@ public sealed class SparseCodes
         });
     }
 
+    /// <summary>
+    /// Sets the row offsets for rows written at fixed slots (row r's <paramref name="counts"/>[r] entries at r·<paramref name="stride"/>)
+    /// and moves each row down to close the gaps (a no-op when every row is full).
+    /// </summary>
+    public void CloseGaps(int[] counts, int stride)
+    {
+        RowStart[0] = 0;
+        for (int r = 0; r < Rows; r++)
+        {
+            RowStart[r + 1] = RowStart[r] + counts[r];
+            if (RowStart[r] != r * stride)
+            {
+                Array.Copy(Index, r * stride, Index, RowStart[r], counts[r]);
+                Array.Copy(Value, r * stride, Value, RowStart[r], counts[r]);
+            }
+        }
+    }
+
     /// <summary>The codes as a dense rows×n matrix.</summary>
     public float[] ToDense(int latents)
     {

@@ -139,24 +139,47 @@ internal static class SparseDecoder
 /// <summary>Codes transposed to columns (per latent: the entries that use it, in row order).</summary>
 internal sealed class CodeColumns
 {
-    /// <summary>Builds the transpose by a counting sort on the latent index (deterministic).</summary>
-    public CodeColumns(SparseCodes codes, int latents)
+    /// <summary>Row blocks of the parallel build (a fixed number, so the work split does not depend on the thread count).</summary>
+    private const int Parts = 8;
+
+    /// <summary>
+    /// Builds the transpose by a counting sort on the latent index, in parallel over <see cref="Parts"/> blocks of rows: each
+    /// block counts its entries per latent, the offsets give every (latent, block) pair its own run, and each block fills its
+    /// runs. The result is the sequential sort's (a column's entries in row order).
+    /// </summary>
+    public CodeColumns(SparseCodes codes, int latents, ParallelOptions? parallel = null)
     {
         Latents = latents;
         Start = new int[latents + 1];
         int count = codes.Count;
         Entry = new int[count];
         Row = new int[count];
-        for (int e = 0; e < count; e++) Start[codes.Index[e] + 1]++;
-        for (int i = 0; i < latents; i++) Start[i + 1] += Start[i];
-        var next = Start[..latents];
-        for (int r = 0; r < codes.Rows; r++)
-            for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
-            {
-                int c = next[codes.Index[e]]++;
-                Entry[c] = e;
-                Row[c] = r;
-            }
+        int parts = Math.Max(1, Math.Min(Parts, codes.Rows));
+        var next = new int[parts][];
+        int RowOfPart(int p) => (int)((long)codes.Rows * p / parts);
+        Parallel.For(0, parts, parallel ?? new ParallelOptions(), p =>
+        {
+            var counts = new int[latents];
+            for (int e = codes.RowStart[RowOfPart(p)]; e < codes.RowStart[RowOfPart(p + 1)]; e++) counts[codes.Index[e]]++;
+            next[p] = counts;
+        });
+        for (int i = 0, at = 0; i < latents; i++)
+        {
+            Start[i] = at;
+            for (int p = 0; p < parts; p++) { int c = next[p][i]; next[p][i] = at; at += c; }
+        }
+        Start[latents] = count;
+        Parallel.For(0, parts, parallel ?? new ParallelOptions(), p =>
+        {
+            var cursor = next[p];
+            for (int r = RowOfPart(p); r < RowOfPart(p + 1); r++)
+                for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+                {
+                    int c = cursor[codes.Index[e]]++;
+                    Entry[c] = e;
+                    Row[c] = r;
+                }
+        });
     }
 
     /// <summary>Number of latents.</summary>

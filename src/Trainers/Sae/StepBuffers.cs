@@ -15,8 +15,6 @@ internal sealed class StepBuffers
     public ReusedBuffer PreActivations { get; } = new();
     /// <summary>Full residual x̂ − x of the widest group, B×d.</summary>
     public ReusedBuffer Residual { get; } = new();
-    /// <summary>AuxK: pre-activations of the dead latents, compacted, B×m.</summary>
-    public ReusedBuffer DeadPreActivations { get; } = new();
     /// <summary>AuxK: ∂L/∂z over the compacted dead latents (dense path), B×m.</summary>
     public ReusedBuffer DeadCodeGradients { get; } = new();
     /// <summary>AuxK (dense path): decoder rows of the dead latents, compacted, m×d.</summary>

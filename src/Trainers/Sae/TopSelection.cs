@@ -17,25 +17,42 @@ internal static class TopSelection
     /// <summary>Rows with k up to this use the insertion path (a sorted list of k), larger k a quickselect cut.</summary>
     internal const int SmallK = 32;
 
-    /// <summary>Keeps the k largest positive values of each row (or the k largest of any sign when <paramref name="positiveOnly"/> is false).</summary>
-    public static void TopKPerRow(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
+    /// <summary>
+    /// Keeps the k largest positive values of each row (or the k largest of any sign when <paramref name="positiveOnly"/> is false).
+    /// With <paramref name="columns"/>, row r is pre[r·n + columns[c]] for c = 0…columns.Length − 1 and the codes index c: the
+    /// selection reads the chosen columns straight from the block (AuxK's dead latents) instead of a gathered copy of it.
+    /// </summary>
+    public static void TopKPerRow(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true,
+        int[]? columns = null)
     {
-        if (k <= SmallK) TopKPerRowSmall(pre, rows, n, k, codes, parallel, positiveOnly);
-        else TopKPerRowSelect(pre, rows, n, k, codes, parallel, positiveOnly);
+        if (k <= SmallK) TopKPerRowSmall(pre, rows, n, k, codes, parallel, positiveOnly, columns);
+        else TopKPerRowSelect(pre, rows, n, k, codes, parallel, positiveOnly, columns);
+    }
+
+    /// <summary>Row r of the block, or its chosen <paramref name="columns"/> gathered into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<float> RowOf(float[] pre, int r, int n, int[]? columns, float[] buffer)
+    {
+        if (columns is null) return pre.AsSpan(r * n, n);
+        int offset = r * n;
+        for (int c = 0; c < columns.Length; c++) buffer[c] = pre[offset + columns[c]];
+        return buffer.AsSpan(0, columns.Length);
     }
 
     /// <summary>
     /// Small k: one pass per row keeping a descending list of the best k (a value enters only when
     /// strictly larger than the current k-th, so on ties the earlier position stays), O(n + inserts·k).
     /// </summary>
-    internal static void TopKPerRowSmall(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
+    internal static void TopKPerRowSmall(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true,
+        int[]? columns = null)
     {
         float start = positiveOnly ? 0f : float.NegativeInfinity;
         var counts = new int[rows];
         var best = new int[rows * k];
-        Parallel.For(0, rows, parallel, () => new float[k], (r, _, vals) =>
+        int width = columns?.Length ?? n;
+        Parallel.For(0, rows, parallel, () => (Values: new float[k], Row: new float[columns is null ? 0 : width]), (r, _, scratch) =>
         {
-            var row = pre.AsSpan(r * n, n);
+            var vals = scratch.Values;
+            var row = RowOf(pre, r, n, columns, scratch.Row);
             var idx = best.AsSpan(r * k, k);
             int count = 0;
             float floor = start; // a candidate must beat this: 0 (or −∞) until the list is full, then the k-th value
@@ -50,11 +67,11 @@ internal static class TopSelection
             }
             idx[..count].Sort();
             counts[r] = count;
-            return vals;
+            return scratch;
         }, _ => { });
         codes.Build(counts, (r, idx, val) =>
         {
-            for (int e = 0; e < idx.Length; e++) { idx[e] = best[r * k + e]; val[e] = pre[r * n + idx[e]]; }
+            for (int e = 0; e < idx.Length; e++) { idx[e] = best[r * k + e]; val[e] = pre[r * n + (columns is null ? idx[e] : columns[idx[e]])]; }
         }, parallel);
     }
 
@@ -63,25 +80,30 @@ internal static class TopSelection
     /// k-th largest (sample rank 2·k/n·S + 8); one vectorised pass collects the values at or above it,
     /// and quickselect runs on those candidates only (about 2k of them instead of n). When the sample
     /// misses (fewer than k candidates) or k is a large share of the row, the exact <see cref="Cut"/> runs.
+    /// Each row's entries are written at r·k while the row is in cache, then moved down to close the gaps.
     /// </summary>
-    internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true)
+    internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true,
+        int[]? columns = null)
     {
         var counts = new int[rows];
-        var cut = new float[rows];
-        var ties = new int[rows];
-        Parallel.For(0, rows, parallel, () => new RowScratch(n), (r, _, scratch) =>
+        int width = columns?.Length ?? n;
+        codes.Reserve(rows * k);
+        Parallel.For(0, rows, parallel, () => new RowScratch(width), (r, _, scratch) =>
         {
-            var row = pre.AsSpan(r * n, n);
-            (cut[r], counts[r], ties[r]) = SampledRowCut(row, k, scratch, positiveOnly) ?? Cut(row, k, scratch.Buffer, positiveOnly);
+            var row = RowOf(pre, r, n, columns, scratch.Row);
+            var (cut, count, ties) = SampledRowCut(row, k, scratch, positiveOnly) ?? Cut(row, k, scratch.Buffer, positiveOnly);
+            Gather(row, cut, ties, codes.Index.AsSpan(r * k, count), codes.Value.AsSpan(r * k, count), positiveOnly);
+            counts[r] = count;
             return scratch;
         }, _ => { });
-        codes.Build(counts, (r, idx, val) => Gather(pre.AsSpan(r * n, n), cut[r], ties[r], idx, val, positiveOnly), parallel);
+        codes.CloseGaps(counts, k);
     }
 
     /// <summary>Per-thread work arrays of <see cref="TopKPerRowSelect"/>.</summary>
     private sealed class RowScratch(int n)
     {
         public readonly float[] Buffer = new float[n];
+        public readonly float[] Row = new float[n];
         public readonly float[] Sample = new float[Math.Min(n, 512)];
         public int[] Index = new int[64];
         public float[] Value = new float[64];

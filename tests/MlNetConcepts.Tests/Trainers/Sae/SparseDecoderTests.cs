@@ -143,7 +143,7 @@ public sealed class TopSelectionTests
         // Coarse values so ties and rows with fewer than k positives occur.
         var pre = Enumerable.Range(0, rows * n).Select(_ => (float)Math.Round(rng.NextDouble() * 2 - (rng.Next(4) == 0 ? 1.9 : 0.5), 1)).ToArray();
         foreach (bool positiveOnly in new[] { true, false })
-        foreach (var select in new Action<float[], int, int, int, SparseCodes, ParallelOptions, bool>[] { TopSelection.TopKPerRow, TopSelection.TopKPerRowSelect, TopSelection.TopKPerRowSmall })
+        foreach (var select in PerRowSelections)
         {
             var codes = new SparseCodes(rows, 1);
             select(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly);
@@ -154,6 +154,69 @@ public sealed class TopSelectionTests
                 CollectionAssert.AreEqual(expected, got, $"row {r} (positive only: {positiveOnly})");
                 for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++) Assert.AreEqual(pre[r * n + codes.Index[e]], codes.Value[e]);
             }
+        }
+    }
+
+    /// <summary>The per-row selection, its two paths called directly, all without a column map.</summary>
+    private static Action<float[], int, int, int, SparseCodes, ParallelOptions, bool>[] PerRowSelections =>
+    [
+        (pre, rows, n, k, codes, parallel, positiveOnly) => TopSelection.TopKPerRow(pre, rows, n, k, codes, parallel, positiveOnly),
+        (pre, rows, n, k, codes, parallel, positiveOnly) => TopSelection.TopKPerRowSelect(pre, rows, n, k, codes, parallel, positiveOnly),
+        (pre, rows, n, k, codes, parallel, positiveOnly) => TopSelection.TopKPerRowSmall(pre, rows, n, k, codes, parallel, positiveOnly),
+    ];
+
+    [TestMethod]
+    [DataRow(7, 60)] [DataRow(300, 2000)]
+    public void PerRowSelectionOverChosenColumnsMatchesASortOfThoseColumns(int k, int n) // AuxK's dead latents, read in place
+    {
+        var rng = new Random(k);
+        const int rows = 30;
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)Math.Round(rng.NextDouble() * 2 - 0.6, 2)).ToArray();
+        for (int q = 0; q < n; q++) pre[5 * n + q] = -Math.Abs(pre[5 * n + q]) + (q % 97 == 0 ? 1 : 0); // a row with fewer than k positives
+        var columns = Enumerable.Range(0, n).Where(i => i % 4 != 1).ToArray();
+        int m = columns.Length;
+        foreach (bool positiveOnly in new[] { true, false })
+        foreach (var select in new Action<SparseCodes>[]
+        {
+            codes => TopSelection.TopKPerRow(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly, columns),
+            codes => TopSelection.TopKPerRowSelect(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly, columns),
+            codes => TopSelection.TopKPerRowSmall(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly, columns),
+        })
+        {
+            var codes = new SparseCodes(rows, 1);
+            select(codes);
+            for (int r = 0; r < rows; r++)
+            {
+                var expected = Enumerable.Range(0, m).Where(c => pre[r * n + columns[c]] > 0 || !positiveOnly)
+                    .OrderByDescending(c => pre[r * n + columns[c]]).ThenBy(c => c).Take(k).Order().ToArray();
+                var got = codes.Index[codes.RowStart[r]..codes.RowStart[r + 1]];
+                CollectionAssert.AreEqual(expected, got, $"row {r} (positive only: {positiveOnly})");
+                for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++) Assert.AreEqual(pre[r * n + columns[codes.Index[e]]], codes.Value[e]);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void ParallelColumnIndexIsTheSequentialTranspose()
+    {
+        // Columns in row order, built over 8 row blocks on 1 and 3 threads, against a plain transpose.
+        var rng = new Random(9);
+        const int rows = 53, n = 40;
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var codes = new SparseCodes(rows, 1);
+        TopSelection.TopKPerRow(pre, rows, n, 6, codes, new ParallelOptions());
+        foreach (int threads in new[] { 1, 3 })
+        {
+            var columns = new CodeColumns(codes, n, new ParallelOptions { MaxDegreeOfParallelism = threads });
+            int c = 0;
+            for (int i = 0; i < n; i++)
+            {
+                Assert.AreEqual(c, columns.Start[i]);
+                for (int r = 0; r < rows; r++)
+                    for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+                        if (codes.Index[e] == i) { Assert.AreEqual(e, columns.Entry[c]); Assert.AreEqual(r, columns.Row[c]); c++; }
+            }
+            Assert.AreEqual(codes.Count, columns.Start[n]);
         }
     }
 }
