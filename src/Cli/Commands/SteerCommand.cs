@@ -12,13 +12,16 @@ namespace MlNetConcepts.Cli;
 /// <c>mlnc steer</c>: the steering study on the demo VLM (<see cref="SteeringStudy"/>): SAE
 /// concepts with the highest MonoSemanticity clamped inside the image tower, insertion and
 /// suppression measured in the joint space, DiffMean as the baseline; writes the CSVs and
-/// steer_report.html into --out and prints the summary table (or JSON with --json).
+/// steer_report.html into --out (and the SAE it trained, when --sae is not given) and prints the
+/// summary table (or JSON with --json).
 /// </summary>
 internal static class SteerCommand
 {
     public static Command Create()
     {
-        var sae = new Option<string>("--sae") { Description = "SAELens folder of an SAE on the steered tensor's tokens (e.g. DIR/saelens from 'mlnc sae train').", Required = true };
+        var sae = new Option<string?>("--sae") { Description = "SAELens folder of an SAE on the steered tensor's tokens (e.g. DIR/saelens from 'mlnc sae train'); default: train a TopK SAE on the tensor's tokens of --train-images training images (seeded by --seed), written to OUT/sae." };
+        var trainImages = new Option<int>("--train-images") { Description = "Without --sae: training images whose tokens train the SAE.", DefaultValueFactory = _ => 4000 };
+        var saeSteps = new Option<int>("--sae-steps") { Description = "Without --sae: training steps of the SAE (batches of 1,024 tokens; 256 latents, k = 8).", DefaultValueFactory = _ => 1000 };
         var modelDir = new Option<string?>("--model-dir") { Description = "The demo model's folder (default: tools/demo-model/model of this clone)." };
         var dataset = new Option<string?>("--dataset") { Description = $"Fashion-MNIST folder (default: ${FashionQuickstart.DatasetVariable} or {FashionQuickstart.DebianDataset})." };
         var tensor = new Option<string>("--tensor") { Description = "Steered tensor of image.onnx: a name or block:i.", DefaultValueFactory = _ => "block3" };
@@ -32,13 +35,15 @@ internal static class SteerCommand
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var cmd = new Command("steer", "Steer the demo VLM with SAE concepts: insertion, suppression and the DiffMean baseline (CSV + steer_report.html).");
-        foreach (var o in new Option[] { sae, modelDir, dataset, tensor, images, concepts, minSupport, topImages, strengths, reportStrength, seed, output, json })
+        foreach (var o in new Option[] { sae, trainImages, saeSteps, modelDir, dataset, tensor, images, concepts, minSupport, topImages, strengths, reportStrength, seed, output, json })
             cmd.Options.Add(o);
         CliAction.Set(cmd, r =>
         {
             var options = new SteeringStudyOptions
             {
-                SaeDirectory = r.GetValue(sae)!,
+                SaeDirectory = r.GetValue(sae),
+                TrainImages = r.GetValue(trainImages),
+                SaeSteps = r.GetValue(saeSteps),
                 ModelDirectory = r.GetValue(modelDir) ?? FashionQuickstart.FindModelDirectory(),
                 DatasetDirectory = r.GetValue(dataset) ?? FashionQuickstart.FindDataset(),
                 Tensor = r.GetValue(tensor)!,
@@ -76,7 +81,7 @@ internal static class SteerCommand
             Console.WriteLine(string.Join('\t', summary.Columns.Select(c => c[i] is double d ? d.ToString("0.####", CultureInfo.InvariantCulture) : Convert.ToString(c[i], CultureInfo.InvariantCulture))));
     }
 
-    /// <summary>{"out", "tensor", "images", "latents", "seconds", "summary": [{column: value}]}; NaN and infinity as null.</summary>
+    /// <summary>{"out", "sae", "tensor", "images", "latents", "seconds", "summary": [{column: value}]}; NaN and infinity as null.</summary>
     private static string Json(SteeringResult result, string dir)
     {
         var rows = new JsonArray();
@@ -96,6 +101,7 @@ internal static class SteerCommand
         var root = new JsonObject
         {
             ["out"] = dir,
+            ["sae"] = result.Options.SaeDirectory ?? Path.Combine(dir, SteeringReport.TrainedSaeFolder),
             ["tensor"] = result.Options.Tensor,
             ["images"] = result.Run.Images,
             ["latents"] = result.Run.Latents,

@@ -48,14 +48,19 @@ internal sealed class DemoVlm
     }
 
     /// <summary>The first <paramref name="count"/> Fashion-MNIST test images (0–255, n × 784) and labels.</summary>
-    public static (float[] Pixels, int[] Labels) TestImages(string dataset, int count)
+    public static (float[] Pixels, int[] Labels) TestImages(string dataset, int count) => Images(dataset, "t10k", "test", count, "images");
+
+    /// <summary>The first <paramref name="count"/> Fashion-MNIST training images (0–255, n × 784); the labels are not needed.</summary>
+    public static float[] TrainImages(string dataset, int count) => Images(dataset, "train", "training", count, "trainImages").Pixels;
+
+    private static (float[] Pixels, int[] Labels) Images(string dataset, string prefix, string set, int count, string parameter)
     {
-        var imagesPath = Path.Combine(dataset, "t10k-images-idx3-ubyte.gz");
-        if (!File.Exists(imagesPath)) throw new ConceptDataException($"{imagesPath}: Fashion-MNIST test set not found (install Debian's dataset-fashion-mnist: ./run.sh setup).");
+        var imagesPath = Path.Combine(dataset, $"{prefix}-images-idx3-ubyte.gz");
+        if (!File.Exists(imagesPath)) throw new ConceptDataException($"{imagesPath}: Fashion-MNIST {set} set not found (install Debian's dataset-fashion-mnist: ./run.sh setup).");
         var images = IdxFile.Read(imagesPath);
-        if (count < 1 || count > images.Shape[0]) throw new ConceptDataException($"images: {count} asked, the test set has {images.Shape[0]}.");
+        if (count < 1 || count > images.Shape[0]) throw new ConceptDataException($"{parameter}: {count} asked, the {set} set has {images.Shape[0]}.", [parameter]);
         var pixels = images.ToFloat32()[..(count * 784)];
-        var labels = IdxFile.Read(Path.Combine(dataset, "t10k-labels-idx1-ubyte.gz")).ToInt32()[..count];
+        var labels = IdxFile.Read(Path.Combine(dataset, $"{prefix}-labels-idx1-ubyte.gz")).ToInt32()[..count];
         return (pixels, labels);
     }
 

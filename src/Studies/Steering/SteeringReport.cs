@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
 using MlNetConcepts.IO;
+using MlNetConcepts.Trainers.Sae;
 using MlNetConcepts.Studies.Report;
 
 namespace MlNetConcepts.Studies.Steering;
@@ -14,8 +15,11 @@ namespace MlNetConcepts.Studies.Steering;
 /// </summary>
 public static class SteeringReport
 {
-    /// <summary>The files written, relative to the output folder.</summary>
+    /// <summary>The files written, relative to the output folder (and sae/, a SAELens folder, when the run trained its SAE).</summary>
     public static readonly string[] Files = ["concepts.csv", "sweep.csv", "summary.csv", "steer_report.html"];
+
+    /// <summary>The folder of the SAE the run trained, relative to the output folder.</summary>
+    public const string TrainedSaeFolder = "sae";
 
     /// <summary>Writes the result into <paramref name="directory"/>.</summary>
     public static void Write(SteeringResult result, string directory)
@@ -25,6 +29,7 @@ public static class SteeringReport
         File.WriteAllText(output.File("sweep.csv"), DataFrameCsv.Format(result.Sweep));
         File.WriteAllText(output.File("summary.csv"), DataFrameCsv.Format(result.Summary));
         File.WriteAllText(output.File("steer_report.html"), Html(result));
+        if (result.TrainedSae is { } sae) SaeLensFormat.Export(sae, output.File(TrainedSaeFolder));
         output.Commit();
     }
 
@@ -38,7 +43,7 @@ public static class SteeringReport
           .Append("th,td{border:1px solid #ccc;padding:.15rem .4rem}th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}.note{color:#555;font-size:.9rem}.grid{display:flex;flex-wrap:wrap;gap:1rem}")
           .Append("</style></head><body>");
         sb.Append("<h1>Steering the demo VLM with SAE concepts</h1>");
-        sb.Append($"<p class=\"note\">Tensor <code>{HtmlReport.Escape(o.Tensor)}</code> of the image tower, SAE <code>{HtmlReport.Escape(o.SaeDirectory)}</code> ({r.Run.Latents} concepts), {r.Run.Images} test images profiled, {r.Run.Seconds:F1} s. ")
+        sb.Append($"<p class=\"note\">Tensor <code>{HtmlReport.Escape(o.Tensor)}</code> of the image tower, SAE {(o.SaeDirectory is { } given ? $"<code>{HtmlReport.Escape(given)}</code>" : $"trained by this run (TopK, k = {o.SaeK}, {o.SaeSteps} steps, seed {o.Seed}) on every token of {o.TrainImages} training images, in <a href=\"sae/cfg.json\">sae/</a>")} ({r.Run.Latents} concepts), {r.Run.Images} test images profiled, {r.Run.Seconds:F1} s. ")
           .Append("The concepts with the highest MonoSemanticity (Pach et al. 2025, eq. 9; an image's activation is the concept's activation on its CLS token, the token the image embedding is read from) among those firing on at least ")
           .Append($"{o.MinSupport} images are steered on every token (Pach et al. 2025, eq. 10): insertion sets z<sub>k</sub> = α, suppression z<sub>k</sub> = −α (the paper's negative intervention), ")
           .Append("α = strength × the concept's largest token activation, the SAE's reconstruction error kept. DiffMean (Arditi et al. 2024) adds (or subtracts) the difference of mean CLS tokens ")

@@ -1,4 +1,5 @@
 using Microsoft.Data.Analysis;
+using MlNetConcepts.Trainers.Sae;
 
 namespace MlNetConcepts.Studies.Steering;
 
@@ -11,6 +12,8 @@ public sealed record SteeringResult
     public required DataFrame Sweep { get; init; }
     /// <summary>One row per concept at the report strength: SAE and DiffMean side by side (the acceptance table).</summary>
     public required DataFrame Summary { get; init; }
+    /// <summary>The SAE trained by the run when no SAE folder was given (null otherwise).</summary>
+    public SaeTransformer? TrainedSae { get; init; }
     /// <summary>The settings used.</summary>
     public required SteeringStudyOptions Options { get; init; }
     /// <summary>Images profiled, latents of the SAE, and the time the run took.</summary>

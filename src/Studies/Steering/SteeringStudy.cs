@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Data.Analysis;
+using Microsoft.ML;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Trainers.Sae;
 using MlNetConcepts.Transforms.Onnx;
 using MlNetConcepts.Transforms.Steering;
+using MlNetConcepts.Views;
 
 namespace MlNetConcepts.Studies.Steering;
 
@@ -45,10 +47,11 @@ public sealed class SteeringStudy(Action<string>? log = null)
         Validate(o);
         var clock = Stopwatch.StartNew();
         var session = new OnnxSessionOptions { IntraOpThreads = o.Threads };
-        var sae = SaeLensFormat.Import(o.SaeDirectory);
+        var given = o.SaeDirectory is { } saeDirectory ? SaeLensFormat.Import(saeDirectory) : null;
         var vlm = DemoVlm.Load(o.ModelDirectory, session);
         using var model = new SteeredModel(vlm.ImageModel, o.Tensor, session);
         var input = model.Split.HeadModelInputs.Single();
+        var sae = given ?? TrainSae(model, vlm, input, o);
         const string Output = "image_embeds";
         var (pixels, labels) = DemoVlm.TestImages(o.DatasetDirectory, o.Images);
         var x = vlm.Normalise(pixels);
@@ -62,7 +65,7 @@ public sealed class SteeringStudy(Action<string>? log = null)
             var outs = model.Run([Input(input, x, first, rows)], [model.Tensor, Output]);
             var layout = TokenLayout.Of(model.Tensor, outs[0].Shape);
             if (layout.Width != sae.Inputs)
-                throw new ConceptDataException($"tensor '{model.Tensor}' has tokens of width {layout.Width}, but the SAE in {o.SaeDirectory} reads width {sae.Inputs}.");
+                throw new ConceptDataException($"tensor '{model.Tensor}' has tokens of width {layout.Width}, but the SAE in {o.SaeDirectory ?? "(trained here)"} reads width {sae.Inputs}.");
             tokensPerImage = layout.Rows / rows;
             tokens.AddRange(layout.ToTokens(outs[0].ToFloat32()));
             reference.AddRange(outs[1].ToFloat32());
@@ -138,15 +141,57 @@ public sealed class SteeringStudy(Action<string>? log = null)
             Concepts = concepts,
             Sweep = frame,
             Summary = SteeringSummary.Build(frame, concepts, o.ReportStrength),
+            TrainedSae = given is null ? sae : null,
             Options = o,
             Run = (o.Images, sae.Latents, clock.Elapsed.TotalSeconds),
         };
+    }
+
+    /// <summary>
+    /// A TopK SAE on every token of <paramref name="model"/>'s steered tensor for the first
+    /// <see cref="SteeringStudyOptions.TrainImages"/> training images (not the test images the
+    /// study measures on), seeded, with its progress in the log.
+    /// </summary>
+    private SaeTransformer TrainSae(SteeredModel model, DemoVlm vlm, string input, SteeringStudyOptions o)
+    {
+        _log($"no SAE given: training a TopK SAE ({o.SaeLatents} latents, k = {o.SaeK}, {o.SaeSteps} steps, seed {o.Seed}) on every '{model.Tensor}' token of {o.TrainImages} training images");
+        var x = vlm.Normalise(DemoVlm.TrainImages(o.DatasetDirectory, o.TrainImages));
+        var tokens = new List<float>();
+        int width = 0;
+        foreach (var (first, rows) in Chunks(o.TrainImages))
+        {
+            var t = model.Tokens([Input(input, x, first, rows)]);
+            var layout = TokenLayout.Of(model.Tensor, t.Shape);
+            width = layout.Width;
+            tokens.AddRange(layout.ToTokens(t.ToFloat32()));
+        }
+        var trainer = new SparseAutoencoderTrainer(new SaeOptions
+        {
+            Architecture = "topk",
+            Latents = o.SaeLatents,
+            K = o.SaeK,
+            BatchSize = 1024,
+            Steps = o.SaeSteps,
+            Seed = o.Seed,
+            ProgressEvery = Math.Max(1, o.SaeSteps / 5),
+        })
+        {
+            Progress = p => _log($"SAE step {p.Step}/{p.TotalSteps}: loss {p.Loss:F4}, R² {p.R2:F3}, L0 {p.L0:F1}, dead {p.DeadFraction:P0}"),
+        };
+        return trainer.Fit(new MLContext(o.Seed).Data.LoadFromMatrix(tokens.ToArray(), width));
     }
 
     private static void Validate(SteeringStudyOptions o)
     {
         static void Need(bool ok, string parameter, string message) { if (!ok) throw new ConceptDataException($"{parameter} {message}", [parameter]); }
         Need(o.Images >= 2, "images", $"must be at least 2, got {o.Images}.");
+        if (o.SaeDirectory is null)
+        {
+            Need(o.TrainImages >= 1, "trainImages", $"must be at least 1, got {o.TrainImages}.");
+            Need(o.SaeLatents >= 1, "saeLatents", $"must be at least 1, got {o.SaeLatents}.");
+            Need(o.SaeK >= 1 && o.SaeK <= o.SaeLatents, "saeK", $"must be between 1 and saeLatents = {o.SaeLatents}, got {o.SaeK}.");
+            Need(o.SaeSteps >= 1, "saeSteps", $"must be at least 1, got {o.SaeSteps}.");
+        }
         Need(o.Concepts >= 2, "concepts", $"must be at least 2 (the margin compares a concept with the others), got {o.Concepts}.");
         Need(o.TopImages >= 1, "topImages", $"must be at least 1, got {o.TopImages}.");
         Need(o.RealImages >= 1, "realImages", $"must be at least 1, got {o.RealImages}.");

@@ -7,8 +7,21 @@ public sealed record SteeringStudyOptions
     public required string ModelDirectory { get; init; }
     /// <summary>The Fashion-MNIST folder (t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz).</summary>
     public required string DatasetDirectory { get; init; }
-    /// <summary>A SAELens folder with the SAE on <see cref="Tensor"/>'s tokens.</summary>
-    public required string SaeDirectory { get; init; }
+    /// <summary>
+    /// A SAELens folder with the SAE on <see cref="Tensor"/>'s tokens; null: a TopK SAE
+    /// (<see cref="SaeLatents"/>, <see cref="SaeK"/>, <see cref="SaeSteps"/>, seeded by
+    /// <see cref="Seed"/>) is trained on every token of the first <see cref="TrainImages"/>
+    /// Fashion-MNIST training images and written with the report (sae/).
+    /// </summary>
+    public string? SaeDirectory { get; init; }
+    /// <summary>Training images whose tokens train the SAE when <see cref="SaeDirectory"/> is null.</summary>
+    public int TrainImages { get; init; } = 4000;
+    /// <summary>Latents of the SAE trained when <see cref="SaeDirectory"/> is null.</summary>
+    public int SaeLatents { get; init; } = 256;
+    /// <summary>Active latents per token (TopK) of the SAE trained when <see cref="SaeDirectory"/> is null.</summary>
+    public int SaeK { get; init; } = 8;
+    /// <summary>Training steps (batches of 1,024 tokens) of the SAE trained when <see cref="SaeDirectory"/> is null.</summary>
+    public int SaeSteps { get; init; } = 1000;
     /// <summary>The steered tensor of image.onnx (default: the last image block's output).</summary>
     public string Tensor { get; init; } = "block3";
     /// <summary>Test images used to rank concepts, find their top images and DiffMean directions.</summary>
@@ -27,7 +40,7 @@ public sealed record SteeringStudyOptions
     public IReadOnlyList<double> Strengths { get; init; } = [0.5, 1, 2, 4];
     /// <summary>The strength the summary table reports (one of <see cref="Strengths"/>).</summary>
     public double ReportStrength { get; init; } = 2;
-    /// <summary>Seed of the image samples.</summary>
+    /// <summary>Seed of the image samples and of the SAE trained when <see cref="SaeDirectory"/> is null.</summary>
     public int Seed { get; init; } = 0;
     /// <summary>ONNX Runtime intra-op threads (0: ONNX Runtime's choice).</summary>
     public int Threads { get; init; } = 1;
