@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MlNetConcepts.Compute;
@@ -10,14 +11,16 @@ using MlNetConcepts.Views;
 namespace MlNetConcepts.Benchmarks;
 
 /// <summary>
-/// The cost of reading through ML.NET's <see cref="IDataView"/>: each kernel timed on the same data three ways,
-/// rounds interleaved so load from other users hits all alike, best round kept:
+/// The cost of reading through ML.NET's <see cref="IDataView"/>: each kernel timed on the same data three ways.
 /// <list type="bullet">
 /// <item>direct: the array-level API (k-means FitMatrix, MonoSemanticity on DenseMatrix, SAE on an array view);</item>
 /// <item>own view: the IDataView verb over the project's memory-mapped <c>.npy</c> source (RowBlockReader's zero-copy path);</item>
 /// <item>any view: the same verb over a view that hides its type, so rows come through an ML.NET cursor one by one.</item>
 /// </list>
-///   view-path [--rows 20000] [--dim 256] [--k 64] [--steps 20] [--rounds 3] [--threads T]
+/// One untimed warm-up call per path, then rounds interleaved (the order of the three paths rotates each round) so
+/// that load from other users of the machine hits all three alike. Reported per path: median and best wall time,
+/// median CPU time of the process, and the ratio of medians to the direct path.
+///   view-path [--rows 100000] [--dim 768] [--k 128] [--steps 12] [--rounds 5] [--threads T]
 /// </summary>
 internal static class ViewPathBenchmark
 {
@@ -31,12 +34,14 @@ internal static class ViewPathBenchmark
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
     }
 
+    private static readonly string[] PathNames = ["direct", "own view", "any view"];
+
     public static void Run(BenchArguments args)
     {
-        int rows = args.Int("rows", 20_000), dim = args.Int("dim", 256), k = args.Int("k", 64), steps = args.Int("steps", 20), rounds = args.Int("rounds", 3);
+        int rows = args.Int("rows", 100_000), dim = args.Int("dim", 768), k = args.Int("k", 128), steps = args.Int("steps", 12), rounds = args.Int("rounds", 5);
         if (args.Text("threads") is string t) ComputeSettings.Threads = int.Parse(t, CultureInfo.InvariantCulture);
         Machine.PrintHeader("view-path");
-        Console.WriteLine($"data: {rows} × {dim} float32 Gaussian; k-means k = {k}, 10 Lloyd iterations; MS of {dim} neurons against a {dim / 2}-d embedding; SAE topk 4× width, {steps} steps of 1024 rows; threads {ComputeSettings.Threads}");
+        Console.WriteLine($"data: {rows} × {dim} float32 uniform(-1, 1); k-means k = {k}, 10 Lloyd iterations from fixed centres; MS of {dim} neurons against a {dim / 2}-d embedding; SAE topk 4× width, {steps} steps of 1024 rows; threads {ComputeSettings.Threads}; {rounds} rounds");
         string dir = Directory.CreateTempSubdirectory("mlnc-view-bench-").FullName;
         try
         {
@@ -59,29 +64,60 @@ internal static class ViewPathBenchmark
             var em = DenseMatrix.Create(emb, rows, e, "e");
             var arrayView = ml.Data.LoadFromMatrix(x, dim);
 
-            var cases = new (string Name, Action Direct, Action Own, Action Any)[]
+            var cases = new (string Name, Action[] Paths)[]
             {
-                ("k-means", () => kmeans.FitMatrix(x, rows, dim), () => kmeans.Fit(own), () => kmeans.Fit(any)),
-                ("MonoSemanticity", () => MonoSemanticity.Neurons(a, em), () => ml.Concepts().MonoSemanticity(own, "Features", "Embedding"), () => ml.Concepts().MonoSemanticity(any, "Features", "Embedding")),
-                ("SAE training", () => ml.Transforms.SparseAutoencoder(sae).Fit(arrayView), () => ml.Transforms.SparseAutoencoder(sae).Fit(own), () => ml.Transforms.SparseAutoencoder(sae).Fit(any)),
+                ("k-means", [() => kmeans.FitMatrix(x, rows, dim), () => kmeans.Fit(own), () => kmeans.Fit(any)]),
+                ("MonoSemanticity", [() => MonoSemanticity.Neurons(a, em), () => ml.Concepts().MonoSemanticity(own, "Features", "Embedding"), () => ml.Concepts().MonoSemanticity(any, "Features", "Embedding")]),
+                ("SAE training", [() => ml.Transforms.SparseAutoencoder(sae).Fit(arrayView), () => ml.Transforms.SparseAutoencoder(sae).Fit(own), () => ml.Transforms.SparseAutoencoder(sae).Fit(any)]),
             };
-            Console.WriteLine($"{"kernel",-18} {"direct ms",10} {"own view ms",12} {"ratio",7} {"any view ms",12} {"ratio",7}");
-            foreach (var (name, direct, ownPath, anyPath) in cases)
+            Console.WriteLine("raw wall / CPU seconds per round, in the order run:");
+            var summary = new List<string>();
+            foreach (var (name, paths) in cases)
             {
-                Timing? d = null, o = null, n = null;
+                foreach (var path in paths) path(); // warm-up: JIT, page faults, thread start-up
+                var wall = paths.Select(_ => new List<double>()).ToArray();
+                var cpu = paths.Select(_ => new List<double>()).ToArray();
                 for (int r = 0; r < rounds; r++)
                 {
-                    var td = Timing.Measure(direct, 1);
-                    var to = Timing.Measure(ownPath, 1);
-                    var tn = Timing.Measure(anyPath, 1);
-                    d = d is { } dd ? dd.Merge(td) : td;
-                    o = o is { } oo ? oo.Merge(to) : to;
-                    n = n is { } nn ? nn.Merge(tn) : tn;
+                    var line = new List<string>();
+                    for (int j = 0; j < paths.Length; j++)
+                    {
+                        int p = (r + j) % paths.Length;
+                        var (w, c) = Measure(paths[p]);
+                        wall[p].Add(w);
+                        cpu[p].Add(c);
+                        line.Add(string.Create(CultureInfo.InvariantCulture, $"{PathNames[p]} {w:F3}/{c:F3}"));
+                    }
+                    Console.WriteLine($"  {name} round {r + 1}: {string.Join(", ", line)}  (load {Machine.LoadAverage():0.0})");
                 }
-                double dm = d!.Value.BestSeconds * 1e3, om = o!.Value.BestSeconds * 1e3, nm = n!.Value.BestSeconds * 1e3;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-18} {dm,10:F1} {om,12:F1} {om / dm,7:F3} {nm,12:F1} {nm / dm,7:F3}"));
+                double directMedian = Median(wall[0]);
+                for (int p = 0; p < paths.Length; p++)
+                    summary.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{name,-16} {PathNames[p],-9} {Median(wall[p]),10:F3} {wall[p].Min(),9:F3} {Median(cpu[p]),10:F3} {Median(wall[p]) / directMedian,8:F3} {wall[p].Min() / wall[0].Min(),8:F3}"));
             }
+            Console.WriteLine($"{"kernel",-16} {"path",-9} {"median s",10} {"best s",9} {"median CPU",10} {"med/dir",8} {"best/dir",8}");
+            foreach (var line in summary) Console.WriteLine(line);
+            Console.WriteLine($"load average at the end {Machine.LoadAverage():0.0}");
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Wall and process CPU seconds of one call.</summary>
+    private static (double Wall, double Cpu) Measure(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

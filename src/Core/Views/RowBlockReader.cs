@@ -127,16 +127,51 @@ public sealed class RowBlockReader : IRowBlock, IDisposable
     /// <summary>Closes the underlying cursor.</summary>
     public void Dispose() => _cursor?.Dispose();
 
-    /// <summary>Reads a float vector column (dense or sparse) into one row-major array (data that fits in memory).</summary>
+    /// <summary>
+    /// Reads a float vector column (dense or sparse) into one row-major array (data that fits in memory). When the view
+    /// knows its row count the array is allocated once and each row is copied straight into place: a project column's
+    /// blocks (a span into the array or mapping), another view's rows from its ML.NET cursor. Otherwise
+    /// (<see cref="ReadMatrixInBlocks"/>) blocks are gathered and joined at the end.
+    /// </summary>
     public static float[] ReadMatrix(IDataView view, string column, out int rows, out int width)
     {
-        ViewColumns.RequireFloatVector(view.Schema, column);
-        if (view is ColumnDataView own && own.Column(column) is DenseArrayColumn array)
+        width = ViewColumns.RequireFloatVector(view.Schema, column);
+        if (view.GetRowCount() is not long count) return ReadMatrixInBlocks(view, column, out rows, out width);
+        if (count * width > Array.MaxLength) throw new ConceptDataException($"Column '{column}' has {count * width} values, too many for one array; read it in blocks.");
+        rows = (int)count;
+        var result = new float[count * width];
+        if (view is ColumnDataView own)
         {
-            width = array.Width;
-            rows = checked((int)array.Rows);
-            return (float[])array.Data.Clone(); // callers may change their copy
+            var col = own.Column(column);
+            float[]? scratch = null;
+            for (long start = 0; start < count; start += DefaultBlockRows)
+            {
+                int n = (int)Math.Min(DefaultBlockRows, count - start);
+                col.DenseBlock(start, n, ref scratch).CopyTo(result.AsSpan((int)start * width, n * width));
+            }
+            return result;
         }
+        using var cursor = view.GetRowCursor([view.Schema[column]]);
+        var get = cursor.GetGetter<VBuffer<float>>(view.Schema[column]);
+        VBuffer<float> row = default;
+        long r = 0;
+        while (cursor.MoveNext())
+        {
+            if (r == count) throw new ConceptDataException($"Column '{column}': the view said it has {count} rows but its cursor gave more.");
+            get(ref row);
+            row.CopyTo(result.AsSpan((int)r * width, width));
+            r++;
+        }
+        if (r != count) throw new ConceptDataException($"Column '{column}': the view said it has {count} rows but its cursor gave {r}.");
+        return result;
+    }
+
+    /// <summary>
+    /// The plain reference of <see cref="ReadMatrix"/>, and its path for views that do not know their row count:
+    /// blocks from a <see cref="RowBlockReader"/> gathered in a list, joined at the end.
+    /// </summary>
+    internal static float[] ReadMatrixInBlocks(IDataView view, string column, out int rows, out int width)
+    {
         using var reader = new RowBlockReader(view, [column], 4096);
         width = reader.Width(column);
         var parts = new List<float[]>();

@@ -21,6 +21,16 @@ public sealed class ColumnDataViewTests
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
     }
 
+    /// <summary>Hides the view's type but tells its row count, so ReadMatrix copies cursor rows straight into place.</summary>
+    private sealed class OpaqueCounted(IDataView inner) : IDataView
+    {
+        public bool CanShuffle => false;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => inner.GetRowCount();
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
+    }
+
     private static (List<float> Dense, List<float> Sparse, List<long> Starts) ReadAll(IDataView view, int blockRows)
     {
         var (dense, sparse, starts) = (new List<float>(), new List<float>(), new List<long>());
@@ -108,5 +118,29 @@ public sealed class ColumnDataViewTests
         StringAssert.Contains(e.Message, "Column 'T' is String; expected a fixed-size vector of Single");
         e = Assert.ThrowsExactly<ConceptDataException>(() => new ColumnDataView(new DenseArrayColumn("A", new float[6], 3), new DenseArrayColumn("B", new float[6], 2)));
         StringAssert.Contains(e.Message, "Column 'A' has 2 rows but column 'B' has 3");
+    }
+
+    [TestMethod]
+    public void ReadMatrixCopiesIntoPlaceAsTheBlockListReferenceGathers()
+    {
+        // 5,000 rows: several 1,024-row blocks and a partial last one; dense mapped .npy, sparse .npz, and a foreign view.
+        var rng = new Random(7);
+        var x = Enumerable.Range(0, 5000 * 3).Select(_ => (float)rng.NextDouble()).ToArray();
+        string path = Path.Combine(Path.GetTempPath(), $"mlnc-readmatrix-{Guid.NewGuid():N}.npy");
+        try
+        {
+            NpyFile.WriteMatrix(path, x, 5000, 3);
+            using var mapped = new MLContext().Data.LoadFromNpy(path, "X");
+            using var sparse = new MLContext().Data.LoadFromNpy(PathOf("csr_scipy.npz"), "X");
+            foreach (var view in new IDataView[] { mapped, new OpaqueCounted(mapped), new Opaque(mapped), sparse, new OpaqueCounted(sparse) })
+            {
+                var reference = RowBlockReader.ReadMatrixInBlocks(view, "X", out int rr, out int rw);
+                var fast = RowBlockReader.ReadMatrix(view, "X", out int fr, out int fw);
+                Assert.AreEqual((rr, rw), (fr, fw));
+                CollectionAssert.AreEqual(reference, fast, view.GetType().Name);
+            }
+            CollectionAssert.AreEqual(x, RowBlockReader.ReadMatrix(new OpaqueCounted(mapped), "X", out _, out _), "the values of the file");
+        }
+        finally { File.Delete(path); }
     }
 }
