@@ -129,6 +129,13 @@ internal static class KMeansBenchmark
             return best;
         }
         double assign = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path));
+        using (var self = Process.GetCurrentProcess())
+        {
+            var cpu0 = self.TotalProcessorTime;
+            for (int r = 0; r < 5; r++) Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path);
+            self.Refresh();
+            Console.WriteLine($"profile k={k}: one assignment takes {(self.TotalProcessorTime - cpu0).TotalMilliseconds / 5:F1} ms CPU (mean of 5)");
+        }
         double withSums = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, new double[(long)k * dim]));
         var sums = new double[(long)k * dim];
         Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, sums);

@@ -18,6 +18,7 @@ namespace MlNetConcepts.Cli;
 /// and with <c>kmeans</c>/<c>spherical</c> when the file exceeds one array or <c>--block-rows</c> is given, a float32
 /// file is streamed (fit, memberships and quality scores a block at a time), so it may be larger than memory;
 /// only per-row labels (and for k-means distances) are held whole. Agglomerative clustering needs all its rows.
+/// With <c>--verbose</c> the wall and CPU time of each stage (read, fit, outputs, memberships, model, report) go to stderr.
 /// </summary>
 internal static class ClusterCommand
 {
