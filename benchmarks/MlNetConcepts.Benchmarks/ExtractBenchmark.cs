@@ -89,18 +89,6 @@ internal static class ExtractBenchmark
             () => new TensorInput(array, "fashion-mnist"));
     }
 
-    /// <summary>Wall and process CPU seconds of one call.</summary>
-    private static (double Wall, double Cpu) Time(Action action)
-    {
-        var process = Process.GetCurrentProcess();
-        var cpu0 = process.TotalProcessorTime;
-        long t0 = Stopwatch.GetTimestamp();
-        action();
-        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        process.Refresh();
-        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
-    }
-
     private static void Compare(string title, int rounds, Func<bool, ActivationExtractor> create, Func<ExtractionInput> input)
     {
         Console.WriteLine($"## {title}");
@@ -129,7 +117,7 @@ internal static class ExtractBenchmark
             for (int k = 0; k < names.Length; k++)
             {
                 int v = (k + r) % names.Length;
-                var (w, c) = Time(() => runs[v]());
+                var (w, c) = Timing.WallAndCpu(() => runs[v]());
                 if (r == 0) continue; // warm-up: first Run of each session, JIT, page cache
                 wall[v].Add(w);
                 cpu[v].Add(c);
@@ -152,7 +140,7 @@ internal static class ExtractBenchmark
         foreach (var (name, ex) in new[] { ("overlapped", overlapped), ("sequential", sequential) })
         {
             ex.Profile.Reset();
-            var (w, _) = Time(() => Pipeline(ex));
+            var (w, _) = Timing.WallAndCpu(() => Pipeline(ex));
             Console.WriteLine(FormattableString.Invariant($"profile, {name}: {ex.Profile}; files closed, rows.csv, renames {(w - ex.Profile.Wall.TotalSeconds) * 1e3:F1} ms"));
             Clean();
         }
@@ -224,7 +212,7 @@ internal static class ExtractBenchmark
                 for (int k = 0; k < names.Length; k++)
                 {
                     int v = (k + r) % names.Length;
-                    var (w, c) = Time(() => runs[v]());
+                    var (w, c) = Timing.WallAndCpu(() => runs[v]());
                     if (r == 0) continue;
                     wall[v].Add(w);
                     cpu[v].Add(c);

@@ -20,6 +20,18 @@ internal readonly record struct Timing(double BestSeconds, double MedianSeconds)
         return new Timing(times[0], times[repeats / 2]);
     }
 
+    /// <summary>Wall and process CPU seconds of one call (CPU time is less disturbed than wall time on a shared machine).</summary>
+    public static (double Wall, double Cpu) WallAndCpu(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
+    }
+
     /// <summary>The better of two measurements of the same thing (best of bests, best of medians).</summary>
     public Timing Merge(Timing other) => new(Math.Min(BestSeconds, other.BestSeconds), Math.Min(MedianSeconds, other.MedianSeconds));
 }

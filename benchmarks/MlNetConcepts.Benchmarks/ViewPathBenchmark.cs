@@ -83,7 +83,7 @@ internal static class ViewPathBenchmark
                     for (int j = 0; j < paths.Length; j++)
                     {
                         int p = (r + j) % paths.Length;
-                        var (w, c) = Measure(paths[p]);
+                        var (w, c) = Timing.WallAndCpu(paths[p]);
                         wall[p].Add(w);
                         cpu[p].Add(c);
                         line.Add(string.Create(CultureInfo.InvariantCulture, $"{PathNames[p]} {w:F3}/{c:F3}"));
@@ -100,18 +100,6 @@ internal static class ViewPathBenchmark
             Console.WriteLine($"load average at the end {Machine.LoadAverage():0.0}");
         }
         finally { Directory.Delete(dir, true); }
-    }
-
-    /// <summary>Wall and process CPU seconds of one call.</summary>
-    private static (double Wall, double Cpu) Measure(Action action)
-    {
-        var process = Process.GetCurrentProcess();
-        var cpu0 = process.TotalProcessorTime;
-        long t0 = Stopwatch.GetTimestamp();
-        action();
-        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        process.Refresh();
-        return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
     }
 
     private static double Median(List<double> values)

@@ -158,16 +158,7 @@ public sealed partial class ActivationExtractor : IDisposable
     {
         var v = output.ToFloat32();
         var s = output.Shape;
-        if (s.Length == 0 || s[0] < count) throw new ConceptDataException($"{Options.ModelPath}: tensor '{name}' has shape [{string.Join(",", s)}], no batch dimension of {count}.");
-        int tokens, width;
-        bool channelsFirst = false;
-        switch (s.Length)
-        {
-            case 2: tokens = 0; width = (int)s[1]; break;
-            case 3: tokens = (int)s[1]; width = (int)s[2]; break;
-            case 4: tokens = (int)(s[2] * s[3]); width = (int)s[1]; channelsFirst = true; break;
-            default: throw new ConceptDataException($"{Options.ModelPath}: tensor '{name}' has rank {s.Length} (shape [{string.Join(",", s)}]); rows are made from rank 2 [batch,width], 3 [batch,tokens,width] or 4 [batch,channels,h,w].");
-        }
+        var (tokens, width, channelsFirst) = TokenRows.Layout(name, s, count, Options.ModelPath);
         int perSample = tokens == 0 ? width : tokens * width;
         var values = new List<float>(Options.Tokens.OneRowPerSample || tokens == 0 ? count * width : v.Length);
         var ids = new List<long>();

@@ -9,19 +9,26 @@ namespace MlNetConcepts.Transforms.Extraction;
 /// </summary>
 internal static class TokenRows
 {
+    /// <summary>
+    /// How an output of shape <paramref name="s"/> holds its tokens: [batch, width] (no tokens), [batch, tokens, width],
+    /// or channels first [batch, channels, h, w] with one token per spatial position.
+    /// </summary>
+    internal static (int Tokens, int Width, bool ChannelsFirst) Layout(string name, long[] s, int count, string modelPath)
+    {
+        if (s.Length == 0 || s[0] < count) throw new ConceptDataException($"{modelPath}: tensor '{name}' has shape [{string.Join(",", s)}], no batch dimension of {count}.");
+        return s.Length switch
+        {
+            2 => (0, (int)s[1], false),
+            3 => ((int)s[1], (int)s[2], false),
+            4 => ((int)(s[2] * s[3]), (int)s[1], true),
+            _ => throw new ConceptDataException($"{modelPath}: tensor '{name}' has rank {s.Length} (shape [{string.Join(",", s)}]); rows are made from rank 2 [batch,width], 3 [batch,tokens,width] or 4 [batch,channels,h,w]."),
+        };
+    }
+
     /// <summary>Rows of output <paramref name="v"/> (shape <paramref name="s"/>) for samples [start, start+count).</summary>
     public static ActivationBlock Select(string name, ReadOnlySpan<float> v, long[] s, int start, int count, ExtractionInput input, ActivationExtractorOptions options)
     {
-        if (s.Length == 0 || s[0] < count) throw new ConceptDataException($"{options.ModelPath}: tensor '{name}' has shape [{string.Join(",", s)}], no batch dimension of {count}.");
-        int tokens, width;
-        bool channelsFirst = false;
-        switch (s.Length)
-        {
-            case 2: tokens = 0; width = (int)s[1]; break;
-            case 3: tokens = (int)s[1]; width = (int)s[2]; break;
-            case 4: tokens = (int)(s[2] * s[3]); width = (int)s[1]; channelsFirst = true; break;
-            default: throw new ConceptDataException($"{options.ModelPath}: tensor '{name}' has rank {s.Length} (shape [{string.Join(",", s)}]); rows are made from rank 2 [batch,width], 3 [batch,tokens,width] or 4 [batch,channels,h,w].");
-        }
+        var (tokens, width, channelsFirst) = Layout(name, s, count, options.ModelPath);
         if (tokens == 0)
         {
             var ids0 = new long[count];

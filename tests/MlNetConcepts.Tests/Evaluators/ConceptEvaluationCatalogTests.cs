@@ -3,6 +3,7 @@ using Microsoft.ML;
 using MlNetConcepts.Evaluators;
 using MlNetConcepts.Reports;
 using MlNetConcepts.Views;
+using MlNetConcepts.Tests.Core.Views;
 
 namespace MlNetConcepts.Tests.Evaluators;
 
@@ -14,16 +15,6 @@ namespace MlNetConcepts.Tests.Evaluators;
 [TestClass]
 public sealed class ConceptEvaluationCatalogTests
 {
-    /// <summary>Hides the project's view type and its row count: readers take ML.NET's row cursor.</summary>
-    private sealed class Opaque(IDataView inner) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => inner.Schema;
-        public long? GetRowCount() => null;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
-    }
-
     private static DenseMatrix M(string name) => EvalFixtures.Matrix(name);
 
     private static DenseArrayColumn Column(string name, DenseMatrix m) => new(name, m.Data.ToArray(), m.Cols);
@@ -44,7 +35,7 @@ public sealed class ConceptEvaluationCatalogTests
             ScalarArrayColumn.Int32("MOD", Modality.Labels(EvalFixtures.Array("modality"), "modality")));
     }
 
-    private static IEnumerable<IDataView> BothPaths(ColumnDataView own) => [own, new Opaque(own)];
+    private static IEnumerable<IDataView> BothPaths(ColumnDataView own) => [own, new OpaqueView(own)];
 
     private static void Columns(EvaluationReport report, params string[] expected)
         => CollectionAssert.AreEqual(expected, report.Table.Columns.Select(c => c.Name).ToArray(), report.Title);
@@ -74,7 +65,7 @@ public sealed class ConceptEvaluationCatalogTests
         using var own = Fixtures();
         foreach (var view in BothPaths(own))
         {
-            string path = view is Opaque ? "through ML.NET's cursor" : "own view";
+            string path = view is OpaqueView ? "through ML.NET's cursor" : "own view";
 
             var ms = concepts.MonoSemanticity(view, "A", "EMB");
             Columns(ms, "neuron", "ms", "support", "dead");

@@ -11,16 +11,6 @@ namespace MlNetConcepts.Tests.Core.Views;
 [TestClass]
 public sealed class ArrowSourceTests
 {
-    /// <summary>Hides the project's own view type, so readers take the generic ML.NET cursor path.</summary>
-    private sealed class Opaque(IDataView inner) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => inner.Schema;
-        public long? GetRowCount() => null;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
-    }
-
     private static readonly int[] BatchRows = [7, 0, 5, 9];
 
     private sealed record Written(float[] Emb, float[] Vec, string[] Label, long[] Id, int[] N, double[] Score, float[] F)
@@ -120,7 +110,7 @@ public sealed class ArrowSourceTests
             }
 
             // RowBlockReader in blocks of 4 rows: blocks 4–8 and 12–16 straddle the batch boundaries at rows 7 and 12.
-            foreach (var source in new IDataView[] { view, new Opaque(view) })
+            foreach (var source in new IDataView[] { view, new OpaqueView(view) })
             {
                 var (emb, vec, labels, ns, starts) = (new List<float>(), new List<float>(), new List<string>(), new List<int>(), new List<long>());
                 using var reader = new RowBlockReader(source, ["emb", "vec", "label", "n"], 4);
@@ -132,7 +122,7 @@ public sealed class ArrowSourceTests
                     labels.AddRange(reader.Strings("label"));
                     ns.AddRange(reader.Int32s("n").ToArray());
                 }
-                string what = source is Opaque ? "through the ML.NET cursor" : "straight from the batches";
+                string what = source is OpaqueView ? "through the ML.NET cursor" : "straight from the batches";
                 CollectionAssert.AreEqual(new long[] { 0, 4, 8, 12, 16, 20 }, starts, what);
                 CollectionAssert.AreEqual(w.Emb, emb, what);
                 CollectionAssert.AreEqual(w.Vec, vec, what);

@@ -11,26 +11,6 @@ namespace MlNetConcepts.Tests.Core.Views;
 [TestClass]
 public sealed class ColumnDataViewTests
 {
-    /// <summary>Hides the project's own view type, so readers take the generic ML.NET cursor path.</summary>
-    private sealed class Opaque(IDataView inner) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => inner.Schema;
-        public long? GetRowCount() => null;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
-    }
-
-    /// <summary>Hides the view's type but tells its row count, so ReadMatrix copies cursor rows straight into place.</summary>
-    private sealed class OpaqueCounted(IDataView inner) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => inner.Schema;
-        public long? GetRowCount() => inner.GetRowCount();
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
-    }
-
     private static (List<float> Dense, List<float> Sparse, List<long> Starts) ReadAll(IDataView view, int blockRows)
     {
         var (dense, sparse, starts) = (new List<float>(), new List<float>(), new List<long>());
@@ -59,7 +39,7 @@ public sealed class ColumnDataViewTests
         var fast = ReadAll(view, 5);
         CollectionAssert.AreEqual(dense, fast.Dense);
         CollectionAssert.AreEqual(dense, fast.Sparse);
-        var generic = ReadAll(new Opaque(view), 5);
+        var generic = ReadAll(new OpaqueView(view), 5);
         CollectionAssert.AreEqual(dense, generic.Dense, "the ML.NET cursor path gives the same rows");
         CollectionAssert.AreEqual(dense, generic.Sparse);
         CollectionAssert.AreEqual(fast.Starts, generic.Starts);
@@ -100,7 +80,7 @@ public sealed class ColumnDataViewTests
         var x = new float[] { 1, 2, 3, 4, 5, 6 };
         var m = new MLContext().Data.LoadFromMatrix(x, 3, "M", ["a", "b", "c"]);
         Assert.AreEqual("b", ViewColumns.SlotNames(m.Schema["M"])![1]);
-        CollectionAssert.AreEqual(x, RowBlockReader.ReadMatrix(new Opaque(m), "M", out _, out _));
+        CollectionAssert.AreEqual(x, RowBlockReader.ReadMatrix(new OpaqueView(m), "M", out _, out _));
     }
 
     [TestMethod]
@@ -132,14 +112,14 @@ public sealed class ColumnDataViewTests
             NpyFile.WriteMatrix(path, x, 5000, 3);
             using var mapped = new MLContext().Data.LoadFromNpy(path, "X");
             using var sparse = new MLContext().Data.LoadFromNpy(PathOf("csr_scipy.npz"), "X");
-            foreach (var view in new IDataView[] { mapped, new OpaqueCounted(mapped), new Opaque(mapped), sparse, new OpaqueCounted(sparse) })
+            foreach (var view in new IDataView[] { mapped, new OpaqueView(mapped, tellRowCount: true), new OpaqueView(mapped), sparse, new OpaqueView(sparse, tellRowCount: true) })
             {
                 var reference = RowBlockReader.ReadMatrixInBlocks(view, "X", out int rr, out int rw);
                 var fast = RowBlockReader.ReadMatrix(view, "X", out int fr, out int fw);
                 Assert.AreEqual((rr, rw), (fr, fw));
                 CollectionAssert.AreEqual(reference, fast, view.GetType().Name);
             }
-            CollectionAssert.AreEqual(x, RowBlockReader.ReadMatrix(new OpaqueCounted(mapped), "X", out _, out _), "the values of the file");
+            CollectionAssert.AreEqual(x, RowBlockReader.ReadMatrix(new OpaqueView(mapped, tellRowCount: true), "X", out _, out _), "the values of the file");
         }
         finally { File.Delete(path); }
     }

@@ -14,15 +14,6 @@ namespace MlNetConcepts.Tests.Trainers.Clustering;
 [TestClass]
 public sealed class ClusteringEstimatorWorkoutTests
 {
-    private sealed class Opaque(IDataView inner) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => inner.Schema;
-        public long? GetRowCount() => null;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
-    }
-
     private static readonly ClusteringMethod[] Methods = [ClusteringMethod.KMeans, ClusteringMethod.Spherical, ClusteringMethod.MiniBatch, ClusteringMethod.Agglomerative];
 
     [TestMethod]
@@ -39,7 +30,7 @@ public sealed class ClusteringEstimatorWorkoutTests
             CollectionAssert.IsSubsetOf(new[] { "Features", "Score", "PredictedLabel", "Membership" }, shape.Select(c => c.Name).ToArray(), $"{method}");
 
             var model = estimator.Fit(own);
-            var fromOpaque = estimator.Fit(new Opaque(own));
+            var fromOpaque = estimator.Fit(new OpaqueView(own));
             CollectionAssert.AreEqual(model.GetCentroids(), fromOpaque.GetCentroids(), $"{method}: the same centroids through ML.NET's cursor");
             var labels = RowBlockReader.ReadInt32s(model.Transform(own), "PredictedLabel");
             Assert.IsGreaterThanOrEqualTo(0.99, ClusterQuality.AdjustedRandIndex(truth, labels), $"{method} recovers the planted blobs");
@@ -68,7 +59,7 @@ public sealed class ClusteringEstimatorWorkoutTests
             var onFeatures = ml.Clustering.Trainers.ConceptClusterer(numberOfClusters: 3, method: method, seed: 1);
             e = Assert.ThrowsExactly<ConceptDataException>(() => onFeatures.Fit(text));
             StringAssert.Contains(e.Message, "Column 'Features' is String; expected a fixed-size vector of Single", $"{method}");
-            foreach (var view in new IDataView[] { ml.Data.LoadFromMatrix(nan, 3), new Opaque(ml.Data.LoadFromMatrix(nan, 3)) })
+            foreach (var view in new IDataView[] { ml.Data.LoadFromMatrix(nan, 3), new OpaqueView(ml.Data.LoadFromMatrix(nan, 3)) })
             {
                 e = Assert.ThrowsExactly<ConceptDataException>(() => onFeatures.Fit(view));
                 StringAssert.Contains(e.Message, "Features", $"{method} with a NaN names the column: {e.Message}");

@@ -1,27 +1,13 @@
 using Microsoft.ML;
 using MlNetConcepts.Trainers.Clustering;
 using MlNetConcepts.Views;
+using MlNetConcepts.Tests.Core.Views;
 
 namespace MlNetConcepts.Tests.Trainers.Clustering;
 
 [TestClass]
 public sealed class MiniBatchKMeansTrainerTests
 {
-    /// <summary>A view that only streams (unknown row count, not the project's own type) and counts the passes over it.</summary>
-    private sealed class StreamOnlyView(IDataView inner) : IDataView
-    {
-        public int Passes { get; private set; }
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => inner.Schema;
-        public long? GetRowCount() => null;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        {
-            Passes++;
-            return inner.GetRowCursor(columnsNeeded, rand);
-        }
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
-    }
-
     [TestMethod]
     public void StreamsBlobsInBlocksAndRecoversThem()
     {
@@ -29,7 +15,7 @@ public sealed class MiniBatchKMeansTrainerTests
         var y = ClusterFixtures.Ints("blobs_y.npy");
         foreach (var metric in new[] { ClusterMetric.Euclidean, ClusterMetric.Cosine })
         {
-            var view = new StreamOnlyView(new ColumnDataView(new DenseArrayColumn("Features", x, d)));
+            var view = new OpaqueView(new ColumnDataView(new DenseArrayColumn("Features", x, d)));
             var r = new MiniBatchKMeansTrainer(new MiniBatchKMeansOptions { NumberOfClusters = 5, BatchSize = 100, InitializationSize = 200, Metric = metric, Seed = 3 }).FitStream(view);
             Assert.IsGreaterThanOrEqualTo(3, view.Passes, "a reservoir pass, epochs and a labelling pass, through ML.NET cursors");
             Assert.AreEqual(n, r.Labels.Length);
