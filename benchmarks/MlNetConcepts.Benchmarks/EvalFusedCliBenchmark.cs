@@ -96,9 +96,8 @@ internal static partial class EvalBenchmark
             if (ours[^1].ExitCode != 0 || reference[^1].ExitCode != 0) { Console.WriteLine(ours[^1].Output + "\n" + reference[^1].Output); return; }
         }
         var (maxDiff, sameNaN) = compare();
-        static double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
-        double ob = ours.Min(t => t.Wall), om = Median(ours.Select(t => t.Wall));
-        double rb = reference.Min(t => t.Wall), rm = Median(reference.Select(t => t.Wall));
+        double ob = ours.Min(t => t.Wall), om = Timing.Median(ours.Select(t => t.Wall));
+        double rb = reference.Min(t => t.Wall), rm = Timing.Median(reference.Select(t => t.Wall));
         long rows = NpyFile.ReadShape(Path.Combine(dir, "emb.npy")).Shape[0];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {Path.GetFileName(dir)} (N={rows}) | {input} | {ob:0.00} / {om:0.00} s | {rb:0.00} / {rm:0.00} s | **{rb / ob:0.00}** | {rm / om:0.00} | {ours.Min(t => t.Cpu):0.00} s | {reference.Min(t => t.Cpu):0.00} s | {maxDiff:E1} | {sameNaN} |"));

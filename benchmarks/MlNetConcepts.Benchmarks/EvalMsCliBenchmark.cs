@@ -68,9 +68,8 @@ internal static partial class EvalBenchmark
             if (double.IsNaN(mine[i]) != double.IsNaN(theirs[i])) sameNaN = false;
             else if (!double.IsNaN(mine[i])) maxDiff = Math.Max(maxDiff, Math.Abs(mine[i] - theirs[i]));
         }
-        static double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
-        double ob = ours.Min(t => t.Wall), om = Median(ours.Select(t => t.Wall));
-        double rb = reference.Min(t => t.Wall), rm = Median(reference.Select(t => t.Wall));
+        double ob = ours.Min(t => t.Wall), om = Timing.Median(ours.Select(t => t.Wall));
+        double rb = reference.Min(t => t.Wall), rm = Timing.Median(reference.Select(t => t.Wall));
         var shape = NpyFile.ReadShape(emb).Shape;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {Path.GetFileName(dir)} (N={shape[0]}) | {input} | {ob:0.00} / {om:0.00} s | {rb:0.00} / {rm:0.00} s | **{rb / ob:0.00}** | {rm / om:0.00} | {ours.Min(t => t.Cpu):0.00} s | {reference.Min(t => t.Cpu):0.00} s | {maxDiff:E1} | {sameNaN} |"));

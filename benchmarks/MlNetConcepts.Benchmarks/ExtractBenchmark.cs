@@ -134,7 +134,7 @@ internal static class ExtractBenchmark
         {
             var ratios = wall[v].Zip(wall[0], (a, b) => a / b).ToList();
             var cpuRatios = cpu[v].Zip(cpu[0], (a, b) => a / b).ToList();
-            Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Median(wall[v]):F3} ({wall[v].Min():F3}) | {Median(ratios):F3} ({wall[v].Min() / wall[0].Min():F3}) | {Median(cpu[v]):F2} | {Median(cpuRatios):F3} |"));
+            Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Timing.Median(wall[v]):F3} ({wall[v].Min():F3}) | {Timing.Median(ratios):F3} ({wall[v].Min() / wall[0].Min():F3}) | {Timing.Median(cpu[v]):F2} | {Timing.Median(cpuRatios):F3} |"));
         }
         Console.WriteLine();
         foreach (var (name, ex) in new[] { ("overlapped", overlapped), ("sequential", sequential) })
@@ -228,18 +228,13 @@ internal static class ExtractBenchmark
                 var toDirect = wall[v].Zip(wall[1], (a, b) => a / b).ToList();
                 var toOrt = wall[v].Zip(wall[0], (a, b) => a / b).ToList();
                 var cpuToDirect = cpu[v].Zip(cpu[1], (a, b) => a / b).ToList();
-                Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Median(wall[v]):F3} ({wall[v].Min():F3}) | {Median(toDirect):F3} ({wall[v].Min() / wall[1].Min():F3}) | {Median(toOrt):F3} | {Median(cpu[v]):F2} | {Median(cpuToDirect):F3} |"));
+                Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Timing.Median(wall[v]):F3} ({wall[v].Min():F3}) | {Timing.Median(toDirect):F3} ({wall[v].Min() / wall[1].Min():F3}) | {Timing.Median(toOrt):F3} | {Timing.Median(cpu[v]):F2} | {Timing.Median(cpuToDirect):F3} |"));
             }
             Console.WriteLine();
         }
         finally { Directory.Delete(dir, true); }
     }
 
-    private static double Median(List<double> values)
-    {
-        var s = values.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
 }
 
 /// <summary>Finds the repository root (the folder holding MlNetConcepts.sln) above the program.</summary>

@@ -129,13 +129,8 @@ internal static class KMeansBenchmark
             return best;
         }
         double assign = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path));
-        using (var self = Process.GetCurrentProcess())
-        {
-            var cpu0 = self.TotalProcessorTime;
-            for (int r = 0; r < 5; r++) Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path);
-            self.Refresh();
-            Console.WriteLine($"profile k={k}: one assignment takes {(self.TotalProcessorTime - cpu0).TotalMilliseconds / 5:F1} ms CPU (mean of 5)");
-        }
+        var (_, assignCpu) = Timing.WallAndCpu(() => { for (int r = 0; r < 5; r++) Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path); });
+        Console.WriteLine($"profile k={k}: one assignment takes {assignCpu * 1000 / 5:F1} ms CPU (mean of 5)");
         double withSums = Best(() => Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, new double[(long)k * dim]));
         var sums = new double[(long)k * dim];
         Lloyd.Assign(x, norms, rows, dim, centres, k, labels, minDist, path, sums);
@@ -146,13 +141,8 @@ internal static class KMeansBenchmark
         var seeded = new Dictionary<LloydPath, float[]>();
         foreach (var seedPath in new[] { LloydPath.Fused, LloydPath.Blocked })
         {
-            using var self = Process.GetCurrentProcess();
-            var cpu0 = self.TotalProcessorTime;
-            long t0 = Stopwatch.GetTimestamp();
-            seeded[seedPath] = KMeansPlusPlus.Seed(new InMemoryRows(x, norms, rows, dim), k, new Random(0), seedPath);
-            double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            self.Refresh();
-            Console.WriteLine($"profile k={k}: k-means++ with {(seedPath == LloydPath.Fused ? "fused candidate distances" : "SGEMM candidate distances (reference)")}: {wall:F3} s wall, {(self.TotalProcessorTime - cpu0).TotalSeconds:F3} s CPU");
+            var (wall, cpu) = Timing.WallAndCpu(() => seeded[seedPath] = KMeansPlusPlus.Seed(new InMemoryRows(x, norms, rows, dim), k, new Random(0), seedPath));
+            Console.WriteLine($"profile k={k}: k-means++ with {(seedPath == LloydPath.Fused ? "fused candidate distances" : "SGEMM candidate distances (reference)")}: {wall:F3} s wall, {cpu:F3} s CPU");
         }
         Console.WriteLine($"profile k={k}: both k-means++ paths chose {(seeded[LloydPath.Fused].AsSpan().SequenceEqual(seeded[LloydPath.Blocked]) ? "the same" : "DIFFERENT")} centres");
         Console.WriteLine($"profile k={k} ({path}): assignment {assign:F1} ms ({flops / assign / 1e6:F0} GFLOP/s of distance products), " +

@@ -38,12 +38,11 @@ internal static class KMeansCliBenchmark
                 Console.WriteLine($"round {r + 1} (load {load:0.0}): ours {ours[^1]} ({ours[^1].Output.Split('\n').Last()}); scikit-learn {sk[^1]} ({sk[^1].Output.Split('\n').Last()})");
                 if (ours[^1].ExitCode != 0) Console.WriteLine(ours[^1].Output);
             }
-            static double Median(IEnumerable<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
             double ob = ours.Min(t => t.Wall), sb = sk.Min(t => t.Wall);
             Console.WriteLine("| rows × dim, k, iterations | ours (best / median wall) | scikit-learn (best / median wall) | sklearn/ours best | median | ours CPU (best) | sklearn CPU (best) |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {rows}×{dim}, {k}, ≤ {iters} | {ob:0.00} / {Median(ours.Select(t => t.Wall)):0.00} s | {sb:0.00} / {Median(sk.Select(t => t.Wall)):0.00} s | **{sb / ob:0.00}** | {Median(sk.Select(t => t.Wall)) / Median(ours.Select(t => t.Wall)):0.00} | {ours.Min(t => t.Cpu):0.00} s | {sk.Min(t => t.Cpu):0.00} s |"));
+                $"| {rows}×{dim}, {k}, ≤ {iters} | {ob:0.00} / {Timing.Median(ours.Select(t => t.Wall)):0.00} s | {sb:0.00} / {Timing.Median(sk.Select(t => t.Wall)):0.00} s | **{sb / ob:0.00}** | {Timing.Median(sk.Select(t => t.Wall)) / Timing.Median(ours.Select(t => t.Wall)):0.00} | {ours.Min(t => t.Cpu):0.00} s | {sk.Min(t => t.Cpu):0.00} s |"));
         }
         finally { Directory.Delete(dir, true); }
     }

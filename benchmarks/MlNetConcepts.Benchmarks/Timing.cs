@@ -32,6 +32,14 @@ internal readonly record struct Timing(double BestSeconds, double MedianSeconds)
         return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
     }
 
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     /// <summary>The better of two measurements of the same thing (best of bests, best of medians).</summary>
     public Timing Merge(Timing other) => new(Math.Min(BestSeconds, other.BestSeconds), Math.Min(MedianSeconds, other.MedianSeconds));
 }

@@ -90,10 +90,10 @@ internal static class ViewPathBenchmark
                     }
                     Console.WriteLine($"  {name} round {r + 1}: {string.Join(", ", line)}  (load {Machine.LoadAverage():0.0})");
                 }
-                double directMedian = Median(wall[0]);
+                double directMedian = Timing.Median(wall[0]);
                 for (int p = 0; p < paths.Length; p++)
                     summary.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"{name,-16} {PathNames[p],-9} {Median(wall[p]),10:F3} {wall[p].Min(),9:F3} {Median(cpu[p]),10:F3} {Median(wall[p]) / directMedian,8:F3} {wall[p].Min() / wall[0].Min(),8:F3}"));
+                        $"{name,-16} {PathNames[p],-9} {Timing.Median(wall[p]),10:F3} {wall[p].Min(),9:F3} {Timing.Median(cpu[p]),10:F3} {Timing.Median(wall[p]) / directMedian,8:F3} {wall[p].Min() / wall[0].Min(),8:F3}"));
             }
             Console.WriteLine($"{"kernel",-16} {"path",-9} {"median s",10} {"best s",9} {"median CPU",10} {"med/dir",8} {"best/dir",8}");
             foreach (var line in summary) Console.WriteLine(line);
@@ -102,10 +102,4 @@ internal static class ViewPathBenchmark
         finally { Directory.Delete(dir, true); }
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 }

@@ -64,22 +64,4 @@ public sealed class MinMaxScaling
         double range = (double)Max[column] - Min[column];
         return range == 0 ? 0 : (value - (double)Min[column]) / range;
     }
-
-    /// <summary>Scales a block of rows (rows × columns) into <paramref name="destination"/>.</summary>
-    public void ScaleBlock(ReadOnlySpan<float> block, int rows, Span<float> destination)
-    {
-        int cols = Min.Length;
-        var inv = new double[cols];
-        for (int c = 0; c < cols; c++)
-        {
-            double range = (double)Max[c] - Min[c];
-            inv[c] = range == 0 ? 0 : 1 / range;
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            var src = block.Slice(r * cols, cols);
-            var dst = destination.Slice(r * cols, cols);
-            for (int c = 0; c < cols; c++) dst[c] = (float)((src[c] - (double)Min[c]) * inv[c]);
-        }
-    }
 }

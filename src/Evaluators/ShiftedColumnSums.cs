@@ -203,25 +203,7 @@ internal sealed unsafe class ShiftedColumnSums
 
     // U += Σ of the block's profile rows, in float64 row by row: the centred overlap subtracts U·Σã/N from
     // the cross sums, so U's rounding would show in the difference.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddProfileSum(ReadOnlySpan<float> profile, int rows)
-    {
-        int w = _w;
-        fixed (float* pp = profile)
-        fixed (double* u = _u)
-            for (int r = 0; r < rows; r++)
-            {
-                float* row = pp + (long)r * w;
-                int i = 0;
-                for (; i + 8 <= w; i += 8)
-                {
-                    var (lo, hi) = Vector256.Widen(Vector256.Load(row + i));
-                    Vector256.Store(Vector256.Load(u + i) + lo, u + i);
-                    Vector256.Store(Vector256.Load(u + i + 4) + hi, u + i + 4);
-                }
-                for (; i < w; i++) u[i] += row[i];
-            }
-    }
+    private void AddProfileSum(ReadOnlySpan<float> profile, int rows) => ColumnSums.Add(profile, rows, _w, _u, 0, "profile rows");
 
     // The first block's column minima become the offsets.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -13,9 +13,6 @@ internal sealed unsafe class UnitRowBuffer(int width)
     private float[] _unit = [];
     private double[] _norm2 = [];
 
-    /// <summary>Row width.</summary>
-    public int Width => width;
-
     /// <summary>The unit rows of the block (valid until the next call).</summary>
     public ReadOnlySpan<float> Normalise(ReadOnlySpan<float> block, int rows, long firstRow, string source)
     {

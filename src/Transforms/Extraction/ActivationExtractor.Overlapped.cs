@@ -197,9 +197,9 @@ public sealed partial class ActivationExtractor
         for (int t = 0; t < blocks.Length; t++)
         {
             var value = outs[t];
-            var shape = value.IsTensor ? value.GetTensorTypeAndShape().Shape : [];
-            if (value.IsTensor && value.GetTensorTypeAndShape().ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
-                blocks[t] = TokenRows.Select(Options.Tensors[t], value.GetTensorDataAsSpan<float>(), shape, start, count, input, Options);
+            var info = value.IsTensor ? value.GetTensorTypeAndShape() : (Microsoft.ML.OnnxRuntime.OrtTensorTypeAndShapeInfo?)null;
+            if (info is { ElementDataType: Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float } tensor)
+                blocks[t] = TokenRows.Select(Options.Tensors[t], value.GetTensorDataAsSpan<float>(), tensor.Shape, start, count, input, Options);
             else
             {
                 var array = _model.Session.ReadValue(value, _model.Tensors[t]); // widened to float32 first

@@ -129,6 +129,7 @@ public sealed class ImageInput : ExtractionInput
 public sealed class TensorInput : ExtractionInput
 {
     private readonly NdArray _array;
+    private float[]? _floats; // the array as float32, converted once (the same buffer when it already is float32)
     private readonly string _source;
 
     /// <summary>Wraps <paramref name="array"/>; its first dimension indexes samples.</summary>
@@ -158,7 +159,7 @@ public sealed class TensorInput : ExtractionInput
             var ids = _array.ToInt64().AsSpan(start * per, count * per).ToArray();
             return input.ElementType == OnnxElementType.Int64 ? OnnxInput.Int64(input.Name, ids, shape) : OnnxInput.Int32(input.Name, Array.ConvertAll(ids, v => checked((int)v)), shape);
         }
-        return OnnxInput.FromFloats(input.Name, input.ElementType, _array.ToFloat32().AsSpan(start * per, count * per).ToArray(), shape);
+        return OnnxInput.FromFloats(input.Name, input.ElementType, (_floats ??= _array.ToFloat32()).AsSpan(start * per, count * per).ToArray(), shape);
     }
 
     /// <inheritdoc />
@@ -167,7 +168,7 @@ public sealed class TensorInput : ExtractionInput
         var sample = _array.Shape[1..];
         CheckShape(input, sample, _source);
         int per = (int)sample.Aggregate(1L, (a, d) => a * d);
-        _array.ToFloat32().AsSpan(start * per, count * per).CopyTo(buffer);
+        (_floats ??= _array.ToFloat32()).AsSpan(start * per, count * per).CopyTo(buffer);
         return [count, .. sample];
     }
 }

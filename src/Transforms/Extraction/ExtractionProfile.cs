@@ -15,9 +15,9 @@ public sealed class ExtractionProfile
 
     /// <summary>Decoding, preprocessing and assembling batches (the model input tensors).</summary>
     public TimeSpan Prepare => Stopwatch.GetElapsedTime(0, _prepare);
-    /// <summary>Wrapping inputs as ONNX Runtime values (and, on the sequential path, copying its outputs into arrays).</summary>
+    /// <summary>Wrapping inputs as ONNX Runtime values (overlapped path; the sequential path counts it under <see cref="Run"/>).</summary>
     public TimeSpan Values => Stopwatch.GetElapsedTime(0, _values);
-    /// <summary>Inside ONNX Runtime's <c>Run</c>.</summary>
+    /// <summary>Inside ONNX Runtime's <c>Run</c> (on the sequential path also wrapping the inputs and copying the outputs into arrays).</summary>
     public TimeSpan Run => Stopwatch.GetElapsedTime(0, _run);
     /// <summary>Token selection: turning output tensors into activation rows.</summary>
     public TimeSpan Select => Stopwatch.GetElapsedTime(0, _select);
