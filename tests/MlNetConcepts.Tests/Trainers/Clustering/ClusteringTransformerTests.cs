@@ -20,6 +20,25 @@ public sealed class ClusteringTransformerTests
     }
 
     [TestMethod]
+    public void BlockMembershipsEqualTheMembershipColumn()
+    {
+        // Memberships (what `mlnc cluster` writes) against the column of Transform, on more rows than one of its blocks.
+        var rng = new Random(9);
+        int n = 4096 + 37, d = 7, k = 4;
+        var x = Enumerable.Range(0, n * d).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var c = Enumerable.Range(0, k * d).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        foreach (var metric in new[] { ClusterMetric.Euclidean, ClusterMetric.Cosine })
+        {
+            var model = new ClusteringTransformer(c, k, d, "Features", metric, "kmeans");
+            var column = Workout.Dense(model.Transform(View(x, d)), "Membership");
+            var blocks = new List<float>();
+            model.Memberships(x, n, block => blocks.AddRange(block.ToArray()));
+            Assert.AreEqual(column.Length, blocks.Count, $"{metric}: one membership per row and cluster");
+            Workout.Close(column, blocks.ToArray(), 1e-6, $"{metric} memberships by block");
+        }
+    }
+
+    [TestMethod]
     public void ColumnsEqualTheFormulasOnABruteForceCheck()
     {
         foreach (var metric in new[] { ClusterMetric.Euclidean, ClusterMetric.Cosine })
