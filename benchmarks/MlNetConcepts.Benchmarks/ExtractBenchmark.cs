@@ -24,6 +24,7 @@ namespace MlNetConcepts.Benchmarks;
 /// (<c>mlContext.Transforms.ExtractActivations</c> over a column of PNG paths, a cursor to the end)
 /// against the direct block path (the extractor over the same files, rows copied into arrays).
 ///   extract [--images 10000] [--vit-inputs 4096] [--resnet-inputs 24] [--view-images 4096] [--rounds 5] [--threads T]
+///           [--models demo,vit,resnet,view]
 /// </summary>
 internal static class ExtractBenchmark
 {
@@ -31,6 +32,9 @@ internal static class ExtractBenchmark
     {
         int images = args.Int("images", 10_000), vitInputs = args.Int("vit-inputs", 4096), rounds = args.Int("rounds", 5);
         int threads = args.Int("threads", Environment.ProcessorCount);
+        var models = (args.Text("models") ?? "demo,vit,resnet,view").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var unknown = models.Except(["demo", "vit", "resnet", "view"]).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"--models: unknown {string.Join(", ", unknown)}; use demo, vit, resnet, view");
         Machine.PrintHeader("Extraction");
         Console.WriteLine($"ONNX Runtime intra-op threads: {threads} (+ one extraction worker); {rounds} counted rounds after a warm-up round, order rotated.");
         Console.WriteLine("Times are wall seconds per run (CPU seconds of the process in brackets); ratios are per round against ORT alone in the same round.");
@@ -43,13 +47,21 @@ internal static class ExtractBenchmark
         var demoPre = ImagePreprocessor.None(1) with { Mean = [0.286f], Std = [0.353f] };
         string[] demoTensors = ["block0", "block1", "block2", "block3", "image_embeds"];
         ActivationExtractor Demo(bool overlap) => new(new() { ModelPath = Path.Combine(model, "image.onnx"), Tensors = demoTensors, BatchSize = 256, Overlap = overlap, Session = new() { IntraOpThreads = threads } });
-        if (File.Exists(idx))
+        if (models.Contains("demo") && File.Exists(idx))
         {
             var pictures = IdxImages.ReadImages(idx, images);
             Compare($"demo VLM image tower (28×28, 4 blocks), {pictures.Count} images, block0–3 CLS + image_embeds", rounds, Demo, () => new ImageInput(pictures, demoPre, "t10k"));
         }
-        else Console.WriteLine($"demo VLM: skipped, {idx} missing (./run.sh setup)");
+        else if (models.Contains("demo")) Console.WriteLine($"demo VLM: skipped, {idx} missing (./run.sh setup)");
 
+        if (models.Contains("vit")) MeasureVit(root, vitInputs, rounds, threads);
+        if (models.Contains("resnet")) MeasureResNet(args.Int("resnet-inputs", 24), Math.Min(rounds, 3), threads, idx);
+        if (models.Contains("view") && File.Exists(idx)) ViewPath(IdxImages.ReadImages(idx, args.Int("view-images", 4096)), rounds, threads, Path.Combine(model, "image.onnx"), demoTensors, demoPre);
+    }
+
+    /// <summary>The random-weight ViT test fixture on uniform random inputs in [−1, 1).</summary>
+    private static void MeasureVit(string root, int vitInputs, int rounds, int threads)
+    {
         var fixture = Path.Combine(root, "tests", "MlNetConcepts.Tests", "Fixtures", "Ort");
         var (_, shape) = NpyFile.ReadShape(Path.Combine(fixture, "vit_input.npy"));
         int per = (int)(shape.Aggregate(1L, (a, b) => a * b) / shape[0]);
@@ -60,10 +72,6 @@ internal static class ExtractBenchmark
         Compare($"ViT fixture (random weights, 3 blocks), {vitInputs} inputs, block:0–2 CLS", rounds,
             overlap => new ActivationExtractor(new() { ModelPath = Path.Combine(fixture, "vit.onnx"), Tensors = ["block:0", "block:1", "block:2"], BatchSize = 64, Overlap = overlap, Session = new() { IntraOpThreads = threads } }),
             () => new TensorInput(array, "random"));
-
-        MeasureResNet(args.Int("resnet-inputs", 24), Math.Min(rounds, 3), threads, idx);
-
-        if (File.Exists(idx)) ViewPath(IdxImages.ReadImages(idx, args.Int("view-images", 4096)), rounds, threads, Path.Combine(model, "image.onnx"), demoTensors, demoPre);
     }
 
     /// <summary>
@@ -137,11 +145,15 @@ internal static class ExtractBenchmark
             Console.WriteLine(FormattableString.Invariant($"| {names[v]} | {Timing.Median(wall[v]):F3} ({wall[v].Min():F3}) | {Timing.Median(ratios):F3} ({wall[v].Min() / wall[0].Min():F3}) | {Timing.Median(cpu[v]):F2} | {Timing.Median(cpuRatios):F3} |"));
         }
         Console.WriteLine();
+        var threadsAlone = ThreadTimes.Around(() => runs[0]());
+        Console.WriteLine($"threads, ORT alone: {threadsAlone}");
         foreach (var (name, ex) in new[] { ("overlapped", overlapped), ("sequential", sequential) })
         {
             ex.Profile.Reset();
-            var (w, _) = Timing.WallAndCpu(() => Pipeline(ex));
+            double w = 0;
+            var threadUse = ThreadTimes.Around(() => w = Timing.WallAndCpu(() => Pipeline(ex)).Wall);
             Console.WriteLine(FormattableString.Invariant($"profile, {name}: {ex.Profile}; files closed, rows.csv, renames {(w - ex.Profile.Wall.TotalSeconds) * 1e3:F1} ms"));
+            Console.WriteLine($"threads, {name}: {threadUse}");
             Clean();
         }
         Directory.Delete(scratch, true);

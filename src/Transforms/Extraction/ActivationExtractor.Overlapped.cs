@@ -9,11 +9,12 @@ namespace MlNetConcepts.Transforms.Extraction;
 // The overlapped path: while ONNX Runtime runs batch i on the calling thread, one worker prepares
 // batch i+1 and hands batch i−1 to the sink. Queue order on the worker is P0 P1 | W0 P2 | W1 P3 …
 // (P = prepare, W = select + sink), so at most three batches are in flight: one being prepared,
-// one in Run, one being written.
+// one in Run, one being written. An input whose samples already lie in memory as the model takes
+// them (a float32 tensor) lends that memory instead (ExtractionInput.Borrow): its P copies nothing.
 public sealed partial class ActivationExtractor
 {
-    /// <summary>A prepared model input: a reused pinned buffer (with its shape) or a fresh tensor.</summary>
-    private sealed record PreparedBatch(int Start, int Count, InputSlot? Slot, long[] Shape, OnnxInput? Fresh);
+    /// <summary>A prepared model input: the input's own memory (borrowed), a reused pinned buffer (with its shape) or a fresh tensor.</summary>
+    private sealed record PreparedBatch(int Start, int Count, InputSlot? Slot, long[] Shape, OnnxInput? Fresh, BorrowedBatch? Borrowed = null);
 
     /// <summary>
     /// A pinned input buffer reused from batch to batch, with the ONNX Runtime value over it kept
@@ -66,7 +67,10 @@ public sealed partial class ActivationExtractor
         if (batches == 0) return;
         long per = FixedSampleLength();
         // Two slots suffice: batch i+2 is prepared into batch i's slot only after batch i's Run returned.
-        var slots = per > 0 ? new[] { new InputSlot(checked((int)(per * batch)), _input), new InputSlot(checked((int)(per * batch)), _input) } : null;
+        // They are made on first use: an input that lends its memory (Borrow) needs none.
+        var slots = per > 0 ? new InputSlot?[2] : null;
+        InputSlot Slot(int i) => slots![i % 2] ??= new InputSlot(checked((int)(per * batch)), _input);
+        var borrowed = new BorrowedInputs(_input);
         string[] inputNames = [_input.Name];
         var outputNames = _model.Tensors.ToArray();
         var prepared = new Task<PreparedBatch>[batches];
@@ -86,7 +90,7 @@ public sealed partial class ActivationExtractor
             {
                 if (Volatile.Read(ref stop) != 0) throw new OperationCanceledException();
                 long t0 = Stopwatch.GetTimestamp();
-                try { return PrepareBatch(input, firstSample + i * batch, Math.Min(batch, input.Count - firstSample - i * batch), slots?[i % 2]); }
+                try { return PrepareBatch(input, firstSample + i * batch, Math.Min(batch, input.Count - firstSample - i * batch), slots != null ? () => Slot(i) : null); }
                 finally { Profile.AddPrepare(t0); }
             });
             prepared[0] = Prepare(0);
@@ -103,16 +107,18 @@ public sealed partial class ActivationExtractor
                 Ort.IDisposableReadOnlyCollection<Ort.OrtValue> outs;
                 t0 = Stopwatch.GetTimestamp();
                 var fresh = x.Fresh != null ? new PinnedInput(x.Fresh) : null;
+                Ort.OrtValue? lent = null;
                 try
                 {
-                    var value = fresh?.Value ?? x.Slot!.Value(x.Shape);
+                    lent = x.Borrowed != null ? borrowed.Value(x.Borrowed) : null;
+                    var value = fresh?.Value ?? lent ?? x.Slot!.Value(x.Shape);
                     Profile.AddValues(t0);
                     t0 = Stopwatch.GetTimestamp();
                     outs = _model.Session.RunValues(inputNames, [value], outputNames);
                     Profile.AddRun(t0);
                 }
                 catch { ThrowEarlierFailure(); throw; }
-                finally { fresh?.Dispose(); }
+                finally { fresh?.Dispose(); lent?.Dispose(); }
 
                 written = worker.Submit(() =>
                 {
@@ -138,7 +144,8 @@ public sealed partial class ActivationExtractor
         {
             Volatile.Write(ref stop, 1);
             worker.Dispose(); // queued jobs skip their work; outputs they hold are released
-            if (slots != null) foreach (var s in slots) s.Dispose();
+            if (slots != null) foreach (var s in slots) s?.Dispose();
+            borrowed.Dispose();
         }
     }
 
@@ -171,12 +178,15 @@ public sealed partial class ActivationExtractor
         }
     }
 
-    private PreparedBatch PrepareBatch(ExtractionInput input, int start, int count, InputSlot? slot)
+    private PreparedBatch PrepareBatch(ExtractionInput input, int start, int count, Func<InputSlot>? slotFor)
     {
-        if (slot != null)
+        // A short batch of a fixed-batch model needs zero padding behind it, so it is copied.
+        bool padded = FixedBatch > 0 && count < FixedBatch;
+        if (!padded && input.Borrow(start, count, _input) is { } lent) return new PreparedBatch(start, count, null, lent.Shape, null, lent);
+        if (slotFor?.Invoke() is { } slot)
         {
             var shape = input.BatchInto(start, count, _input, slot.Buffer);
-            if (FixedBatch > 0 && count < FixedBatch)
+            if (padded)
             {
                 // The padding rows are zeros, as on the sequential path (the buffer holds an earlier batch).
                 slot.Buffer.AsSpan((int)(slot.Buffer.Length / FixedBatch * count)).Clear();

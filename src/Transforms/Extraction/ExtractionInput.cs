@@ -40,6 +40,15 @@ public abstract class ExtractionInput
         return x.Shape;
     }
 
+    /// <summary>
+    /// Samples [start, start+count) when they already lie in memory exactly as float32 model
+    /// input <paramref name="input"/> takes them (row-major, contiguous), so the overlapped
+    /// extractor feeds ONNX Runtime from that memory instead of copying it into a batch; null when
+    /// the batch has to be built (<see cref="Batch"/>, <see cref="BatchInto"/>). Same checks and
+    /// errors as <see cref="Batch"/>; the values must be the ones <see cref="Batch"/> would build.
+    /// </summary>
+    internal virtual BorrowedBatch? Borrow(int start, int count, OnnxTensorInfo input) => null;
+
     /// <summary>Position of the end token of sample <paramref name="i"/> (text), or −1 (images, tensors).</summary>
     public virtual int EndIndex(int i) => -1;
 
@@ -170,6 +179,17 @@ public sealed class TensorInput : ExtractionInput
         int per = (int)sample.Aggregate(1L, (a, d) => a * d);
         (_floats ??= _array.ToFloat32()).AsSpan(start * per, count * per).CopyTo(buffer);
         return [count, .. sample];
+    }
+
+    /// <inheritdoc />
+    internal override BorrowedBatch? Borrow(int start, int count, OnnxTensorInfo input)
+    {
+        // Other element types are converted per batch (Batch); a float32 input is the float array itself.
+        if (input.ElementType != OnnxElementType.Float) return null;
+        var sample = _array.Shape[1..];
+        CheckShape(input, sample, _source);
+        long per = sample.Aggregate(1L, (a, d) => a * d);
+        return new BorrowedBatch(_floats ??= _array.ToFloat32(), start * per, [count, .. sample]);
     }
 }
 
