@@ -10,7 +10,8 @@ namespace MlNetConcepts.Transforms.Extraction;
 // batch i+1 and hands batch i−1 to the sink. Queue order on the worker is P0 P1 | W0 P2 | W1 P3 …
 // (P = prepare, W = select + sink), so at most three batches are in flight: one being prepared,
 // one in Run, one being written. An input whose samples already lie in memory as the model takes
-// them (a float32 tensor) lends that memory instead (ExtractionInput.Borrow): its P copies nothing.
+// them (a float32 tensor) lends that memory instead (ExtractionInput.Borrow): nothing is copied and
+// there is no P job, so the calling thread never waits for the worker before a Run.
 public sealed partial class ActivationExtractor
 {
     /// <summary>A prepared model input: the input's own memory (borrowed), a reused pinned buffer (with its shape) or a fresh tensor.</summary>
@@ -86,13 +87,30 @@ public sealed partial class ActivationExtractor
         var worker = new SerialWorker("mlnc extraction");
         try
         {
-            Task<PreparedBatch> Prepare(int i) => worker.Submit(() =>
+            Task<PreparedBatch> Prepare(int i)
             {
-                if (Volatile.Read(ref stop) != 0) throw new OperationCanceledException();
-                long t0 = Stopwatch.GetTimestamp();
-                try { return PrepareBatch(input, firstSample + i * batch, Math.Min(batch, input.Count - firstSample - i * batch), slots != null ? () => Slot(i) : null); }
-                finally { Profile.AddPrepare(t0); }
-            });
+                int start = firstSample + i * batch, count = Math.Min(batch, input.Count - start);
+                // A batch the input lends is ready at once: taken here, with no hand-off to the worker and no
+                // wait for it (counted as wrapping the input). A short batch of a fixed-batch model needs zero
+                // padding behind it, so it is copied.
+                if (FixedBatch == 0 || count == FixedBatch)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        if (input.Borrow(start, count, _input) is { } lent) return Task.FromResult(new PreparedBatch(start, count, null, lent.Shape, null, lent));
+                    }
+                    catch (Exception e) { return Task.FromException<PreparedBatch>(e); } // raised when batch i is due, as on the worker
+                    finally { Profile.AddValues(t0); }
+                }
+                return worker.Submit(() =>
+                {
+                    if (Volatile.Read(ref stop) != 0) throw new OperationCanceledException();
+                    long t0 = Stopwatch.GetTimestamp();
+                    try { return PrepareBatch(input, start, count, slots != null ? () => Slot(i) : null); }
+                    finally { Profile.AddPrepare(t0); }
+                });
+            }
             prepared[0] = Prepare(0);
             if (batches > 1) prepared[1] = Prepare(1);
             for (int i = 0; i < batches; i++)
@@ -180,9 +198,7 @@ public sealed partial class ActivationExtractor
 
     private PreparedBatch PrepareBatch(ExtractionInput input, int start, int count, Func<InputSlot>? slotFor)
     {
-        // A short batch of a fixed-batch model needs zero padding behind it, so it is copied.
         bool padded = FixedBatch > 0 && count < FixedBatch;
-        if (!padded && input.Borrow(start, count, _input) is { } lent) return new PreparedBatch(start, count, null, lent.Shape, null, lent);
         if (slotFor?.Invoke() is { } slot)
         {
             var shape = input.BatchInto(start, count, _input, slot.Buffer);

@@ -15,7 +15,10 @@ public sealed class ExtractionProfile
 
     /// <summary>Decoding, preprocessing and assembling batches (the model input tensors).</summary>
     public TimeSpan Prepare => Stopwatch.GetElapsedTime(0, _prepare);
-    /// <summary>Wrapping inputs as ONNX Runtime values (overlapped path; the sequential path counts it under <see cref="Run"/>).</summary>
+    /// <summary>
+    /// Wrapping inputs as ONNX Runtime values, with taking the batches an input lends from its own memory
+    /// (overlapped path; the sequential path counts wrapping under <see cref="Run"/>).
+    /// </summary>
     public TimeSpan Values => Stopwatch.GetElapsedTime(0, _values);
     /// <summary>Inside ONNX Runtime's <c>Run</c> (on the sequential path also wrapping the inputs and copying the outputs into arrays).</summary>
     public TimeSpan Run => Stopwatch.GetElapsedTime(0, _run);

@@ -82,6 +82,16 @@ public sealed class BorrowedInputsTests
     }
 
     [TestMethod]
+    public void ATensorOfTheWrongShapeStopsTheOverlappedRunWithNothingWritten()
+    {
+        var dir = Path.Combine(OrtFixtures.TempDir(), "out");
+        using var ex = new ActivationExtractor(new ActivationExtractorOptions { ModelPath = OrtFixtures.Path("vit.onnx"), Tensors = ["block:0"], BatchSize = 2, Session = new OnnxSessionOptions { IntraOpThreads = 1 } });
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => ActivationFiles.Write(ex, new TensorInput(NdArray.FromFloats(new float[4 * 3 * 16 * 16], 4, 3, 16, 16), "small.npy"), dir));
+        StringAssert.Contains(e.Message, "small.npy");
+        Assert.IsTrue(!Directory.Exists(dir) || Directory.GetFileSystemEntries(dir).Length == 0, "no .npy, temporary file or rows.csv left behind");
+    }
+
+    [TestMethod]
     public void AValueOverABorrowedBatchShowsExactlyItsSlice()
     {
         var values = Enumerable.Range(0, 40).Select(i => i * 0.5f).ToArray();
