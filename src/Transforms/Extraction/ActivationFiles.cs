@@ -42,6 +42,8 @@ public static class ActivationFiles
     /// </param>
     public static ExtractionResult Write(ActivationExtractor extractor, ExtractionInput input, string outDir, Action<int, int>? progress = null, bool checkpoint = false)
     {
+        // An empty input would open no output file, so there would be nothing to finish or rename.
+        if (input.Count == 0) throw new ConceptDataException($"no {input.Modality} inputs to extract from (0 samples); nothing was written to {outDir}.");
         var names = extractor.Options.Tensors;
         var fileNames = names.Select(FileName).ToArray();
         var dup = fileNames.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1);

@@ -122,6 +122,16 @@ public sealed class ActivationExtractorTests
     }
 
     [TestMethod]
+    public void NoImagesGiveAClearErrorAndNoOutputFolder()
+    {
+        var dir = Path.Combine(OrtFixtures.TempDir(), "out");
+        using var ex = new ActivationExtractor(Options(TokenSelection.Cls, "block:0"));
+        var e = Assert.ThrowsExactly<ConceptDataException>(() => ActivationFiles.Write(ex, new ImageInput(Array.Empty<string>(), ImagePreprocessor.None(3)), dir));
+        StringAssert.Contains(e.Message, "0 samples");
+        Assert.IsFalse(Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(), "nothing written");
+    }
+
+    [TestMethod]
     public void TextEndTokenAndPaddingAreRespected()
     {
         // ids.onnx sums embeddings over tokens; its input dims are [batch,5]: a word tokenizer with context 5.
