@@ -32,6 +32,34 @@ internal readonly record struct Timing(double BestSeconds, double MedianSeconds)
         return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
     }
 
+    /// <summary>
+    /// What one call cost the process: wall and CPU seconds, the system (kernel) part of the CPU time, minor page
+    /// faults (first touches of fresh memory; -1 where /proc/self/stat is missing) and garbage collections of any
+    /// generation. Faults and system time tell a call that touches new memory from one that reuses its pages.
+    /// </summary>
+    public static CallCost Cost(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        var (cpu0, sys0, faults0, gcs0) = (process.TotalProcessorTime, process.PrivilegedProcessorTime, MinorFaults(), GC.CollectionCount(0));
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        long faults1 = MinorFaults();
+        return new CallCost(wall, (process.TotalProcessorTime - cpu0).TotalSeconds, (process.PrivilegedProcessorTime - sys0).TotalSeconds,
+            faults0 < 0 || faults1 < 0 ? -1 : faults1 - faults0, GC.CollectionCount(0) - gcs0);
+    }
+
+    /// <summary>Minor page faults of this process so far (field 10 of /proc/self/stat), or -1 where that file is missing.</summary>
+    public static long MinorFaults()
+    {
+        if (!File.Exists("/proc/self/stat")) return -1;
+        string stat = File.ReadAllText("/proc/self/stat");
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
     public static double Median(IEnumerable<double> values)
     {
@@ -43,3 +71,6 @@ internal readonly record struct Timing(double BestSeconds, double MedianSeconds)
     /// <summary>The better of two measurements of the same thing (best of bests, best of medians).</summary>
     public Timing Merge(Timing other) => new(Math.Min(BestSeconds, other.BestSeconds), Math.Min(MedianSeconds, other.MedianSeconds));
 }
+
+/// <summary>One call's wall and CPU seconds, its system CPU seconds, minor page faults and garbage collections (gen 0 counts every one).</summary>
+internal readonly record struct CallCost(double Wall, double Cpu, double SystemCpu, long MinorFaults, int Collections);

@@ -19,8 +19,9 @@ namespace MlNetConcepts.Benchmarks;
 /// </list>
 /// One untimed warm-up call per path, then rounds interleaved (the order of the three paths rotates each round) so
 /// that load from other users of the machine hits all three alike. Reported per path: median and best wall time,
-/// median CPU time of the process, and the ratio of medians to the direct path.
-///   view-path [--rows 100000] [--dim 768] [--k 128] [--steps 12] [--rounds 5] [--threads T]
+/// median CPU time of the process, and the ratio of medians to the direct path. Every call also prints its system CPU
+/// time, minor page faults and garbage collections, which show a call that faults in fresh memory.
+///   view-path [--rows 100000] [--dim 768] [--k 128] [--steps 12] [--rounds 5] [--threads T] [--kernels k-means,ms,sae]
 /// </summary>
 internal static class ViewPathBenchmark
 {
@@ -39,6 +40,7 @@ internal static class ViewPathBenchmark
     public static void Run(BenchArguments args)
     {
         int rows = args.Int("rows", 100_000), dim = args.Int("dim", 768), k = args.Int("k", 128), steps = args.Int("steps", 12), rounds = args.Int("rounds", 5);
+        var kernels = (args.Text("kernels") ?? "k-means,ms,sae").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (args.Text("threads") is string t) ComputeSettings.Threads = int.Parse(t, CultureInfo.InvariantCulture);
         Machine.PrintHeader("view-path");
         Console.WriteLine($"data: {rows} × {dim} float32 uniform(-1, 1); k-means k = {k}, 10 Lloyd iterations from fixed centres; MS of {dim} neurons against a {dim / 2}-d embedding; SAE topk 4× width, {steps} steps of 1024 rows; threads {ComputeSettings.Threads}; {rounds} rounds");
@@ -64,15 +66,17 @@ internal static class ViewPathBenchmark
             var em = DenseMatrix.Create(emb, rows, e, "e");
             var arrayView = ml.Data.LoadFromMatrix(x, dim);
 
-            var cases = new (string Name, Action[] Paths)[]
+            var cases = new (string Key, string Name, Action[] Paths)[]
             {
-                ("k-means", [() => kmeans.FitMatrix(x, rows, dim), () => kmeans.Fit(own), () => kmeans.Fit(any)]),
-                ("MonoSemanticity", [() => MonoSemanticity.Neurons(a, em), () => ml.Concepts().MonoSemanticity(own, "Features", "Embedding"), () => ml.Concepts().MonoSemanticity(any, "Features", "Embedding")]),
-                ("SAE training", [() => ml.Transforms.SparseAutoencoder(sae).Fit(arrayView), () => ml.Transforms.SparseAutoencoder(sae).Fit(own), () => ml.Transforms.SparseAutoencoder(sae).Fit(any)]),
+                ("k-means", "k-means", [() => kmeans.FitMatrix(x, rows, dim), () => kmeans.Fit(own), () => kmeans.Fit(any)]),
+                ("ms", "MonoSemanticity", [() => MonoSemanticity.Neurons(a, em), () => ml.Concepts().MonoSemanticity(own, "Features", "Embedding"), () => ml.Concepts().MonoSemanticity(any, "Features", "Embedding")]),
+                ("sae", "SAE training", [() => ml.Transforms.SparseAutoencoder(sae).Fit(arrayView), () => ml.Transforms.SparseAutoencoder(sae).Fit(own), () => ml.Transforms.SparseAutoencoder(sae).Fit(any)]),
             };
-            Console.WriteLine("raw wall / CPU seconds per round, in the order run:");
+            foreach (var key in kernels)
+                if (!cases.Any(c => c.Key == key)) throw new ArgumentException($"--kernels: unknown kernel '{key}' (known: {string.Join(", ", cases.Select(c => c.Key))}).");
+            Console.WriteLine("raw wall / CPU seconds per round, in the order run, each with [system CPU s, minor page faults, collections]:");
             var summary = new List<string>();
-            foreach (var (name, paths) in cases)
+            foreach (var (_, name, paths) in cases.Where(c => kernels.Contains(c.Key)))
             {
                 foreach (var path in paths) path(); // warm-up: JIT, page faults, thread start-up
                 var wall = paths.Select(_ => new List<double>()).ToArray();
@@ -83,10 +87,10 @@ internal static class ViewPathBenchmark
                     for (int j = 0; j < paths.Length; j++)
                     {
                         int p = (r + j) % paths.Length;
-                        var (w, c) = Timing.WallAndCpu(paths[p]);
-                        wall[p].Add(w);
-                        cpu[p].Add(c);
-                        line.Add(string.Create(CultureInfo.InvariantCulture, $"{PathNames[p]} {w:F3}/{c:F3}"));
+                        var cost = Timing.Cost(paths[p]);
+                        wall[p].Add(cost.Wall);
+                        cpu[p].Add(cost.Cpu);
+                        line.Add(string.Create(CultureInfo.InvariantCulture, $"{PathNames[p]} {cost.Wall:F3}/{cost.Cpu:F3} [{cost.SystemCpu:F3}, {cost.MinorFaults}, {cost.Collections}]"));
                     }
                     Console.WriteLine($"  {name} round {r + 1}: {string.Join(", ", line)}  (load {Machine.LoadAverage():0.0})");
                 }

@@ -92,6 +92,16 @@ public sealed unsafe class NpyMappedMatrix : IDisposable
         return new ReadOnlySpan<float>(_data + start * Cols, checked(count * Cols));
     }
 
+    /// <summary>
+    /// The same rows as <see cref="RowBlock"/>, as a memory into the mapping that kernels can pin and share between
+    /// threads (valid only until <see cref="Dispose"/>).
+    /// </summary>
+    internal ReadOnlyMemory<float> RowMemory(long start, int count)
+    {
+        CheckRange(start, count);
+        return Views.UnmanagedBlock.Of(_data + start * Cols, checked(count * Cols));
+    }
+
     /// <summary>Copies <paramref name="count"/> rows starting at <paramref name="start"/> into <paramref name="destination"/>.</summary>
     public void CopyRows(long start, int count, Span<float> destination)
     {

@@ -52,6 +52,17 @@ public abstract class ConceptColumn
         return scratch.AsSpan(0, n);
     }
 
+    /// <summary>
+    /// Rows [start, start + count) of a dense float vector column as a memory into the storage itself (an array or a
+    /// memory mapping), for kernels that hold a block, pin it and share it between threads; false when the column
+    /// cannot lend its storage (its rows are converted or densified on reading). Valid while the view is open.
+    /// </summary>
+    public virtual bool TryDenseMemory(long start, int count, out ReadOnlyMemory<float> rows)
+    {
+        rows = default;
+        return false;
+    }
+
     /// <summary>Rows [start, start + count) of a float vector column in compressed-row form.</summary>
     public virtual SparseBatch SparseBlock(long start, int count)
     {

@@ -32,4 +32,12 @@ public sealed class DenseArrayColumn : ConceptColumn
         CheckRange(start, count);
         return _data.AsSpan(checked((int)(start * Width)), checked(count * Width));
     }
+
+    /// <inheritdoc />
+    public override bool TryDenseMemory(long start, int count, out ReadOnlyMemory<float> rows)
+    {
+        CheckRange(start, count);
+        rows = _data.AsMemory(checked((int)(start * Width)), checked(count * Width));
+        return true;
+    }
 }

@@ -25,6 +25,13 @@ public sealed class MappedNpyColumn : ConceptColumn, IDisposable
     /// <inheritdoc />
     public override ReadOnlySpan<float> DenseBlock(long start, int count, scoped ref float[]? scratch) => Matrix.RowBlock(start, count);
 
+    /// <inheritdoc />
+    public override bool TryDenseMemory(long start, int count, out ReadOnlyMemory<float> rows)
+    {
+        rows = Matrix.RowMemory(start, count);
+        return true;
+    }
+
     /// <summary>Unmaps the file.</summary>
     public void Dispose() => Matrix.Dispose();
 }

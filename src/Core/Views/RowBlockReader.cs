@@ -129,9 +129,8 @@ public sealed class RowBlockReader : IRowBlock, IDisposable
 
     /// <summary>
     /// Reads a float vector column (dense or sparse) into one row-major array (data that fits in memory). When the view
-    /// knows its row count the array is allocated once and each row is copied straight into place: a project column's
-    /// blocks (a span into the array or mapping), another view's rows from its ML.NET cursor. Otherwise
-    /// (<see cref="ReadMatrixInBlocks"/>) blocks are gathered and joined at the end.
+    /// knows its row count the array is allocated once and each row is copied straight into place (<see cref="CopyColumn"/>).
+    /// Otherwise (<see cref="ReadMatrixInBlocks"/>) blocks are gathered and joined at the end.
     /// </summary>
     public static float[] ReadMatrix(IDataView view, string column, out int rows, out int width)
     {
@@ -140,6 +139,21 @@ public sealed class RowBlockReader : IRowBlock, IDisposable
         if (count * width > Array.MaxLength) throw new ConceptDataException($"Column '{column}' has {count * width} values, too many for one array; read it in blocks.");
         rows = (int)count;
         var result = new float[count * width];
+        int w = width;
+        CopyColumn(view, column, count, width, (start, n) => result.AsSpan((int)start * w, n * w));
+        return result;
+    }
+
+    /// <summary>Where rows [<paramref name="start"/>, start + <paramref name="count"/>) of a column are to be copied.</summary>
+    internal delegate Span<float> RowTarget(long start, int count);
+
+    /// <summary>
+    /// Copies the <paramref name="count"/> rows of float vector column <paramref name="column"/> (dense or sparse) into
+    /// place: a project column a block at a time (a span into its array or mapping, or its densified rows), another
+    /// view's rows one at a time from its ML.NET cursor. A cursor that gives another number of rows is an error.
+    /// </summary>
+    internal static void CopyColumn(IDataView view, string column, long count, int width, RowTarget target)
+    {
         if (view is ColumnDataView own)
         {
             var col = own.Column(column);
@@ -147,9 +161,9 @@ public sealed class RowBlockReader : IRowBlock, IDisposable
             for (long start = 0; start < count; start += DefaultBlockRows)
             {
                 int n = (int)Math.Min(DefaultBlockRows, count - start);
-                col.DenseBlock(start, n, ref scratch).CopyTo(result.AsSpan((int)start * width, n * width));
+                col.DenseBlock(start, n, ref scratch).CopyTo(target(start, n));
             }
-            return result;
+            return;
         }
         using var cursor = view.GetRowCursor([view.Schema[column]]);
         var get = cursor.GetGetter<VBuffer<float>>(view.Schema[column]);
@@ -159,11 +173,10 @@ public sealed class RowBlockReader : IRowBlock, IDisposable
         {
             if (r == count) throw new ConceptDataException($"Column '{column}': the view said it has {count} rows but its cursor gave more.");
             get(ref row);
-            row.CopyTo(result.AsSpan((int)r * width, width));
+            row.CopyTo(target(r, 1));
             r++;
         }
         if (r != count) throw new ConceptDataException($"Column '{column}': the view said it has {count} rows but its cursor gave {r}.");
-        return result;
     }
 
     /// <summary>

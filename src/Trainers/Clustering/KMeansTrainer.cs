@@ -7,7 +7,10 @@ namespace MlNetConcepts.Trainers.Clustering;
 
 /// <summary>
 /// k-means (Euclidean) and spherical k-means (cosine) on a float vector column in memory or on a
-/// matrix file of any size streamed a block at a time (<see cref="FitFile"/>): greedy k-means++ seeding, Lloyd iterations with GEMM-style distances (a fused AVX-512
+/// matrix file of any size streamed a block at a time (<see cref="FitFile"/>). Fitted on an <see cref="IDataView"/>, it reads
+/// the project's own memory-mapped or in-memory column in place (Euclidean metric) and copies any other column, and every
+/// column under the cosine metric, once into native memory.
+/// Greedy k-means++ seeding, Lloyd iterations with GEMM-style distances (a fused AVX-512
 /// distance and arg-min kernel when the CPU has it, SGEMM through the compute backend otherwise), the best of several
 /// restarts. Each restart r uses its own generator seeded from (seed, r), so results repeat for a
 /// seed. The fitted <see cref="ClusteringTransformer"/> adds Score, PredictedLabel and Membership.
@@ -34,10 +37,9 @@ public sealed class KMeansTrainer : IEstimator<ClusteringTransformer>
     public ClusteringTransformer Fit(IDataView input)
     {
         string name = _options.FeatureColumnName;
-        ViewColumns.RequireFloatVector(input.Schema, name);
-        var x = RowBlockReader.ReadMatrix(input, name, out int n, out int d);
-        var result = FitMatrix(x, n, d, $"column '{name}'");
-        return new ClusteringTransformer(result.Centroids, result.K, d, name, _options.Metric, Method);
+        using var rows = ColumnRows.Open(input, name, _options.Metric == ClusterMetric.Cosine);
+        var result = Fit(rows, $"column '{name}'");
+        return new ClusteringTransformer(result.Centroids, result.K, rows.Dimension, name, _options.Metric, Method);
     }
 
     /// <inheritdoc />
