@@ -17,9 +17,12 @@ internal static class WholeProcess
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Wall:0.00} s wall, {User:0.00} + {System:0.00} s CPU, {MaxRssKb / 1024} MB peak");
     }
 
-    /// <summary>The built <c>mlnc.dll</c> of this checkout, found by walking up from the benchmark program.</summary>
-    public static string Mlnc() => Find(Path.Combine("src", "Cli", "bin", "Release", "net10.0", "mlnc.dll"))
-        ?? throw new FileNotFoundException("src/Cli/bin/Release/net10.0/mlnc.dll not found; build the solution in Release first.");
+    /// <summary>
+    /// The published <c>mlnc.dll</c> of this checkout (<c>out/mlnc</c>, ReadyToRun: the binary users run), found by
+    /// walking up from the benchmark program.
+    /// </summary>
+    public static string Mlnc() => Find(Path.Combine("out", "mlnc", "mlnc.dll"))
+        ?? throw new FileNotFoundException("out/mlnc/mlnc.dll not found; ./run.sh bench publishes it (or ./run.sh mlnc --help).");
 
     /// <summary>A file of this checkout (e.g. <c>benchmarks/python/x.py</c>), or null.</summary>
     public static string? Find(string relative)

@@ -29,7 +29,6 @@ namespace MlNetConcepts.Evaluators;
 /// </summary>
 internal sealed unsafe class ShiftedColumnSums
 {
-    private const int Stripe = 256;
     // Gather blocking (see Gather): 512 rows × 128 floats of profile rows (256 KiB) and 256 columns ×
     // 128 doubles of V (256 KiB) fit a 1 MiB L2 together; measured 685 ms against 1,166 ms for 2048 × 32
     // with e = 768 unit embeddings as the profile.
@@ -44,13 +43,20 @@ internal sealed unsafe class ShiftedColumnSums
     private float[] _xs = [], _shifted = [], _product = [];
     private int[] _rowsOf = [];
     private int[]? _stored;
+    // Per-piece partials of the dense statistics (pieces × K each), kept between blocks.
+    private float[] _pieceMin = [], _pieceMax = [];
+    private int[] _pieceAt = [], _pieceCount = [];
+    private double[] _pieceS1 = [], _pieceS2 = [];
 
     /// <param name="columns">K, the columns of A.</param>
     /// <param name="profileWidth">w, the width of the profile rows.</param>
     /// <param name="minMax">True: the sums are shifted to the final column minimum (min–max scaling follows);
     /// false: the weights are taken as they are.</param>
-    public ShiftedColumnSums(int columns, int profileWidth, bool minMax)
+    /// <param name="threads">Threads for the dense statistics (default: <see cref="ComputeSettings.Threads"/>); the
+    /// sums do not depend on it.</param>
+    public ShiftedColumnSums(int columns, int profileWidth, bool minMax, int? threads = null)
     {
+        Threads = new ParallelOptions { MaxDegreeOfParallelism = threads ?? ComputeSettings.Threads };
         _k = columns;
         _w = profileWidth;
         _minMax = minMax;
@@ -118,21 +124,19 @@ internal sealed unsafe class ShiftedColumnSums
         fixed (float* pa = a)
         fixed (float* pp = profile)
         {
-            nint block = (nint)pa;
-            int stripes = (_k + Stripe - 1) / Stripe;
+            int pieces = (rows + ColumnSums.PieceRows - 1) / ColumnSums.PieceRows;
+            ReservePieces(pieces);
             if (!_started)
             {
-                if (_minMax) Parallel.For(0, stripes, s => FirstMin((float*)block, rows, s));
+                if (_minMax) FirstMin(pa, rows, pieces);
                 _started = true;
             }
-            bool bad = false;
-            Parallel.For(0, stripes, s => { if (!Stats((float*)block, rows, s)) bad = true; });
-            if (bad) ThrowNonFinite(a, _k, firstRow, source);
+            if (!Stats(pa, rows, pieces)) ThrowNonFinite(a, _k, firstRow, source);
             long nonzero = 0;
             for (int c = 0; c < _k; c++) { nonzero += _count[c]; _nonzero[c] += _count[c]; }
             AddProfileSum(profile, rows);
-            if (nonzero < (PairMeanAccumulator.SparseDensityOverride ?? PairMeanAccumulator.SparseDensity) * rows * _k) SparseFromDense((float*)block, rows, pp);
-            else DenseProduct((float*)block, rows, profile);
+            if (nonzero < (PairMeanAccumulator.SparseDensityOverride ?? PairMeanAccumulator.SparseDensity) * rows * _k) SparseFromDense(pa, rows, pp);
+            else DenseProduct(pa, rows, profile);
         }
         Rows += rows;
     }
@@ -205,41 +209,82 @@ internal sealed unsafe class ShiftedColumnSums
     // the cross sums, so U's rounding would show in the difference.
     private void AddProfileSum(ReadOnlySpan<float> profile, int rows) => ColumnSums.Add(profile, rows, _w, _u, 0, "profile rows");
 
-    // The first block's column minima become the offsets.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FirstMin(float* a, int rows, int stripe)
+    // The first block's column minima become the offsets: each piece's minima, then the smallest in piece order.
+    private void FirstMin(float* a, int rows, int pieces)
     {
-        int c0 = stripe * Stripe, c1 = Math.Min(_k, c0 + Stripe);
-        fixed (float* off = _offset)
+        nint block = (nint)a;
+        Parallel.For(0, pieces, Threads, i =>
         {
-            for (int c = c0; c < c1; c++) off[c] = a[c];
-            for (int r = 1; r < rows; r++)
-            {
-                float* row = a + (long)r * _k;
-                for (int c = c0; c < c1; c++) off[c] = MathF.Min(off[c], row[c]);
-            }
-        }
+            int r0 = i * ColumnSums.PieceRows, r1 = Math.Min(rows, r0 + ColumnSums.PieceRows);
+            PieceMin((float*)block + (long)r0 * _k, r1 - r0, _pieceMin.AsSpan(i * _k, _k));
+        });
+        _pieceMin.AsSpan(0, _k).CopyTo(_offset);
+        for (int i = 1; i < pieces; i++) System.Numerics.Tensors.TensorPrimitives.Min(_offset, _pieceMin.AsSpan(i * _k, _k), _offset);
     }
 
-    // One stripe of columns over all rows of the block: finiteness, min (with the count of samples at
-    // it), max, and the float64 sums of x = a − offset and x², and the count of nonzero x. False when a
-    // value is not finite.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Stats(float* a, int rows, int stripe)
+    private void PieceMin(float* a, int rows, Span<float> min)
     {
-        int c0 = stripe * Stripe, c1 = Math.Min(_k, c0 + Stripe);
-        fixed (float* mn = _min, mx = _max, off = _offset)
-        fixed (int* at = _atMin, cnt = _count)
-        fixed (double* s1 = _s1, s2 = _s2)
+        new ReadOnlySpan<float>(a, _k).CopyTo(min);
+        for (int r = 1; r < rows; r++) System.Numerics.Tensors.TensorPrimitives.Min(new ReadOnlySpan<float>(a + (long)r * _k, _k), min, min);
+    }
+
+    // The statistics of a block, split by rows: each piece of ColumnSums.PieceRows rows is read front to back
+    // (sequential pages of a memory-mapped file) into its own partial min, count at the min, max, count of
+    // nonzero x and float64 sums; the partials are merged in piece order, so nothing depends on the thread
+    // count. False when a value is not finite.
+    private bool Stats(float* a, int rows, int pieces)
+    {
+        nint block = (nint)a;
+        bool bad = false;
+        Parallel.For(0, pieces, Threads, i =>
         {
-            for (int c = c0; c < c1; c++) cnt[c] = 0;
+            int r0 = i * ColumnSums.PieceRows, r1 = Math.Min(rows, r0 + ColumnSums.PieceRows);
+            if (!PieceStats((float*)block + (long)r0 * _k, r1 - r0, i * _k)) bad = true;
+        });
+        Array.Clear(_count);
+        for (int i = 0; i < pieces; i++)
+        {
+            int o = i * _k;
+            for (int c = 0; c < _k; c++)
+            {
+                float m = _pieceMin[o + c];
+                if (m < _min[c]) { _min[c] = m; _atMin[c] = _pieceAt[o + c]; }
+                else if (m == _min[c]) _atMin[c] += _pieceAt[o + c];
+                _max[c] = MathF.Max(_max[c], _pieceMax[o + c]);
+                _count[c] += _pieceCount[o + c];
+                _s1[c] += _pieceS1[o + c];
+                _s2[c] += _pieceS2[o + c];
+            }
+        }
+        return !bad;
+    }
+
+    // One piece (rows × K from a) into the partials at offset o: finiteness, min (with the count of samples at
+    // it), max, the float64 sums of x = a − offset and x², and the count of nonzero x.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool PieceStats(float* a, int rows, int o)
+    {
+        _pieceMin.AsSpan(o, _k).Fill(float.PositiveInfinity);
+        _pieceMax.AsSpan(o, _k).Fill(float.NegativeInfinity);
+        _pieceAt.AsSpan(o, _k).Clear();
+        _pieceCount.AsSpan(o, _k).Clear();
+        _pieceS1.AsSpan(o, _k).Clear();
+        _pieceS2.AsSpan(o, _k).Clear();
+        fixed (float* mn0 = _pieceMin, mx0 = _pieceMax, off = _offset)
+        fixed (int* at0 = _pieceAt, cnt0 = _pieceCount)
+        fixed (double* s10 = _pieceS1, s20 = _pieceS2)
+        {
+            float* mn = mn0 + o, mx = mx0 + o;
+            int* at = at0 + o, cnt = cnt0 + o;
+            double* s1 = s10 + o, s2 = s20 + o;
             var badBits = Vector256<float>.Zero;
             float badScalar = 0;
             for (int r = 0; r < rows; r++)
             {
                 float* row = a + (long)r * _k;
-                int c = c0;
-                for (; c + 8 <= c1; c += 8)
+                int c = 0;
+                for (; c + 8 <= _k; c += 8)
                 {
                     var v = Vector256.Load(row + c);
                     badBits |= v - v;
@@ -259,7 +304,7 @@ internal sealed unsafe class ShiftedColumnSums
                     Vector256.Store(Vector256.FusedMultiplyAdd(lo, lo, Vector256.Load(s2 + c)), s2 + c);
                     Vector256.Store(Vector256.FusedMultiplyAdd(hi, hi, Vector256.Load(s2 + c + 4)), s2 + c + 4);
                 }
-                for (; c < c1; c++)
+                for (; c < _k; c++)
                 {
                     float v = row[c];
                     badScalar += v - v;
@@ -410,6 +455,20 @@ internal sealed unsafe class ShiftedColumnSums
         _start[0] = 0;
         for (int c = 0; c < _k; c++) _start[c + 1] = _start[c] + _count[c];
         return _start[_k];
+    }
+
+    private ParallelOptions Threads { get; }
+
+    private void ReservePieces(int pieces)
+    {
+        long n = (long)pieces * _k;
+        if (_pieceMin.Length >= n) return;
+        _pieceMin = new float[n];
+        _pieceMax = new float[n];
+        _pieceAt = new int[n];
+        _pieceCount = new int[n];
+        _pieceS1 = new double[n];
+        _pieceS2 = new double[n];
     }
 
     private void Reserve(int nonzero)
