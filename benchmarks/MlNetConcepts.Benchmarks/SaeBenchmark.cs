@@ -24,6 +24,7 @@ internal static class SaeBenchmark
         var deadFractions = (args.Text("dead") ?? "0,0.01,0.25").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var rows = new List<string>();
         var breakdowns = new List<string>();
+        var threadRows = new List<string>();
         foreach (var shape in shapes.Split(','))
         {
             var p = shape.Split(':').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -39,6 +40,10 @@ internal static class SaeBenchmark
                 breakdowns.Add(string.Create(CultureInfo.InvariantCulture, $"| {d}×{n}, k={k}, dead {deadFraction:P0} | ")
                     + string.Join(" | ", profile.Milliseconds.Select(ms => (ms / profile.Steps).ToString("F0", CultureInfo.InvariantCulture)))
                     + string.Create(CultureInfo.InvariantCulture, $" | {optimizerMs:F0} | {gemmSeconds * 1000:F0} |"));
+                threadRows.Add(string.Create(CultureInfo.InvariantCulture, $"| {d}×{n}, k={k}, dead {deadFraction:P0} | ")
+                    + string.Join(" | ", profile.Milliseconds.Zip(profile.CpuMilliseconds, (wall, cpu) =>
+                        string.Create(CultureInfo.InvariantCulture, $"{cpu / profile.Steps:F0} ({(wall > 0 ? cpu / wall : 0):F2})")))
+                    + " |");
                 Console.WriteLine(rows[^1]);
             }
         }
@@ -52,6 +57,12 @@ internal static class SaeBenchmark
         Console.WriteLine("| shape | " + string.Join(" | ", StepProfile.Phases) + " | projection, clipping, Adam, renormalisation | encoder GEMM alone |");
         Console.WriteLine("|---" + string.Concat(Enumerable.Repeat("|---", StepProfile.Phases.Length + 2)) + "|");
         foreach (var row in breakdowns) Console.WriteLine(row);
+        Console.WriteLine();
+        Console.WriteLine("Process CPU ms per step and phase (threads busy: CPU time / wall time; 2 = both cores):");
+        Console.WriteLine();
+        Console.WriteLine("| shape | " + string.Join(" | ", StepProfile.Phases) + " |");
+        Console.WriteLine("|---" + string.Concat(Enumerable.Repeat("|---", StepProfile.Phases.Length)) + "|");
+        foreach (var row in threadRows) Console.WriteLine(row);
     }
 
     private static (double Step, double Gemm, double BestRatio, double MedianRatio, StepProfile Profile, double OptimizerMs) Ours(

@@ -44,10 +44,10 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
     /// <summary>
     /// Adds α·AuxK's gradients for the latents marked in <paramref name="dead"/> into <paramref name="grad"/>, from the
     /// step's pre-activations, centred inputs and residual x̂ − x; returns the AuxK ratio (before α), 0 when nothing is dead.
-    /// When <paramref name="profile"/> is given, the selection and the decoding are timed as their own phases.
+    /// When <paramref name="profile"/> is given, each part is timed as its own phase (the caller laps the last one).
     /// </summary>
     public double Add(float[] pre, float[] xc, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, float[] residual, ParallelOptions parallel,
-        StepProfile? profile, ref long mark)
+        StepProfile? profile)
     {
         double alpha = _options.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient;
         if (dead is null || alpha == 0) return 0;
@@ -59,7 +59,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         var local = _selected is { } kept && kept.Rows == rows ? kept : new SparseCodes(rows, rows * kAux);
         _selected = local;
         TopSelection.TopKPerRow(pre, rows, n, kAux, local, parallel, positiveOnly: _options.AuxKOnPreActivations != true, columns: deadIds);
-        profile?.Lap(StepProfile.AuxKSelection, ref mark);
+        profile?.Lap(StepProfile.AuxKSelection);
         if (local.Count == 0) return 0;
 
         // The target e = x − x̂ is held fixed; its spread is the residual's (a sign flip changes neither sum).
@@ -80,14 +80,16 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         TiledSparseProducts.Decode(local, w.DecoderWeight, deadIds, m, d, residual, diff, parallel);
         var span = diff.AsSpan(0, rows * d);
         double ratio = SampleSums.SumOfSquares(span) / rows / denominator;
-        profile?.Lap(StepProfile.AuxKDecode, ref mark);
+        profile?.Lap(StepProfile.AuxKDecode);
         if (!double.IsFinite(ratio)) return 0;
         float scale = (float)(alpha * 2.0 / (rows * denominator));
         var columns = new CodeColumns(local, m, parallel);
         var weights = columns.InColumnOrder(local.Value, scale, _buffers.ColumnWeights.Get(local.Count), parallel);
+        profile?.Lap(StepProfile.AuxKColumns);
         var codeGrad = _buffers.ColumnDots.Get(local.Count);
         TiledSparseProducts.ColumnAxpy(columns, weights, diff, rows, d, grad.DecoderWeight, deadIds, null, parallel, w.DecoderWeight, codeGrad);
         TensorPrimitives.Multiply(codeGrad.AsSpan(0, local.Count), scale, codeGrad.AsSpan(0, local.Count));
+        profile?.Lap(StepProfile.AuxKDecoderGradient);
         var biasSums = new double[m];
         TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, d, grad.EncoderWeight, deadIds, biasSums, parallel);
         for (int c = 0; c < m; c++) grad.EncoderBias[deadIds[c]] += (float)biasSums[c];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using MlNetConcepts.Compute;
 
@@ -65,20 +64,20 @@ internal sealed class SaeStep
     public StepLoss Run(float[] x, int rows, SaeWeights w, SaeWeights grad, bool[]? dead, ParallelOptions parallel)
     {
         int d = _d, n = _n;
-        long mark = Stopwatch.GetTimestamp();
+        Profile?.Start();
         foreach (var a in grad.All) Array.Clear(a);
         var xc = _buffers.Centered.Get(rows * d);
         Parallel.For(0, rows, parallel, r => TensorPrimitives.Subtract(x.AsSpan(r * d, d), w.DecoderBias, xc.AsSpan(r * d, d)));
         var pre = _buffers.PreActivations.Get((long)rows * n);
         Parallel.For(0, rows, parallel, r => w.EncoderBias.CopyTo(pre.AsSpan(r * n, n)));
-        Profile?.Lap(0, ref mark);
+        Profile?.Lap(StepProfile.Inputs);
         Gemm.Sgemm(false, true, rows, n, d, 1f, xc, d, w.EncoderWeight, d, 1f, pre, n);
-        Profile?.Lap(1, ref mark);
+        Profile?.Lap(StepProfile.EncoderGemm);
 
         var codes = Codes is { } previous && previous.Rows == rows ? previous : new SparseCodes(rows, rows * Math.Min(n, Math.Max(1, _options.K)));
         _variant.SelectForTraining(pre, rows, w, _options, codes, parallel);
         Codes = codes;
-        Profile?.Lap(2, ref mark);
+        Profile?.Lap(StepProfile.Selection);
 
         // Decoder forward over nested prefixes, then its backward.
         var suffix = new float[_ends.Length][];
@@ -93,25 +92,25 @@ internal sealed class SaeStep
         SparseDecoder.Backward(codes, columns, suffix, _groupOf, d, scale, grad.DecoderWeight, parallel);
         var gDecBias = new double[d];
         SumRows(suffix[0], rows, d, scale, gDecBias);
-        Profile?.Lap(3, ref mark);
+        Profile?.Lap(StepProfile.Decoder);
 
-        double aux = _auxK.Add(pre, xc, rows, w, grad, dead, residual, parallel, Profile, ref mark);
-        Profile?.Lap(StepProfile.AuxKBackward, ref mark);
+        double aux = _auxK.Add(pre, xc, rows, w, grad, dead, residual, parallel, Profile);
+        Profile?.Lap(StepProfile.AuxKEncoderGradient); // also the rest of AuxK's time when it stops early or runs dense
 
         double penalty = _variant.AddPenalty(new PenaltyContext(rows, pre, codes, codeGrad, w, grad, _options,
             (r, i) => scale * TensorPrimitives.Dot(suffix[_groupOf[i]].AsSpan(r * d, d), w.DecoderWeight.AsSpan(i * d, d))));
-        Profile?.Lap(7, ref mark);
+        Profile?.Lap(StepProfile.Penalty);
 
         EncoderBackward(xc, rows, grad, parallel, columns.InColumnOrder(codeGrad, 1f, _buffers.ColumnWeights.Get(codes.Count), parallel), columns);
         // b_dec enters the encoder as −xc: its gradient there is −Σ_i ∂L/∂b_enc,i·W_enc,i.
         var encoderShare = new float[d];
         Gemm.Sgemm(false, false, 1, d, n, 1f, grad.EncoderBias, n, w.EncoderWeight, d, 0f, encoderShare, d);
         for (int j = 0; j < d; j++) grad.DecoderBias[j] = (float)(gDecBias[j] - encoderShare[j]);
-        Profile?.Lap(8, ref mark);
+        Profile?.Lap(StepProfile.EncoderBackward);
 
         double sse = SampleSums.SumOfSquares(residual.AsSpan(0, rows * d));
         var loss = new StepLoss(recon + (_options.AuxKCoefficient ?? SaeDefaults.AuxKCoefficient) * aux + penalty, recon, aux, penalty, sse, TotalVariance(x, rows, d), codes.Count);
-        Profile?.Lap(9, ref mark);
+        Profile?.Lap(StepProfile.Statistics);
         if (Profile is not null) Profile.Steps++;
         return loss;
     }

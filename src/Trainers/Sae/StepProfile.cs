@@ -3,31 +3,48 @@ using System.Diagnostics;
 namespace MlNetConcepts.Trainers.Sae;
 
 /// <summary>
-/// Wall-clock milliseconds per phase of <see cref="SaeStep.Run"/>, summed over the steps it was
-/// attached to (the benchmark prints where a step's time goes). Timing costs two clock reads per
-/// phase; nothing is measured when no profile is attached.
+/// Wall-clock and process CPU milliseconds per phase of <see cref="SaeStep.Run"/>, summed over the steps it was
+/// attached to (the benchmark prints where a step's time goes, and CPU / wall says how many threads a phase kept
+/// busy). Timing costs two clock reads and one resource-usage call per phase; nothing is measured when no profile
+/// is attached.
 /// </summary>
 internal sealed class StepProfile
 {
     /// <summary>The phases in the order a step runs them.</summary>
-    public static readonly string[] Phases = ["inputs", "encoder GEMM", "selection", "decoder", "AuxK selection", "AuxK decode", "AuxK backward",
-        "penalty", "encoder backward", "statistics"];
+    public static readonly string[] Phases = ["inputs", "encoder GEMM", "selection", "decoder", "AuxK selection", "AuxK decode",
+        "AuxK column index", "AuxK decoder and code gradients", "AuxK encoder gradient", "penalty", "encoder backward", "statistics"];
 
-    /// <summary>Index of the AuxK phases: the dead pre-activations gathered and their top k_aux per row; the decoding and its
-    /// loss; the gradients (and, when AuxK stops early, the rest of its time).</summary>
-    public const int AuxKSelection = 4, AuxKDecode = 5, AuxKBackward = 6;
+    /// <summary>Indices into <see cref="Phases"/>.</summary>
+    public const int Inputs = 0, EncoderGemm = 1, Selection = 2, Decoder = 3, AuxKSelection = 4, AuxKDecode = 5, AuxKColumns = 6,
+        AuxKDecoderGradient = 7, AuxKEncoderGradient = 8, Penalty = 9, EncoderBackward = 10, Statistics = 11;
 
-    /// <summary>Milliseconds per phase (same order as <see cref="Phases"/>).</summary>
+    private long _wallMark;
+    private TimeSpan _cpuMark;
+
+    /// <summary>Wall milliseconds per phase (same order as <see cref="Phases"/>).</summary>
     public double[] Milliseconds { get; } = new double[Phases.Length];
+
+    /// <summary>Process CPU milliseconds per phase (all threads of the process, OpenBLAS's included).</summary>
+    public double[] CpuMilliseconds { get; } = new double[Phases.Length];
 
     /// <summary>Steps recorded.</summary>
     public int Steps { get; set; }
 
-    /// <summary>Adds the time since <paramref name="since"/> to <paramref name="phase"/> and restarts the mark.</summary>
-    public void Lap(int phase, ref long since)
+    /// <summary>Starts timing the first phase of a step.</summary>
+    public void Start()
+    {
+        _wallMark = Stopwatch.GetTimestamp();
+        _cpuMark = Environment.CpuUsage.TotalTime;
+    }
+
+    /// <summary>Adds the time since the last mark to <paramref name="phase"/> and restarts the mark.</summary>
+    public void Lap(int phase)
     {
         long now = Stopwatch.GetTimestamp();
-        Milliseconds[phase] += (now - since) * 1000.0 / Stopwatch.Frequency;
-        since = now;
+        var cpu = Environment.CpuUsage.TotalTime;
+        Milliseconds[phase] += (now - _wallMark) * 1000.0 / Stopwatch.Frequency;
+        CpuMilliseconds[phase] += (cpu - _cpuMark).TotalMilliseconds;
+        _wallMark = now;
+        _cpuMark = cpu;
     }
 }

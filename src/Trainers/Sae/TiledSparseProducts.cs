@@ -62,16 +62,34 @@ internal static class TiledSparseProducts
         });
     }
 
-    /// <summary>Rows of A packed per tile in <see cref="ColumnAxpy"/> (1024 × 512 bytes = 512 KB, within L2).</summary>
+    /// <summary>Most rows of A packed per tile in <see cref="ColumnAxpy"/> (1024 × 512 bytes = 512 KB, within L2).</summary>
     public const int RowBlock = 1024;
+
+    /// <summary>
+    /// Entries a latent should have in each row block of <see cref="ColumnAxpy"/>: every block loads and stores each latent's
+    /// output tile once, which a few entries do not pay for (the main encoder gradient has about 10 entries per latent over the
+    /// batch, and at 4 blocks of 1024 rows it moved its 12,288 × 3 KB gradient rows through memory 4 times for them).
+    /// </summary>
+    public const int EntriesPerBlock = 128;
+
+    /// <summary>The row blocks of <see cref="ColumnAxpy"/>: as many as give each latent with entries about
+    /// <see cref="EntriesPerBlock"/> of them per block, at least one, and blocks of at most <see cref="RowBlock"/> rows.</summary>
+    internal static int RowBlocks(CodeColumns columns, int aRows)
+    {
+        int withEntries = 0;
+        for (int i = 0; i < columns.Latents; i++) if (columns.Start[i + 1] > columns.Start[i]) withEntries++;
+        long perLatent = columns.Start[columns.Latents] / Math.Max(1, withEntries);
+        return (int)Math.Clamp(perLatent / EntriesPerBlock, 1, Math.Max(1, (aRows + RowBlock - 1) / RowBlock));
+    }
 
     /// <summary>
     /// O_{ids[i]} += Σ_{c in column i} weight[c]·A_{Row[c]} for every latent i with entries, the weights in column order
     /// (<see cref="CodeColumns.InColumnOrder"/>; A has <paramref name="aRows"/> rows of width d). When <paramref name="weightSums"/>
     /// is given, also weightSums[i] += Σ weight (in float64). When <paramref name="dotWith"/> is given, also
     /// dots[c] = A_{Row[c]}·V_{ids[i]} (V = <paramref name="dotWith"/>, <paramref name="dots"/> in column order, overwritten),
-    /// from the same loads of A. A is taken a block of <see cref="RowBlock"/> rows and a tile at a time, so the packed block the
+    /// from the same loads of A. A is taken a block of rows (<see cref="RowBlocks"/>) and a tile at a time, so the packed block the
     /// columns gather from stays in cache; each column's entries are in row order, so a block's entries of a column are one run.
+    /// The blocks change only where partial sums are stored between entries, not the order of the additions.
     /// </summary>
     public static void ColumnAxpy(CodeColumns columns, float[] weight, float[] a, int aRows, int d, float[] output, int[]? ids,
         double[]? weightSums, ParallelOptions parallel, float[]? dotWith = null, float[]? dots = null, TileIsa isa = TileIsa.Auto)
@@ -81,9 +99,10 @@ internal static class TiledSparseProducts
         if (dotWith is not null) dots!.AsSpan(0, columns.Start[n]).Clear();
         var first = columns.Start[..n];
         var last = new int[n];
-        for (int r0 = 0; r0 < aRows; r0 += RowBlock)
+        int blocks = RowBlocks(columns, aRows), blockRows = (aRows + blocks - 1) / blocks;
+        for (int r0 = 0; r0 < aRows; r0 += blockRows)
         {
-            int r1 = Math.Min(aRows, r0 + RowBlock), blockStart = r0;
+            int r1 = Math.Min(aRows, r0 + blockRows), blockStart = r0;
             var packed = PackedTiles.Pack(a, null, r0, r1, d, WideTile, parallel);
             ForEachChunk(n, parallel, (from, to) =>
             {

@@ -76,11 +76,12 @@ internal static class TopSelection
     }
 
     /// <summary>
-    /// General k: a cut per row. A strided sample of about 256 values gives a floor safely below the
-    /// k-th largest (sample rank 2·k/n·S + 8); one vectorised pass collects the values at or above it,
-    /// and quickselect runs on those candidates only (about 2k of them instead of n). When the sample
-    /// misses (fewer than k candidates) or k is a large share of the row, the exact <see cref="Cut"/> runs.
-    /// Each row's entries are written at r·k while the row is in cache, then moved down to close the gaps.
+    /// General k: an exact cut per row from a histogram of the values' high bits (<see cref="HistogramRowCut"/>): one
+    /// vectorised pass maps each value to one of <see cref="Buckets"/> buckets in value order, one pass counts them, a
+    /// walk down from the top bucket finds the bucket holding the k-th largest, and quickselect runs only on that
+    /// bucket's values. The exact <see cref="Cut"/> (quickselect over the whole row) is the reference, and runs when a
+    /// row has fewer than k positive normal values or holds an infinity or NaN. Each row's entries are written at r·k
+    /// while the row is in cache, then moved down to close the gaps.
     /// </summary>
     internal static void TopKPerRowSelect(float[] pre, int rows, int n, int k, SparseCodes codes, ParallelOptions parallel, bool positiveOnly = true,
         int[]? columns = null)
@@ -91,7 +92,7 @@ internal static class TopSelection
         Parallel.For(0, rows, parallel, () => new RowScratch(width), (r, _, scratch) =>
         {
             var row = RowOf(pre, r, n, columns, scratch.Row);
-            var (cut, count, ties) = SampledRowCut(row, k, scratch, positiveOnly) ?? Cut(row, k, scratch.Buffer, positiveOnly);
+            var (cut, count, ties) = HistogramRowCut(row, k, scratch, positiveOnly) ?? Cut(row, k, scratch.Buffer, positiveOnly);
             Gather(row, cut, ties, codes.Index.AsSpan(r * k, count), codes.Value.AsSpan(r * k, count), positiveOnly);
             counts[r] = count;
             return scratch;
@@ -99,29 +100,107 @@ internal static class TopSelection
         codes.CloseGaps(counts, k);
     }
 
-    /// <summary>Per-thread work arrays of <see cref="TopKPerRowSelect"/>.</summary>
+    /// <summary>Buckets of <see cref="HistogramRowCut"/>: the top 11 bits of a value's order-preserving key.</summary>
+    internal const int Buckets = 2048;
+
+    /// <summary>Per-thread work arrays of <see cref="TopKPerRowSelect"/>; <see cref="Counts"/> is all zeros between rows.</summary>
     private sealed class RowScratch(int n)
     {
         public readonly float[] Buffer = new float[n];
         public readonly float[] Row = new float[n];
-        public readonly float[] Sample = new float[Math.Min(n, 512)];
-        public int[] Index = new int[64];
-        public float[] Value = new float[64];
+        public readonly int[] Bucket = new int[n];
+        /// <summary>Two histograms side by side (even and odd positions), so runs of equal buckets do not chain on one counter.</summary>
+        public readonly int[] Counts = new int[2 * Buckets];
     }
 
-    /// <summary>The cut of <see cref="Cut"/> from a sampled floor, or null when the exact path must run.</summary>
-    private static (float Threshold, int Count, int Ties)? SampledRowCut(ReadOnlySpan<float> row, int k, RowScratch scratch, bool positiveOnly)
+    /// <summary>
+    /// The cut of <see cref="Cut"/> by a histogram, or null when the exact path must run. Buckets follow value order:
+    /// for positive values only, the bits of a float above 0 are in value order as integers, so the bucket is bits ≫ 20
+    /// (exponent and 3 mantissa bits; every value ≤ 0, and the subnormals, fall in bucket 0, which is never taken);
+    /// for any sign, −0 is made +0 and the bits are flipped into an unsigned key in value order (all bits of a negative
+    /// value, the sign bit of a positive one), bucket key ≫ 21. With the bucket b* where the count from the top first
+    /// reaches k, every value in a higher bucket is kept, and the rest of the k are the largest of b*'s values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (float Threshold, int Count, int Ties)? HistogramRowCut(ReadOnlySpan<float> row, int k, RowScratch scratch, bool positiveOnly)
     {
-        if (SampledFloor(row, k, samples: 256, margin: 8, scratch.Sample) is not float lo || (positiveOnly && !(lo > 0))) return null;
-        int count = 0;
-        CollectAtLeast(row, lo, ref scratch.Index, ref scratch.Value, ref count);
-        if (count < k) return null;
-        var candidates = scratch.Buffer.AsSpan(0, count);
-        scratch.Value.AsSpan(0, count).CopyTo(candidates);
-        float t = SelectDescending(candidates, k - 1);
-        int greater = 0;
-        foreach (float v in scratch.Value.AsSpan(0, count)) if (v > t) greater++;
+        if (row.Length <= k) return null;
+        var bucket = scratch.Bucket.AsSpan(0, row.Length);
+        var (low, high) = BucketsOf(row, bucket, positiveOnly);
+        // ±∞ and NaN (keys at either end) are left to the exact path, which orders them as the float comparisons do.
+        if (high >= (positiveOnly ? 2040 : 2044) || (!positiveOnly && low <= 3)) return null;
+        var counts = scratch.Counts;
+        int i = 0;
+        for (; i + 1 < bucket.Length; i += 2)
+        {
+            counts[bucket[i]]++;
+            counts[Buckets + bucket[i + 1]]++;
+        }
+        if (i < bucket.Length) counts[bucket[i]]++;
+        int above = 0, cutBucket = -1, stop = positiveOnly ? Math.Max(low, 1) : low;
+        for (int b = high; b >= stop; b--)
+        {
+            int here = counts[b] + counts[Buckets + b];
+            if (above + here >= k) { cutBucket = b; break; }
+            above += here;
+        }
+        counts.AsSpan(low, high - low + 1).Clear();
+        counts.AsSpan(Buckets + low, high - low + 1).Clear();
+        if (cutBucket < 0) return null; // fewer than k positive normal values: the exact path keeps them all
+
+        int candidates = 0;
+        var buffer = scratch.Buffer;
+        for (int q = 0; q < bucket.Length; q++)
+            if (bucket[q] == cutBucket) buffer[candidates++] = row[q];
+        var values = buffer.AsSpan(0, candidates);
+        float t = SelectDescending(values, k - above - 1);
+        int greater = above;
+        foreach (float v in values) if (v > t) greater++;
         return (t, k, k - greater);
+    }
+
+    /// <summary>Writes each value's bucket (see <see cref="HistogramRowCut"/>) and returns the lowest and highest bucket, eight values at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static (int Low, int High) BucketsOf(ReadOnlySpan<float> row, Span<int> bucket, bool positiveOnly)
+    {
+        int i = 0, low = Buckets, high = -1;
+        if (Vector256.IsHardwareAccelerated && row.Length >= Vector256<int>.Count)
+        {
+            var lo = Vector256.Create(Buckets);
+            var hi = Vector256.Create(-1);
+            ref float src = ref MemoryMarshal.GetReference(row);
+            ref int dst = ref MemoryMarshal.GetReference(bucket);
+            for (; i <= row.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            {
+                var b = BucketOf(Vector256.LoadUnsafe(ref src, (nuint)i), positiveOnly);
+                b.StoreUnsafe(ref dst, (nuint)i);
+                lo = Vector256.Min(lo, b);
+                hi = Vector256.Max(hi, b);
+            }
+            for (int lane = 0; lane < Vector256<int>.Count; lane++)
+            {
+                low = Math.Min(low, lo[lane]);
+                high = Math.Max(high, hi[lane]);
+            }
+        }
+        for (; i < row.Length; i++)
+        {
+            int b = BucketOf(Vector256.Create(row[i]), positiveOnly)[0];
+            bucket[i] = b;
+            low = Math.Min(low, b);
+            high = Math.Max(high, b);
+        }
+        return (low, high);
+    }
+
+    /// <summary>The buckets of eight values: bits ≫ 20 of max(bits, 0) for positive values only, else the order-preserving key ≫ 21.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> BucketOf(Vector256<float> v, bool positiveOnly)
+    {
+        if (positiveOnly) return Vector256.ShiftRightLogical(Vector256.Max(v.AsInt32(), Vector256<int>.Zero), 20);
+        var bits = (v + Vector256<float>.Zero).AsInt32(); // −0 + 0 = +0, so both zeros share a key
+        var key = bits ^ (Vector256.ShiftRightArithmetic(bits, 31) | Vector256.Create(int.MinValue));
+        return Vector256.ShiftRightLogical(key, 21);
     }
 
     /// <summary>

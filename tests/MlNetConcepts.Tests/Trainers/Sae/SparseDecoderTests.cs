@@ -42,16 +42,20 @@ public sealed class SparseDecoderTests
 
     [TestMethod]
     [DataRow(40, true)] [DataRow(300, true)] [DataRow(300, false)] [DataRow(1200, false)]
-    public void WideRowSelectionFromASampledFloorMatchesASort(int k, bool positiveOnly)
+    public void WideRowSelectionByHistogramMatchesASort(int k, bool positiveOnly)
     {
-        // Rows of 3,000 take the sampled-floor path for k = 40 and 300 (1,200 is too large a share: exact path).
+        // Rows of 3,000 with values on a 0.01 grid (ties at most cuts), and rows made to trip the histogram's buckets.
         const int rows = 30, n = 3000;
         var rng = new Random(k);
         var pre = Enumerable.Range(0, rows * n).Select(_ => (float)Math.Round(rng.NextDouble() * 4 - 2, 2)).ToArray();
-        // Rows 0 and 1: 30 and 150 large values on exactly the sampled positions (stride 11), so for k = 40
-        // (row 0) and k = 300 (row 1) the floor lands on them and too few candidates reach it: the exact path takes over.
-        for (int q = 0; q < 30; q++) pre[q * 11] = 50f;
-        for (int q = 0; q < 150; q++) pre[n + q * 11] = 50f;
+        Span<float> Row(int r) => pre.AsSpan(r * n, n);
+        Row(0).Fill(0.75f); // one bucket, every value tied
+        for (int q = 0; q < n; q++) Row(1)[q] = 1f + (q * 7919 % n) * 1e-7f; // distinct values, all in one bucket
+        for (int q = 0; q < n; q++) Row(2)[q] = q < 100 ? 1f + q : q < 1500 ? (q % 2 == 0 ? 0f : -0f) : -1f - q; // the cut among ±0
+        for (int q = 0; q < n; q++) Row(3)[q] = q % 10 == 0 ? 2f : q % 10 == 1 ? 1e-40f * (q % 7 + 1) : -1f; // subnormals at the cut
+        for (int q = 0; q < n; q++) Row(4)[q] = q % 97 == 0 ? 3f : -3f; // fewer positives than k
+        Row(5)[17] = float.PositiveInfinity; Row(5)[18] = float.NegativeInfinity; // the exact path orders them
+        for (int q = 0; q < n; q++) Row(6)[q] = MathF.ScaleB(1f + q % 13 * 0.1f, q % 40 - 20); // spread over 40 octaves
         var codes = new SparseCodes(rows, 1);
         TopSelection.TopKPerRowSelect(pre, rows, n, k, codes, new ParallelOptions { MaxDegreeOfParallelism = 2 }, positiveOnly);
         for (int r = 0; r < rows; r++)
@@ -199,13 +203,13 @@ public sealed class TopSelectionTests
     [TestMethod]
     public void ParallelColumnIndexIsTheSequentialTranspose()
     {
-        // Columns in row order, built over 8 row blocks on 1 and 3 threads, against a plain transpose.
+        // Columns in row order, built over one row block per thread on 1, 3 and 8 threads, against a plain transpose.
         var rng = new Random(9);
         const int rows = 53, n = 40;
         var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         var codes = new SparseCodes(rows, 1);
         TopSelection.TopKPerRow(pre, rows, n, 6, codes, new ParallelOptions());
-        foreach (int threads in new[] { 1, 3 })
+        foreach (int threads in new[] { 1, 3, 8 })
         {
             var columns = new CodeColumns(codes, n, new ParallelOptions { MaxDegreeOfParallelism = threads });
             int c = 0;

@@ -105,9 +105,11 @@ public sealed class TiledSparseProductsTests
     [TestMethod]
     public void ColumnProductsSpanSeveralRowBlocks()
     {
-        // 2.4 row blocks of A, with a ragged last tile: columns gather from each block in turn.
-        int rows = TiledSparseProducts.RowBlock * 2 + 400, n = 40, d = 140, k = 3;
+        // 2.4 row blocks of A, with a ragged last tile: columns gather from each block in turn (about 600 entries per latent,
+        // so the rows are split into 3 blocks).
+        int rows = TiledSparseProducts.RowBlock * 2 + 400, n = 40, d = 140, k = 10;
         var (z, w, a) = Problem(rows, n, d, k, 8);
+        Assert.AreEqual(3, TiledSparseProducts.RowBlocks(new CodeColumns(z, n), rows));
         var weight = Enumerable.Range(0, z.Count).Select(e => (float)Math.Cos(e)).ToArray();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
         var want = new float[n * d];
