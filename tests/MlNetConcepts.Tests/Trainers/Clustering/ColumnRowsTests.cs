@@ -13,36 +13,14 @@ public sealed class ColumnRowsTests
     /// <summary>10,000 rows: more than one RowBlockReader block (1,024), two Lloyd alignment blocks (4,096) and a partial one.</summary>
     private const int N = 10_000, D = 12;
 
-    private static float[] Blobs(int n, int d, int centres, int seed)
-    {
-        var rng = new Random(seed);
-        var mu = Enumerable.Range(0, centres * d).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
-        var x = new float[n * d];
-        for (int i = 0; i < n; i++)
-        {
-            int c = rng.Next(centres);
-            for (int t = 0; t < d; t++) x[i * d + t] = mu[c * d + t] + (float)(rng.NextDouble() * 2 - 1);
-        }
-        return x;
-    }
-
-    private static string Write(float[] x, int n, int d)
-    {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("mlnc-columnrows-").FullName, "x.npy");
-        NpyFile.WriteMatrix(path, x, n, d);
-        return path;
-    }
-
-    private static void Delete(string path) => Directory.Delete(Path.GetDirectoryName(path)!, true);
-
     [TestMethod]
     [DataRow("Euclidean")]
     [DataRow("Cosine")]
     public void FitOnEveryKindOfViewEqualsFitMatrixBitForBit(string metricName)
     {
         var metric = Enum.Parse<ClusterMetric>(metricName);
-        var x = Blobs(N, D, 9, 5);
-        string path = Write(x, N, D);
+        var x = ClusterBlobs.Make(N, D, 9, 5);
+        string path = ClusterBlobs.WriteNpy(x, N, D);
         try
         {
             var ml = new MLContext(1);
@@ -59,7 +37,7 @@ public sealed class ColumnRowsTests
             foreach (var (name, view) in views)
                 CollectionAssert.AreEqual(direct.Centroids, new KMeansTrainer(options).Fit(view).GetCentroids(), name);
         }
-        finally { Delete(path); }
+        finally { ClusterBlobs.Delete(path); }
     }
 
     [TestMethod]
@@ -72,10 +50,10 @@ public sealed class ColumnRowsTests
         // Forced blocks of 4,096 rows are how a column too large for one memory block is read.
         bool spherical = metricName == "Cosine";
         int k = 13;
-        var x = Blobs(N, D, 11, 6);
+        var x = ClusterBlobs.Make(N, D, 11, 6);
         var data = spherical ? ClusterInput.NormalizeRows(x, N, D, "x") : x;
         var init = data[..(k * D)];
-        string path = Write(x, N, D);
+        string path = ClusterBlobs.WriteNpy(x, N, D);
         try
         {
             using var mapped = new MLContext(1).Data.LoadFromNpy(path, "X");
@@ -93,14 +71,14 @@ public sealed class ColumnRowsTests
                 Assert.AreEqual(brute.Inertia, held.Inertia, 1e-9 * brute.Inertia);
             }
         }
-        finally { Delete(path); }
+        finally { ClusterBlobs.Delete(path); }
     }
 
     [TestMethod]
     public void OwnDenseColumnsAreLentAndEverythingElseIsCopiedOnce()
     {
-        var x = Blobs(N, D, 3, 8);
-        string path = Write(x, N, D);
+        var x = ClusterBlobs.Make(N, D, 3, 8);
+        string path = ClusterBlobs.WriteNpy(x, N, D);
         try
         {
             var ml = new MLContext(1);
@@ -118,7 +96,7 @@ public sealed class ColumnRowsTests
             Assert.AreEqual(1, foreign.Passes, "a foreign view is read once");
             using (var rows = ColumnRows.Open(mapped, "X", unitRows: true)) Assert.IsTrue(rows.IsCopy, "unit rows are a normalised copy");
         }
-        finally { Delete(path); }
+        finally { ClusterBlobs.Delete(path); }
     }
 
     [TestMethod]
@@ -135,9 +113,9 @@ public sealed class ColumnRowsTests
     [TestMethod]
     public void BadRowsAreNamedWithTheColumnAndRow()
     {
-        var x = Blobs(N, D, 3, 7);
+        var x = ClusterBlobs.Make(N, D, 3, 7);
         x[5000 * D + 3] = float.NaN;
-        string path = Write(x, N, D);
+        string path = ClusterBlobs.WriteNpy(x, N, D);
         try
         {
             using var mapped = new MLContext(1).Data.LoadFromNpy(path, "X");
@@ -149,6 +127,6 @@ public sealed class ColumnRowsTests
                     StringAssert.Contains(e.Message, "row 5000");
                 }
         }
-        finally { Delete(path); }
+        finally { ClusterBlobs.Delete(path); }
     }
 }

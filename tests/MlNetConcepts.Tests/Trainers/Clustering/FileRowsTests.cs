@@ -10,28 +10,6 @@ public sealed class FileRowsTests
     /// <summary>10,000 rows: three streamed blocks of 4096 rows (the alignment), the last one partial.</summary>
     private const int N = 10_000, D = 12;
 
-    private static float[] Blobs(int n, int d, int centres, int seed)
-    {
-        var rng = new Random(seed);
-        var mu = Enumerable.Range(0, centres * d).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
-        var x = new float[n * d];
-        for (int i = 0; i < n; i++)
-        {
-            int c = rng.Next(centres);
-            for (int t = 0; t < d; t++) x[i * d + t] = mu[c * d + t] + (float)(rng.NextDouble() * 2 - 1);
-        }
-        return x;
-    }
-
-    private static string Write(float[] x, int n, int d)
-    {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("mlnc-filerows-").FullName, "x.npy");
-        NpyFile.WriteMatrix(path, x, n, d);
-        return path;
-    }
-
-    private static void Delete(string path) => Directory.Delete(Path.GetDirectoryName(path)!, true);
-
     [TestMethod]
     [DataRow("Euclidean", 4096, false)]
     [DataRow("Cosine", 4096, false)]
@@ -40,8 +18,8 @@ public sealed class FileRowsTests
     public void StreamedFitEqualsTheInMemoryFitBitForBit(string metricName, int blockRows, bool twoPassSeeding)
     {
         var metric = Enum.Parse<ClusterMetric>(metricName);
-        var x = Blobs(N, D, 9, 5);
-        string path = Write(x, N, D);
+        var x = ClusterBlobs.Make(N, D, 9, 5);
+        string path = ClusterBlobs.WriteNpy(x, N, D);
         KMeansPlusPlus.StreamedCacheBytesOverride = twoPassSeeding ? 0 : null;
         try
         {
@@ -58,7 +36,7 @@ public sealed class FileRowsTests
         finally
         {
             KMeansPlusPlus.StreamedCacheBytesOverride = null;
-            Delete(path);
+            ClusterBlobs.Delete(path);
         }
     }
 
@@ -71,9 +49,9 @@ public sealed class FileRowsTests
         var path = Enum.Parse<LloydPath>(pathName);
         if (path == LloydPath.Fused && !NearestCentreKernel.IsAccelerated) Assert.Inconclusive("The fused kernel needs AVX-512.");
         int k = 13;
-        var x = Blobs(N, D, 11, 6);
+        var x = ClusterBlobs.Make(N, D, 11, 6);
         var init = x[..(k * D)]; // the first k rows
-        string file = Write(x, N, D);
+        string file = ClusterBlobs.WriteNpy(x, N, D);
         try
         {
             var norms = SquaredDistances.RowNorms(x, N, D);
@@ -86,7 +64,7 @@ public sealed class FileRowsTests
             CollectionAssert.AreEqual(brute.Labels, streamed.Labels);
             Assert.AreEqual(brute.Inertia, streamed.Inertia, 1e-9 * brute.Inertia);
         }
-        finally { Delete(file); }
+        finally { ClusterBlobs.Delete(file); }
     }
 
     [TestMethod]
@@ -104,9 +82,9 @@ public sealed class FileRowsTests
     [TestMethod]
     public void BadRowsAreNamedWithTheFile()
     {
-        var x = Blobs(N, D, 3, 7);
+        var x = ClusterBlobs.Make(N, D, 3, 7);
         x[5000 * D + 3] = float.NaN;
-        string path = Write(x, N, D);
+        string path = ClusterBlobs.WriteNpy(x, N, D);
         try
         {
             using (var file = MatrixFile.Open(path))
@@ -126,6 +104,6 @@ public sealed class FileRowsTests
                 StringAssert.Contains(e.Message, "row 7000 is the zero vector");
             }
         }
-        finally { Delete(path); }
+        finally { ClusterBlobs.Delete(path); }
     }
 }
