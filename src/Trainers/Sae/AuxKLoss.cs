@@ -41,6 +41,9 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
     /// <summary>The per-row selection of the last call, kept so its arrays are reused.</summary>
     private SparseCodes? _selected;
 
+    /// <summary>The column index of the last call, whose arrays the next one reuses.</summary>
+    private CodeColumns? _columns;
+
     /// <summary>
     /// Adds α·AuxK's gradients for the latents marked in <paramref name="dead"/> into <paramref name="grad"/>, from the
     /// step's pre-activations, centred inputs and residual x̂ − x; returns the AuxK ratio (before α), 0 when nothing is dead.
@@ -83,8 +86,9 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         profile?.Lap(StepProfile.AuxKDecode);
         if (!double.IsFinite(ratio)) return 0;
         float scale = (float)(alpha * 2.0 / (rows * denominator));
-        var columns = new CodeColumns(local, m, parallel);
-        var weights = columns.InColumnOrder(local.Value, scale, _buffers.ColumnWeights.Get(local.Count), parallel);
+        var weights = _buffers.ColumnWeights.Get(local.Count);
+        var columns = new CodeColumns(local, m, parallel, _columns, weights, scale);
+        _columns = columns;
         profile?.Lap(StepProfile.AuxKColumns);
         var codeGrad = _buffers.ColumnDots.Get(local.Count);
         TiledSparseProducts.ColumnAxpy(columns, weights, diff, rows, d, grad.DecoderWeight, deadIds, null, parallel, w.DecoderWeight, codeGrad);

@@ -145,14 +145,19 @@ internal sealed class CodeColumns
     /// runs. The result is the sequential sort's (a column's entries in row order) for any number of blocks. One block per
     /// thread rather than more: each (latent, block) run is a write stream, and 8 blocks × 3,072 AuxK latents kept more
     /// partly written cache lines open than the L2 cache holds.
+    /// <paramref name="reuse"/>, when given, lends its Entry and Row arrays if they are long enough (a step rebuilds the index
+    /// every call, and two fresh arrays of the codes' size cost their allocation and zeroing each time). When
+    /// <paramref name="valuesInColumnOrder"/> is given, the scatter also writes valuesInColumnOrder[c] = valueScale·codes.Value[Entry[c]]
+    /// (what <see cref="InColumnOrder"/> gives for the codes' own values) while it holds each entry, saving a gather over the codes.
     /// </summary>
-    public CodeColumns(SparseCodes codes, int latents, ParallelOptions? parallel = null)
+    public CodeColumns(SparseCodes codes, int latents, ParallelOptions? parallel = null, CodeColumns? reuse = null,
+        float[]? valuesInColumnOrder = null, float valueScale = 1f)
     {
         Latents = latents;
-        Start = new int[latents + 1];
+        Start = reuse is not null && reuse.Start.Length == latents + 1 ? reuse.Start : new int[latents + 1];
         int count = codes.Count;
-        Entry = new int[count];
-        Row = new int[count];
+        Entry = reuse is not null && reuse.Entry.Length >= count ? reuse.Entry : new int[count];
+        Row = reuse is not null && reuse.Row.Length >= count ? reuse.Row : new int[count];
         int threads = parallel is { MaxDegreeOfParallelism: > 0 } ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
         int parts = Math.Max(1, Math.Min(threads, codes.Rows));
         var next = new int[parts][];
@@ -169,6 +174,7 @@ internal sealed class CodeColumns
             for (int p = 0; p < parts; p++) { int c = next[p][i]; next[p][i] = at; at += c; }
         }
         Start[latents] = count;
+        int[] entry = Entry, row = Row;
         Parallel.For(0, parts, parallel ?? new ParallelOptions(), p =>
         {
             var cursor = next[p];
@@ -176,8 +182,9 @@ internal sealed class CodeColumns
                 for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
                 {
                     int c = cursor[codes.Index[e]]++;
-                    Entry[c] = e;
-                    Row[c] = r;
+                    entry[c] = e;
+                    row[c] = r;
+                    if (valuesInColumnOrder is not null) valuesInColumnOrder[c] = valueScale * codes.Value[e];
                 }
         });
     }
@@ -186,9 +193,9 @@ internal sealed class CodeColumns
     public int Latents { get; }
     /// <summary>Column offsets (Latents + 1).</summary>
     public int[] Start { get; }
-    /// <summary>Entry id (into the code arrays) of each column element.</summary>
+    /// <summary>Entry id (into the code arrays) of each column element (the first Start[Latents] elements; a reused array may be longer).</summary>
     public int[] Entry { get; }
-    /// <summary>Row of each column element.</summary>
+    /// <summary>Row of each column element (the first Start[Latents] elements; a reused array may be longer).</summary>
     public int[] Row { get; }
 
     /// <summary>destination[c] = scale·perEntry[Entry[c]]: per-entry values in column order, so the column products read them in sequence

@@ -212,15 +212,50 @@ public sealed class TopSelectionTests
         foreach (int threads in new[] { 1, 3, 8 })
         {
             var columns = new CodeColumns(codes, n, new ParallelOptions { MaxDegreeOfParallelism = threads });
-            int c = 0;
-            for (int i = 0; i < n; i++)
-            {
-                Assert.AreEqual(c, columns.Start[i]);
-                for (int r = 0; r < rows; r++)
-                    for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
-                        if (codes.Index[e] == i) { Assert.AreEqual(e, columns.Entry[c]); Assert.AreEqual(r, columns.Row[c]); c++; }
-            }
-            Assert.AreEqual(codes.Count, columns.Start[n]);
+            AssertTranspose(codes, n, columns, null, 0f, $"{threads} threads");
         }
+    }
+
+    [TestMethod]
+    public void ColumnIndexReusingArraysAndScatteringValuesIsThePlainTranspose()
+    {
+        // Rebuilt into the arrays of an index over more entries (stale values left in them), with the values written scaled
+        // in column order during the scatter; against the plain transpose, on 1, 3 and 8 threads.
+        var rng = new Random(10);
+        const int rows = 61, n = 40;
+        var pre = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var wide = new SparseCodes(rows, 1);
+        TopSelection.TopKPerRow(pre, rows, n, 9, wide, new ParallelOptions());
+        var codes = new SparseCodes(rows, 1);
+        TopSelection.TopKPerRow(pre, rows, n, 5, codes, new ParallelOptions());
+        foreach (int threads in new[] { 1, 3, 8 })
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
+            var previous = new CodeColumns(wide, n, parallel);
+            var values = Enumerable.Repeat(float.NaN, wide.Count).ToArray();
+            var columns = new CodeColumns(codes, n, parallel, previous, values, -0.75f);
+            Assert.AreSame(previous.Row, columns.Row, "the row array is reused");
+            AssertTranspose(codes, n, columns, values, -0.75f, $"{threads} threads");
+        }
+    }
+
+    /// <summary>Checks the index (and, when given, the scaled values in column order) against a plain transpose: latents in turn, rows in order.</summary>
+    private static void AssertTranspose(SparseCodes codes, int n, CodeColumns columns, float[]? values, float scale, string where)
+    {
+        int c = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Assert.AreEqual(c, columns.Start[i], where);
+            for (int r = 0; r < codes.Rows; r++)
+                for (int e = codes.RowStart[r]; e < codes.RowStart[r + 1]; e++)
+                    if (codes.Index[e] == i)
+                    {
+                        Assert.AreEqual(e, columns.Entry[c], where);
+                        Assert.AreEqual(r, columns.Row[c], where);
+                        if (values is not null) Assert.AreEqual(scale * codes.Value[e], values[c], where);
+                        c++;
+                    }
+        }
+        Assert.AreEqual(codes.Count, columns.Start[n], where);
     }
 }
