@@ -74,7 +74,7 @@ internal sealed class ColumnRows : LloydRows, IDisposable
                 var into = rows._copy!.RowBlock(start, count); // the same memory: normalising row by row is safe in place
                 ClusterInput.NormalizeRowsInto(x, into, count, d, source, start);
             }
-            for (int i = 0; i < count; i++) rows._norms[start + i] = (float)SquaredDistances.SquaredNorm(x.Slice(i * d, d));
+            SquaredDistances.RowNormsInto(x, count, d, rows._norms.AsSpan(start, count));
         }
         return rows;
     }

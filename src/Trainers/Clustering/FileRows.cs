@@ -42,8 +42,7 @@ internal sealed class FileRows : LloydRows
         _file.ReadRows(start, count, x);
         ClusterInput.CheckFinite(x, count, d, _source, start);
         if (_unit) ClusterInput.NormalizeRowsInto(x, x, count, d, _source, start); // row by row: safe in place
-        var norms = buffer.Norms.AsSpan(0, count);
-        for (int i = 0; i < count; i++) norms[i] = (float)SquaredDistances.SquaredNorm(x.Slice(i * d, d));
+        SquaredDistances.RowNormsInto(x, count, d, buffer.Norms.AsSpan(0, count));
         return (buffer.X.AsMemory(0, count * d), buffer.Norms.AsMemory(0, count));
     }
 }

@@ -16,8 +16,14 @@ internal static class SquaredDistances
     public static float[] RowNorms(ReadOnlySpan<float> x, int rows, int d)
     {
         var norms = new float[rows];
-        for (int i = 0; i < rows; i++) norms[i] = (float)SquaredNorm(x.Slice(i * d, d));
+        RowNormsInto(x, rows, d, norms);
         return norms;
+    }
+
+    /// <summary>‖x_i‖² of every row into <paramref name="norms"/>, accumulated in double.</summary>
+    public static void RowNormsInto(ReadOnlySpan<float> x, int rows, int d, Span<float> norms)
+    {
+        for (int i = 0; i < rows; i++) norms[i] = (float)SquaredNorm(x.Slice(i * d, d));
     }
 
     /// <summary>‖v‖² accumulated in double.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace MlNetConcepts.Trainers.Sae;
@@ -145,34 +146,14 @@ internal static class TileKernels
         a4.StoreUnsafe(ref o, 64); a5.StoreUnsafe(ref o, 80); a6.StoreUnsafe(ref o, 96); a7.StoreUnsafe(ref o, 112);
     }
 
-    /// <summary>The 256-bit form of <see cref="Decode512"/>: eight accumulators, one entry at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The 256-bit form of <see cref="Decode512"/>: the tile starts as <paramref name="start"/>'s (or 0), then
+    /// <see cref="Axpy256"/> adds the entries one at a time in entry order, the sum the 256-bit decode needs.</summary>
     public static void Decode256(int[] index, float[] value, int from, int to, ref float packed, ref float start, bool hasStart, ref float o)
     {
-        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-        if (hasStart)
-        {
-            s0 = Vector256.LoadUnsafe(ref start, 0); s1 = Vector256.LoadUnsafe(ref start, 8);
-            s2 = Vector256.LoadUnsafe(ref start, 16); s3 = Vector256.LoadUnsafe(ref start, 24);
-            s4 = Vector256.LoadUnsafe(ref start, 32); s5 = Vector256.LoadUnsafe(ref start, 40);
-            s6 = Vector256.LoadUnsafe(ref start, 48); s7 = Vector256.LoadUnsafe(ref start, 56);
-        }
-        ref float wr = ref packed;
-        for (int e = from; e < to; e++)
-        {
-            var v = Vector256.Create(value[e]);
-            ref float r = ref Unsafe.Add(ref wr, index[e] * Tile);
-            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 0), v, s0);
-            s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 8), v, s1);
-            s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 16), v, s2);
-            s3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 24), v, s3);
-            s4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 32), v, s4);
-            s5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 40), v, s5);
-            s6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 48), v, s6);
-            s7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r, 56), v, s7);
-        }
-        s0.StoreUnsafe(ref o, 0); s1.StoreUnsafe(ref o, 8); s2.StoreUnsafe(ref o, 16); s3.StoreUnsafe(ref o, 24);
-        s4.StoreUnsafe(ref o, 32); s5.StoreUnsafe(ref o, 40); s6.StoreUnsafe(ref o, 48); s7.StoreUnsafe(ref o, 56);
+        var tile = MemoryMarshal.CreateSpan(ref o, Tile);
+        if (hasStart) MemoryMarshal.CreateReadOnlySpan(ref start, Tile).CopyTo(tile);
+        else tile.Clear();
+        Axpy256(index, 0, Tile, value, from, to, ref packed, ref o);
     }
 
     /// <summary>The 256-bit form of <see cref="AxpyWide512"/> on 64 columns of packed rows <paramref name="stride"/> floats apart, without the dots
