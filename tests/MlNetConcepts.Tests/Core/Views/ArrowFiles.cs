@@ -39,10 +39,10 @@ internal static class ArrowFiles
         return new ListArray(new ListType(new Field("item", FloatType.Default, false)), rows.Length, offsets.Build(), items.Build(), ArrowBuffer.Empty, 0, 0);
     }
 
-    /// <summary>Writes the batches as an IPC file, or a stream when <paramref name="stream"/>, LZ4-compressed when asked.</summary>
-    public static void Write(string path, Schema schema, IEnumerable<RecordBatch> batches, bool stream = false, bool compress = false)
+    /// <summary>Writes the batches as an IPC file, or a stream when <paramref name="stream"/>, its buffers compressed with <paramref name="codec"/> when given.</summary>
+    public static void Write(string path, Schema schema, IEnumerable<RecordBatch> batches, bool stream = false, CompressionCodecType? codec = null)
     {
-        var options = compress ? new IpcOptions { CompressionCodec = CompressionCodecType.Lz4Frame, CompressionCodecFactory = new CompressionCodecFactory() } : null;
+        var options = codec is { } c ? new IpcOptions { CompressionCodec = c, CompressionCodecFactory = new CompressionCodecFactory() } : null;
         using var fs = File.Create(path);
         using var writer = stream ? new ArrowStreamWriter(fs, schema, false, options) : new ArrowFileWriter(fs, schema, false, options);
         writer.WriteStart();

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -21,7 +22,7 @@ public sealed class ArrowSourceTests
     private static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"mlnc-arrow-{Guid.NewGuid():N}{extension}");
 
     /// <summary>Seven columns of every supported type over four record batches (one empty).</summary>
-    private static Written WriteAllTypes(string path, bool stream, bool compress)
+    private static Written WriteAllTypes(string path, bool stream, CompressionCodecType? codec)
     {
         var rng = new Random(3);
         int rows = BatchRows.Sum();
@@ -51,21 +52,23 @@ public sealed class ArrowSourceTests
                 new FloatArray.Builder().AppendRange(range.Select(i => w.F[i])).Build()], r));
             at += r;
         }
-        Write(path, schema, batches, stream, compress);
+        Write(path, schema, batches, stream, codec);
         return w;
     }
 
     [TestMethod]
-    [DataRow(".arrow", false, false)]
-    [DataRow(".feather", false, true)]
-    [DataRow(".arrows", true, false)]
-    [DataRow(".arrows", true, true)]
-    public void EveryColumnTypeReadsBackAcrossRecordBatches(string extension, bool stream, bool compress)
+    [DataRow(".arrow", false, null)]
+    [DataRow(".feather", false, CompressionCodecType.Lz4Frame)]
+    [DataRow(".feather", false, CompressionCodecType.Zstd)]
+    [DataRow(".arrows", true, null)]
+    [DataRow(".arrows", true, CompressionCodecType.Lz4Frame)]
+    [DataRow(".arrows", true, CompressionCodecType.Zstd)]
+    public void EveryColumnTypeReadsBackAcrossRecordBatches(string extension, bool stream, CompressionCodecType? codec)
     {
         string path = TempFile(extension);
         try
         {
-            var w = WriteAllTypes(path, stream, compress);
+            var w = WriteAllTypes(path, stream, codec);
             Assert.AreEqual(ArrayFileFormat.Arrow, ArrayFiles.DetectFormat(path));
             using var view = new MLContext().Data.LoadFromArrow(path);
             Assert.AreEqual(w.Rows, (int)view.RowCount);
