@@ -80,7 +80,7 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         // with s = α·2/(B·den): ∂W_dec,c = s·Σ z_e·R_b; ∂/∂z_e = s·R_b·W_dec,c (from the same loads of R); ∂W_enc,c = Σ ∂/∂z_e·xc_b;
         // ∂b_enc,c = Σ ∂/∂z_e.
         var diff = _buffers.AuxDifference.Get(rows * d);
-        TiledSparseProducts.Decode(local, w.DecoderWeight, deadIds, m, d, residual, diff, parallel);
+        TiledSparseProducts.Decode(local, w.DecoderWeight, deadIds, m, d, residual, diff, parallel, pack: _buffers.Packed);
         var span = diff.AsSpan(0, rows * d);
         double ratio = SampleSums.SumOfSquares(span) / rows / denominator;
         profile?.Lap(StepProfile.AuxKDecode);
@@ -91,11 +91,12 @@ internal sealed class AuxKLoss(SaeOptions options, int inputs, int latents, Step
         _columns = columns;
         profile?.Lap(StepProfile.AuxKColumns);
         var codeGrad = _buffers.ColumnDots.Get(local.Count);
-        TiledSparseProducts.ColumnAxpy(columns, weights, diff, rows, d, grad.DecoderWeight, deadIds, null, parallel, w.DecoderWeight, codeGrad);
+        TiledSparseProducts.ColumnAxpy(columns, weights, diff, rows, d, grad.DecoderWeight, deadIds, null, parallel, w.DecoderWeight, codeGrad,
+            pack: _buffers.Packed);
         TensorPrimitives.Multiply(codeGrad.AsSpan(0, local.Count), scale, codeGrad.AsSpan(0, local.Count));
         profile?.Lap(StepProfile.AuxKDecoderGradient);
         var biasSums = new double[m];
-        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, d, grad.EncoderWeight, deadIds, biasSums, parallel);
+        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, d, grad.EncoderWeight, deadIds, biasSums, parallel, pack: _buffers.Packed);
         for (int c = 0; c < m; c++) grad.EncoderBias[deadIds[c]] += (float)biasSums[c];
         return ratio;
     }

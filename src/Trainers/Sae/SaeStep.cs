@@ -80,13 +80,26 @@ internal sealed class SaeStep
         Profile?.Lap(StepProfile.Selection);
 
         // Decoder forward over nested prefixes, then its backward.
-        var suffix = new float[_ends.Length][];
-        for (int g = 0; g < suffix.Length; g++) suffix[g] = _buffers.GroupSuffix(g).Get(rows * d);
         var residual = _buffers.Residual.Get(rows * d);
         float scale = 2f / rows;
         var codeGrad = new float[codes.Count];
-        double weightedSse = SparseDecoder.Forward(codes, x, w.DecoderWeight, w.DecoderBias, d, _ends, _groupWeights, suffix, residual, parallel,
-            codeGrad, _groupOf, scale);
+        float[][] suffix;
+        double weightedSse;
+        if (_ends.Length == 1)
+        {
+            // One group of weight 1: its suffix sum is the residual, which one sweep of the decoder's tiles decodes with the code gradients' dots.
+            suffix = [residual];
+            weightedSse = TiledSparseProducts.DecodeResidual(codes, w.DecoderWeight, n, d, w.DecoderBias, x, residual, codeGrad, parallel,
+                pack: _buffers.Packed);
+            TensorPrimitives.Multiply(codeGrad, scale, codeGrad);
+        }
+        else
+        {
+            suffix = new float[_ends.Length][];
+            for (int g = 0; g < suffix.Length; g++) suffix[g] = _buffers.GroupSuffix(g).Get(rows * d);
+            weightedSse = SparseDecoder.Forward(codes, x, w.DecoderWeight, w.DecoderBias, d, _ends, _groupWeights, suffix, residual, parallel,
+                codeGrad, _groupOf, scale);
+        }
         double recon = weightedSse / rows;
         var columns = new CodeColumns(codes, n, parallel);
         SparseDecoder.Backward(codes, columns, suffix, _groupOf, d, scale, grad.DecoderWeight, parallel);
@@ -120,7 +133,7 @@ internal sealed class SaeStep
     private void EncoderBackward(float[] xc, int rows, SaeWeights grad, ParallelOptions parallel, float[] codeGrad, CodeColumns columns)
     {
         var biasSums = new double[_n];
-        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, _d, grad.EncoderWeight, null, biasSums, parallel);
+        TiledSparseProducts.ColumnAxpy(columns, codeGrad, xc, rows, _d, grad.EncoderWeight, null, biasSums, parallel, pack: _buffers.Packed);
         for (int i = 0; i < _n; i++) grad.EncoderBias[i] += (float)biasSums[i];
     }
 
@@ -143,3 +156,4 @@ internal sealed class SaeStep
         return Math.Max(0, s);
     }
 }
+

@@ -32,6 +32,9 @@ internal sealed class StepBuffers
     /// <summary>AuxK: a weight gradient over the compacted dead latents before it is scattered, m×d.</summary>
     public ReusedBuffer DeadWeightGradient { get; } = new();
 
+    /// <summary>The packed tiles of the sparse products, used by one product at a time.</summary>
+    public PackBuffer Packed { get; } = new();
+
     /// <summary>The suffix-sum buffer of Matryoshka group <paramref name="group"/> (B×d).</summary>
     public ReusedBuffer GroupSuffix(int group)
     {

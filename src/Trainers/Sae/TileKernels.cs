@@ -83,6 +83,58 @@ internal static class TileKernels
         (a2 + b2).StoreUnsafe(ref o, 32); (a3 + b3).StoreUnsafe(ref o, 48);
     }
 
+    /// <summary>
+    /// The residual tile o = bias − target + Σ_{e in [from, to)} value[e]·W[index[e]] (W's rows <paramref name="stride"/> floats apart, the
+    /// entries added as <see cref="Decode512"/> adds them), then, while those rows are still in L1, dots[e] += o·W[index[e]] over the
+    /// tile for each entry; returns the tile's Σ o² (its share of the row's squared error).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float DecodeDots512(int[] index, float[] value, int from, int to, ref float w, int stride, ref float bias, ref float target,
+        ref float o, float[] dots)
+    {
+        var a0 = Vector512.LoadUnsafe(ref bias, 0) - Vector512.LoadUnsafe(ref target, 0);
+        var a1 = Vector512.LoadUnsafe(ref bias, 16) - Vector512.LoadUnsafe(ref target, 16);
+        var a2 = Vector512.LoadUnsafe(ref bias, 32) - Vector512.LoadUnsafe(ref target, 32);
+        var a3 = Vector512.LoadUnsafe(ref bias, 48) - Vector512.LoadUnsafe(ref target, 48);
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        int e = from;
+        for (; e + 1 < to; e += 2)
+        {
+            var u = Vector512.Create(value[e]);
+            var v = Vector512.Create(value[e + 1]);
+            ref float p = ref Unsafe.Add(ref w, (nint)index[e] * stride);
+            ref float q = ref Unsafe.Add(ref w, (nint)index[e + 1] * stride);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, a0);
+            b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 0), v, b0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, a1);
+            b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 16), v, b1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, a2);
+            b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 32), v, b2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, a3);
+            b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 48), v, b3);
+        }
+        if (e < to)
+        {
+            var u = Vector512.Create(value[e]);
+            ref float p = ref Unsafe.Add(ref w, (nint)index[e] * stride);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, a3);
+        }
+        a0 += b0; a1 += b1; a2 += b2; a3 += b3;
+        a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
+        for (e = from; e < to; e++)
+        {
+            ref float p = ref Unsafe.Add(ref w, (nint)index[e] * stride);
+            var x = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), a1, Vector512.LoadUnsafe(ref p, 0) * a0);
+            var y = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), a3, Vector512.LoadUnsafe(ref p, 32) * a2);
+            dots[e] += Vector512.Sum(x + y);
+        }
+        var squares = Vector512.FusedMultiplyAdd(a1, a1, a0 * a0) + Vector512.FusedMultiplyAdd(a3, a3, a2 * a2);
+        return Vector512.Sum(squares);
+    }
+
     /// <summary>Columns per tile of the column products: A's packed rows are gathered at random, so a wider tile spends its
     /// per-entry work (index, weight, address, and the horizontal sum of a dot) on twice the columns.</summary>
     public const int WideTile = 128;

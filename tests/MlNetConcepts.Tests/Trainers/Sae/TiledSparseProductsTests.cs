@@ -64,6 +64,85 @@ public sealed class TiledSparseProductsTests
     }
 
     [TestMethod]
+    [DataRow(64)] [DataRow(192)] [DataRow(150)] [DataRow(7)]
+    public void DecodedResidualItsDotsAndItsSquaresMatchThePlainLoops(int d)
+    {
+        // E_b = bias − x_b + Σ_e z_e·W_i(e), g_e = E_b·W_i(e) and Σ_b‖E_b‖², against float64 loops; the same bits on any thread count.
+        const int rows = 41, n = 70, k = 9;
+        var (z, w, x) = Problem(rows, n, d, k, 100 + d);
+        var bias = Enumerable.Range(0, d).Select(j => (float)Math.Cos(j)).ToArray();
+        var decoded = new double[rows * d];
+        var wantResidual = new float[rows * d];
+        double wantSquares = 0;
+        for (int b = 0; b < rows; b++)
+            for (int j = 0; j < d; j++)
+            {
+                double v = (double)bias[j] - x[b * d + j];
+                for (int e = z.RowStart[b]; e < z.RowStart[b + 1]; e++) v += (double)z.Value[e] * w[z.Index[e] * d + j];
+                wantResidual[b * d + j] = (float)v;
+                wantSquares += v * v;
+            }
+        var wantDots = new float[z.Count];
+        TiledSparseProducts.SampledDotsReference(z, wantResidual, w, d, wantDots);
+        foreach (var isa in Kernels)
+        {
+            float[]? firstResidual = null, firstDots = null;
+            double firstSquares = 0;
+            foreach (int threads in new[] { 1, 3 })
+            {
+                string where = $"d={d} {isa} threads={threads}";
+                var residual = Enumerable.Repeat(7f, rows * d).ToArray(); // overwritten
+                var dots = Enumerable.Repeat(99f, z.Count).ToArray();     // overwritten
+                double squares = TiledSparseProducts.DecodeResidual(z, w, n, d, bias, x, residual, dots,
+                    new ParallelOptions { MaxDegreeOfParallelism = threads }, isa, threads == 3 ? new PackBuffer() : null);
+                for (int q = 0; q < residual.Length; q++) Assert.AreEqual(wantResidual[q], residual[q], 1e-5, $"residual {where} [{q}]");
+                for (int e = 0; e < z.Count; e++) Assert.AreEqual(wantDots[e], dots[e], 1e-4, $"dots {where} [{e}]");
+                Assert.AreEqual(wantSquares, squares, 1e-6 * wantSquares, where);
+                if (firstResidual is null) { firstResidual = residual; firstDots = dots; firstSquares = squares; continue; }
+                CollectionAssert.AreEqual(firstResidual, residual, where);
+                CollectionAssert.AreEqual(firstDots, dots, where);
+                Assert.AreEqual(firstSquares, squares, 0, where);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void AReusedPackBufferGivesTheFreshArraysResults()
+    {
+        // One buffer lent to a decode, then to column products over 3 row blocks (the buffer grows, and each block is repacked into it),
+        // then to a decode through a row map (into the larger array): every result is the one computed with fresh arrays.
+        int rows = TiledSparseProducts.RowBlock * 2 + 400, n = 40, d = 140, k = 10;
+        var (z, w, a) = Problem(rows, n, d, k, 11);
+        Assert.AreEqual(3, TiledSparseProducts.RowBlocks(new CodeColumns(z, n), rows));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+        var buffer = new PackBuffer();
+        foreach (var isa in Kernels)
+        {
+            var fresh = new float[rows * d];
+            var lent = new float[rows * d];
+            TiledSparseProducts.Decode(z, w, null, n, d, a, fresh, parallel, isa);
+            TiledSparseProducts.Decode(z, w, null, n, d, a, lent, parallel, isa, buffer);
+            CollectionAssert.AreEqual(fresh, lent, $"decode {isa}");
+
+            var columns = new CodeColumns(z, n);
+            var weight = columns.InColumnOrder(z.Value, 1f, new float[z.Count], parallel);
+            var gFresh = new float[n * d];
+            var gLent = new float[n * d];
+            var dFresh = new float[z.Count];
+            var dLent = new float[z.Count];
+            TiledSparseProducts.ColumnAxpy(columns, weight, a, rows, d, gFresh, null, null, parallel, w, dFresh, isa);
+            TiledSparseProducts.ColumnAxpy(columns, weight, a, rows, d, gLent, null, null, parallel, w, dLent, isa, buffer);
+            CollectionAssert.AreEqual(gFresh, gLent, $"column products {isa}");
+            CollectionAssert.AreEqual(dFresh, dLent, $"column dots {isa}");
+
+            var wide = Enumerable.Range(0, 3 * n * d).Select(q => (float)Math.Sin(q)).ToArray();
+            TiledSparseProducts.Decode(z, wide, Enumerable.Range(0, n).Select(i => 3 * i + 2).ToArray(), n, d, null, fresh, parallel, isa);
+            TiledSparseProducts.Decode(z, wide, Enumerable.Range(0, n).Select(i => 3 * i + 2).ToArray(), n, d, null, lent, parallel, isa, buffer);
+            CollectionAssert.AreEqual(fresh, lent, $"decode through a row map {isa}");
+        }
+    }
+
+    [TestMethod]
     public void RowMapsReadAndWriteTheMappedRows()
     {
         // Latent i of the codes is row ids[i] of a larger matrix: decoding reads those rows, the column products add into them
