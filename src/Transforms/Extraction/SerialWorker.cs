@@ -9,11 +9,11 @@ namespace MlNetConcepts.Transforms.Extraction;
 /// </summary>
 /// <remarks>
 /// When idle the thread sleeps in <see cref="Monitor.Wait(object)"/>, which blocks at once. The
-/// usual queue (<c>BlockingCollection</c> over <c>SemaphoreSlim</c>) spins and yields about 140
-/// times before it blocks; between two batches that kept the worker runnable for most of ORT's
-/// <c>Run</c>, and on a machine whose cores ORT's threads fill, every slice the scheduler gave it
-/// stalled one of ORT's threads (docs/BENCHMARKS.md, Extraction: the worker used about 30 ms of CPU
-/// for 3 ms of work per ViT run).
+/// usual queue (<c>BlockingCollection</c> over <c>SemaphoreSlim</c>) spins and yields up to 140
+/// times before it blocks, so between two batches the worker stayed runnable instead of asleep,
+/// and on a machine whose cores ORT's threads fill, each slice the scheduler gave it stalled one of
+/// ORT's threads (docs/BENCHMARKS.md, Extraction: with it, the worker of a ViT run used 18 ms of
+/// CPU for 4–6 ms of work and almost never slept; now about 10 ms less).
 /// </remarks>
 internal sealed class SerialWorker : IDisposable
 {
