@@ -19,9 +19,15 @@ internal static partial class ThreadTimes
     /// <summary>One group of threads: CPU ms, ms runnable but waiting for a core, times scheduled in.</summary>
     internal readonly record struct Usage(string Name, int Threads, double CpuMs, double WaitMs, long Slices);
 
+    /// <summary>The runtime's background JIT thread (tiered compilation), as Linux shortens its name.</summary>
+    public const string JitThread = ".NET Tiered Com";
+
     /// <summary>The groups, the CPU ms of threads that ended during the call, and the process's context switches.</summary>
     internal sealed record Report(IReadOnlyList<Usage> Groups, double EndedCpuMs, long ContextSwitches)
     {
+        /// <summary>CPU ms of the threads named <paramref name="name"/> (0 when none ran).</summary>
+        public double CpuMsOf(string name) => Groups.Where(g => g.Name == name).Sum(g => g.CpuMs);
+
         public override string ToString()
             => Groups.Count == 0 ? "(no schedstat)" : string.Join("; ", Groups.Select(u => FormattableString.Invariant(
                 $"{u.Name} ×{u.Threads}: cpu {u.CpuMs:F1} ms, waiting for a core {u.WaitMs:F1} ms, {u.Slices} slices")))

@@ -132,9 +132,7 @@ public static class ActivationFiles
                 }
             }
             foreach (var f in files) finishing.Add(f!.Complete);
-            var done = finishing.Select(a => Task.Run(a)).ToArray();
-            try { Task.WaitAll(done); }
-            catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+            RunTogether(finishing);
             success = true;
             return new ExtractionResult(files.Select(f => f!.Path).ToArray(), files.Select(f => f!.RowsWritten).ToArray(), files.Select(f => (int)f!.RowElements).ToArray(), csvs);
         }
@@ -148,6 +146,32 @@ public static class ActivationFiles
                 File.Delete(ExtractionCheckpoint.PathIn(outDir));
             }
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="actions"/> at once, each on a short-lived thread of its own (the last on the
+    /// calling thread), and rethrows the first failure after all ended. Not the thread pool: its
+    /// workers spin for a while after each job before they sleep, taking cores from whatever runs
+    /// next (an ONNX Runtime session of the caller), and the pool may inject threads.
+    /// </summary>
+    private static void RunTogether(IReadOnlyList<Action> actions)
+    {
+        var errors = new Exception?[actions.Count];
+        void Guarded(int i)
+        {
+            try { actions[i](); }
+            catch (Exception e) { errors[i] = e; }
+        }
+        var threads = new Thread[actions.Count - 1];
+        for (int i = 0; i < threads.Length; i++)
+        {
+            int k = i;
+            threads[i] = new Thread(() => Guarded(k)) { IsBackground = true, Name = "mlnc finish files" };
+            threads[i].Start();
+        }
+        Guarded(actions.Count - 1);
+        foreach (var t in threads) t.Join();
+        if (errors.FirstOrDefault(e => e != null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
     }
 
     /// <summary>Reopens a row-id partial file, keeping its first <paramref name="rows"/> (sample, token) records.</summary>

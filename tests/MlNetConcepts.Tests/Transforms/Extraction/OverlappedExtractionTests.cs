@@ -129,4 +129,30 @@ public sealed class OverlappedExtractionTests
         ex.Run(new ImageInput(files, pre), b => seen.Add(b[0].SampleIds[0]));
         CollectionAssert.AreEqual(new long[] { 0, 2, 4, 6, 8 }, seen);
     }
+
+    /// <summary>Samples whose names fail: rows.csv, written while the .npy files are finished on other threads, fails.</summary>
+    private sealed class UnnamedInput(ExtractionInput inner) : ExtractionInput
+    {
+        public override int Count => inner.Count;
+        public override string Modality => inner.Modality;
+        public override string SampleName(int i) => i < 3 ? inner.SampleName(i) : throw new InvalidDataException($"no name for sample {i}");
+        public override OnnxInput Batch(int start, int count, OnnxTensorInfo input) => inner.Batch(start, count, input);
+        public override long[] BatchInto(int start, int count, OnnxTensorInfo input, float[] buffer) => inner.BatchInto(start, count, input, buffer);
+    }
+
+    [TestMethod]
+    public void AFailureWhileFinishingTheFilesIsTheRunsErrorAndLeavesNoTemporaryFile()
+    {
+        var pictures = IdxImages.ReadImages(DemoModelTests.Dataset("t10k-images-idx3-ubyte.gz"), 10);
+        var pre = DemoModelTests.Pre(DemoModelTests.Config());
+        foreach (bool overlap in new[] { true, false })
+        {
+            var dir = Path.Combine(OrtFixtures.TempDir(), "out");
+            using var ex = new ActivationExtractor(Demo(TokenSelection.Cls, 4) with { Overlap = overlap });
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => ActivationFiles.Write(ex, new UnnamedInput(new ImageInput(pictures, pre, "t10k")), dir));
+            Assert.AreEqual("no name for sample 3", e.Message);
+            Assert.IsFalse(File.Exists(Path.Combine(dir, "rows.csv")));
+            Assert.AreEqual(0, Directory.GetFiles(dir, ".*").Length, "a hidden temporary file was left behind");
+        }
+    }
 }
