@@ -111,7 +111,8 @@ public sealed class MatrixFile : IDisposable
     }
 
     // The large arrays (indices, values) are used in place when the archive stores them uncompressed as int32 and
-    // float32 (what scipy and `mlnc sae encode --sparse` write); other types and deflated members are converted copies.
+    // float32 (what np.savez and scipy's save_npz(…, compressed=False) write); other types and deflated members (scipy's
+    // default, and `mlnc sae encode --sparse`) are converted copies.
     private static MatrixFile OpenSparse(string path, MappedNpz archive)
     {
         string Need(string name, string? alternative = null)
