@@ -49,21 +49,33 @@ public sealed class ClusterMembership
     /// <summary>
     /// Writes d̃ of a block of raw activation rows (rows × d, row-major; the first is sample
     /// <paramref name="firstRow"/> of <paramref name="source"/>, for errors) into <paramref name="destination"/> (rows × J).
-    /// The rows are normalised into a buffer kept between calls (one instance serves one thread); a
-    /// non-finite value or an all-zero row is an error naming the row.
+    /// The product is taken of the raw rows as they lie (a memory-mapped block is read in place, no normalised
+    /// copy is written) and each row of it is scaled by 1/‖a_n‖: cos(a_n, μ_j) = (a_n · μ̂_j)/‖a_n‖. One
+    /// instance serves one thread; a non-finite value or an all-zero row is an error naming the row. The plain
+    /// form normalises the rows first (<see cref="Block"/>).
     /// </summary>
     public void OfRows(ReadOnlySpan<float> activations, int rows, long firstRow, string source, Span<float> destination)
     {
         if (activations.Length < rows * _width) throw new ConceptDataException($"{source}: rows have {activations.Length / Math.Max(1, rows)} values but the centroids have {_width}.");
-        var unit = (_rows ??= new UnitRowBuffer(_width)).Normalise(activations, rows, firstRow, source);
-        FromUnitRows(unit, rows, destination);
+        var inverse = (_rows ??= new UnitRowBuffer(_width)).InverseNorms(activations, rows, firstRow, source);
+        Gemm.MatMulTransB(activations[..(rows * _width)], _unitCentroids, destination, rows, _width, Clusters);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = destination.Slice(r * Clusters, Clusters);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(row, inverse[r], row);
+        }
+        ToMembership(destination[..(rows * Clusters)]);
     }
 
     private void FromUnitRows(ReadOnlySpan<float> unit, int rows, Span<float> destination)
     {
         Gemm.MatMulTransB(unit, _unitCentroids, destination, rows, _width, Clusters);
-        var dst = destination[..(rows * Clusters)];
-        // d̃ = (1 + clamp(cos, −1, 1))/2, a vector pass per step (rounding to within one ulp of the scalar form).
+        ToMembership(destination[..(rows * Clusters)]);
+    }
+
+    // d̃ = (1 + clamp(cos, −1, 1))/2, a vector pass per step (rounding to within one ulp of the scalar form).
+    private static void ToMembership(Span<float> dst)
+    {
         System.Numerics.Tensors.TensorPrimitives.Max(dst, -1f, dst);
         System.Numerics.Tensors.TensorPrimitives.Min(dst, 1f, dst);
         System.Numerics.Tensors.TensorPrimitives.Add(dst, 1f, dst);

@@ -27,7 +27,8 @@ public static class Energy
 
     /// <summary>
     /// Energy per concept read <paramref name="blockRows"/> rows at a time from a view column in one pass,
-    /// in float64: dense blocks by vectorised column sums (<see cref="ColumnSums"/>), sparse ones at O(nnz);
+    /// in float64: dense blocks by vectorised column sums (<see cref="ColumnSums"/>), sparse ones at O(nnz)
+    /// (<see cref="SparseColumnSums"/>), both cut into row pieces summed on the compute threads;
     /// memory: one block of the column plus c doubles. The plain reference is <see cref="PerConcept(DenseMatrix)"/>.
     /// </summary>
     public static double[] PerConcept(IDataView view, string column, int blockRows = RowBlockReader.DefaultBlockRows)
@@ -43,20 +44,7 @@ public static class Energy
         {
             // Dense blocks (memory-mapped .npy read in place): vectorised column sums; CSR blocks: O(nnz).
             if (!sparse) ColumnSums.Add(cursor.Floats(col.Name), cursor.BlockRows, width, sums, cursor.BlockStart, column);
-            else
-            {
-                var block = cursor.Sparse(col.Name);
-                for (int r = 0; r < block.Rows; r++)
-                {
-                    var idx = block.RowIndices(r);
-                    var val = block.RowValues(r);
-                    for (int i = 0; i < idx.Length; i++)
-                    {
-                        if (!float.IsFinite(val[i])) throw new ConceptDataException($"{column}: value {val[i]} at row {cursor.BlockStart + r}, column {idx[i]} is not finite.");
-                        sums[idx[i]] += val[i];
-                    }
-                }
-            }
+            else SparseColumnSums.Add(cursor.Sparse(col.Name), sums, cursor.BlockStart, column);
             rows += cursor.BlockRows;
         }
         if (rows == 0) throw new ConceptDataException($"Column '{column}' has no rows.");

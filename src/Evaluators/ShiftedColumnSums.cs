@@ -45,7 +45,7 @@ internal sealed unsafe class ShiftedColumnSums
     private int[]? _stored;
     // Per-piece partials of the dense statistics (pieces × K each), kept between blocks.
     private float[] _pieceMin = [], _pieceMax = [];
-    private int[] _pieceAt = [], _pieceCount = [];
+    private int[] _pieceAt = [], _pieceCount = [], _pieceFill = [];
     private double[] _pieceS1 = [], _pieceS2 = [];
 
     /// <param name="columns">K, the columns of A.</param>
@@ -135,7 +135,7 @@ internal sealed unsafe class ShiftedColumnSums
             long nonzero = 0;
             for (int c = 0; c < _k; c++) { nonzero += _count[c]; _nonzero[c] += _count[c]; }
             AddProfileSum(profile, rows);
-            if (nonzero < (PairMeanAccumulator.SparseDensityOverride ?? PairMeanAccumulator.SparseDensity) * rows * _k) SparseFromDense(pa, rows, pp);
+            if (nonzero < (PairMeanAccumulator.SparseDensityOverride ?? PairMeanAccumulator.SparseDensity) * rows * _k) SparseFromDense(pa, rows, pp, pieces);
             else DenseProduct(pa, rows, profile);
         }
         Rows += rows;
@@ -323,33 +323,44 @@ internal sealed unsafe class ShiftedColumnSums
     }
 
     // Column lists of the block's nonzero x (counting sort by column), then each column's weighted sum of
-    // profile rows; columns in stripes across threads.
-    private void SparseFromDense(float* a, int rows, float* profile)
+    // profile rows. The lists are filled by the same row pieces as the statistics, each read front to back
+    // (a stripe of columns over every row would touch a new page per row): piece i writes column c's entries
+    // after those of the earlier pieces, whose counts the statistics pass left in _pieceCount, so each list
+    // is in row order whatever the thread count. The gather then runs in column stripes across threads.
+    private void SparseFromDense(float* a, int rows, float* profile, int pieces)
     {
         int nonzero = Prefix();
         Reserve(nonzero);
-        nint block = (nint)a, p = (nint)profile;
-        Parallel.For(0, (_k + GatherStripe - 1) / GatherStripe, s =>
+        if (_pieceFill.Length < _pieceCount.Length) _pieceFill = new int[_pieceCount.Length];
+        _start.AsSpan(0, _k).CopyTo(_pieceFill);
+        for (int i = 1; i < pieces; i++)
         {
-            int c0 = s * GatherStripe, c1 = Math.Min(_k, c0 + GatherStripe);
-            Collect((float*)block, rows, c0, c1);
-            Gather(c0, c1, rows, (float*)p);
+            var previous = _pieceFill.AsSpan((i - 1) * _k, _k);
+            System.Numerics.Tensors.TensorPrimitives.Add(previous, _pieceCount.AsSpan((i - 1) * _k, _k), _pieceFill.AsSpan(i * _k, _k));
+        }
+        nint block = (nint)a, p = (nint)profile;
+        Parallel.For(0, pieces, Threads, i =>
+        {
+            int r0 = i * ColumnSums.PieceRows, r1 = Math.Min(rows, r0 + ColumnSums.PieceRows);
+            CollectPiece((float*)block, r0, r1, i * _k);
         });
+        Parallel.For(0, (_k + GatherStripe - 1) / GatherStripe, Threads, s =>
+            Gather(s * GatherStripe, Math.Min(_k, (s + 1) * GatherStripe), rows, (float*)p));
     }
 
+    // Rows [r0, r1) into the column lists, at the fill positions _pieceFill[o..o + K) (advanced as it goes).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Collect(float* a, int rows, int c0, int c1)
+    private void CollectPiece(float* a, int r0, int r1, int o)
     {
-        Span<int> fill = stackalloc int[GatherStripe];
-        for (int c = c0; c < c1; c++) fill[c - c0] = _start[c];
         fixed (float* off = _offset, xs = _xs)
-        fixed (int* rowsOf = _rowsOf)
+        fixed (int* rowsOf = _rowsOf, fill0 = _pieceFill)
         {
-            for (int r = 0; r < rows; r++)
+            int* fill = fill0 + o;
+            for (int r = r0; r < r1; r++)
             {
                 float* row = a + (long)r * _k;
-                int c = c0;
-                for (; c + 8 <= c1; c += 8)
+                int c = 0;
+                for (; c + 8 <= _k; c += 8)
                 {
                     var x = Vector256.Load(row + c) - Vector256.Load(off + c);
                     uint mask = ~Vector256.Equals(x, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFF;
@@ -357,16 +368,16 @@ internal sealed unsafe class ShiftedColumnSums
                     {
                         int lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
                         mask &= mask - 1;
-                        int at = fill[c + lane - c0]++;
+                        int at = fill[c + lane]++;
                         rowsOf[at] = r;
                         xs[at] = row[c + lane] - off[c + lane]; // the lane's value, recomputed rather than read out of the register
                     }
                 }
-                for (; c < c1; c++)
+                for (; c < _k; c++)
                 {
                     float x = row[c] - off[c];
                     if (x == 0) continue;
-                    int at = fill[c - c0]++;
+                    int at = fill[c]++;
                     rowsOf[at] = r;
                     xs[at] = x;
                 }

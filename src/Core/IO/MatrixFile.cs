@@ -13,7 +13,9 @@ namespace MlNetConcepts.IO;
 /// <item>a <c>.npy</c> of another numeric type is read whole and converted to float32 (it must fit in one array);</item>
 /// <item>a <c>.npz</c> holding compressed sparse rows — <c>indptr</c>, <c>indices</c>, <c>values</c> (or
 /// scipy's <c>data</c>) and <c>shape</c>, as <c>mlnc sae encode --sparse</c> and <c>scipy.sparse.save_npz</c>
-/// write them — is held as its three arrays (12 bytes per stored value plus 8 per row) and densified a block at a time;</item>
+/// write them — is held as its three arrays (12 bytes per stored value plus 8 per row) and densified a block at a time;
+/// stored (uncompressed) int32 indices and float32 values are read in place through a memory mapping of the
+/// archive (<see cref="MappedNpz"/>), deflated or other-typed ones are converted copies;</item>
 /// <item>an Arrow IPC file or stream is read whole: its one float32 vector column as a row-major array.</item>
 /// </list>
 /// Memory used by a reader: the buffer its caller passes (block rows × <see cref="Cols"/> × 4 bytes),
@@ -25,11 +27,14 @@ public sealed class MatrixFile : IDisposable
     private readonly long _dataOffset;
     private readonly float[]? _dense;
     private readonly long[]? _rowStart;
-    private readonly int[]? _indices;
-    private readonly float[]? _values;
+    private readonly ReadOnlyMemory<int> _indices;
+    private readonly ReadOnlyMemory<float> _values;
+    private readonly MappedNpz? _archive;
 
-    private MatrixFile(string path, long rows, int cols, SafeFileHandle? handle, long dataOffset, float[]? dense, long[]? rowStart, int[]? indices, float[]? values)
+    private MatrixFile(string path, long rows, int cols, SafeFileHandle? handle, long dataOffset, float[]? dense,
+        long[]? rowStart, ReadOnlyMemory<int> indices, ReadOnlyMemory<float> values, MappedNpz? archive = null)
     {
+        _archive = archive;
         Path = path;
         Rows = rows;
         Cols = cols;
@@ -59,14 +64,14 @@ public sealed class MatrixFile : IDisposable
             case ArrayFileFormat.Npz: return OpenSparse(path);
             case ArrayFileFormat.Arrow:
                 var rowMajor = Views.ArrowSource.ReadMatrix(path, out int arrowRows, out int arrowCols);
-                return new MatrixFile(path, arrowRows, arrowCols, null, 0, rowMajor, null, null, null);
+                return new MatrixFile(path, arrowRows, arrowCols, null, 0, rowMajor, null, default, default);
         }
         var (type, shape) = NpyFile.ReadShape(path);
         if (shape.Length is not (1 or 2))
             throw new ConceptDataException($"{path}: expected a 2-D array (rows × columns) but the shape is {NdArray.FormatShape(shape)}.");
         if (type == NdType.Float32) return OpenFloat32(path);
         var data = NpyFile.ReadMatrix(path, out int rows, out int cols);
-        return new MatrixFile(path, rows, cols, null, 0, data, null, null, null);
+        return new MatrixFile(path, rows, cols, null, 0, data, null, default, default);
     }
 
     /// <summary>
@@ -91,52 +96,69 @@ public sealed class MatrixFile : IDisposable
         long cols = h.Shape.Length == 2 ? h.Shape[1] : 1;
         if (cols > int.MaxValue / 4) throw new ConceptDataException($"{path}: {cols} columns are too many for one row.");
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return new MatrixFile(path, h.Shape[0], (int)cols, handle, h.DataOffset, null, null, null, null);
+        return new MatrixFile(path, h.Shape[0], (int)cols, handle, h.DataOffset, null, null, default, default);
     }
 
     private static MatrixFile OpenSparse(string path)
     {
-        var arrays = NpzFile.Read(path, name => name is "indptr" or "indices" or "values" or "data" or "shape");
-        NdArray Need(string name, string? alternative = null)
+        var archive = MappedNpz.Open(path, name => name is "indptr" or "indices" or "values" or "data" or "shape");
+        try { return OpenSparse(path, archive); }
+        catch
         {
-            if (arrays.TryGetValue(name, out var a) || (alternative is not null && arrays.TryGetValue(alternative, out a))) return a;
-            throw new ConceptDataException($"{path}: sparse codes need the arrays indptr, indices, values (or data) and shape; '{name}' is missing (found: {string.Join(", ", arrays.Keys)}).");
+            archive.Dispose();
+            throw;
         }
-        var shape = Need("shape").ToInt64();
+    }
+
+    // The large arrays (indices, values) are used in place when the archive stores them uncompressed as int32 and
+    // float32 (what np.savez and scipy's save_npz(…, compressed=False) write); other types and deflated members (scipy's
+    // default, and `mlnc sae encode --sparse`) are converted copies.
+    private static MatrixFile OpenSparse(string path, MappedNpz archive)
+    {
+        string Need(string name, string? alternative = null)
+        {
+            if (archive.Contains(name)) return name;
+            if (alternative is not null && archive.Contains(alternative)) return alternative;
+            throw new ConceptDataException($"{path}: sparse codes need the arrays indptr, indices, values (or data) and shape; '{name}' is missing (found: {string.Join(", ", archive.Names)}).");
+        }
+        var shape = archive.Read(Need("shape")).ToInt64();
         if (shape.Length != 2 || shape[0] < 0 || shape[1] < 1 || shape[1] > int.MaxValue)
             throw new ConceptDataException($"{path}: 'shape' must hold two numbers (rows, columns ≥ 1), got [{string.Join(", ", shape)}].");
         long rows = shape[0];
         int cols = (int)shape[1];
-        var rowStart = Need("indptr").ToInt64();
-        // scipy writes int32 indices: use that array as it is (a copy of a large array costs its page
-        // faults again); wider indices are range-checked and narrowed.
-        var indexArray = Need("indices");
-        var narrow = indexArray.Data as int[];
-        var wide = narrow is null ? indexArray.ToInt64() : null;
-        long stored = narrow?.LongLength ?? wide!.LongLength;
-        var values = Need("values", "data").ToFloat32();
+        var rowStart = archive.Read(Need("indptr")).ToInt64();
+        string indexName = Need("indices"), valueName = Need("values", "data");
+        var inPlace = archive.InPlace<int>(indexName, NdType.Int32);
+        var indexCopy = inPlace is null ? archive.Read(indexName) : null;
+        var values = archive.InPlace<float>(valueName, NdType.Float32) ?? archive.Read(valueName).ToFloat32();
+        long stored = inPlace?.Length ?? indexCopy!.Length;
         if (rowStart.LongLength != rows + 1)
             throw new ConceptDataException($"{path}: 'indptr' has {rowStart.LongLength} entries but shape ({rows}, {cols}) needs {rows + 1}.");
         if (stored != values.Length)
             throw new ConceptDataException($"{path}: 'indices' has {stored} entries but the values have {values.Length}.");
         if (rowStart[0] != 0 || rowStart[^1] != values.Length)
             throw new ConceptDataException($"{path}: 'indptr' must run from 0 to {values.Length} (the number of stored values), got {rowStart[0]} to {rowStart[^1]}.");
-        narrow ??= new int[stored];
         for (long r = 0; r < rows; r++)
-        {
-            long from = rowStart[r], to = rowStart[r + 1];
-            if (to < from) throw new ConceptDataException($"{path}: 'indptr' decreases at row {r}.");
-            long previous = -1;
-            for (long i = from; i < to; i++)
+            if (rowStart[r + 1] < rowStart[r]) throw new ConceptDataException($"{path}: 'indptr' decreases at row {r}.");
+        var indices = inPlace ?? NarrowIndices(path, indexCopy!, rowStart, cols);
+        CsrIndexCheck.Check(path, rowStart, indices, cols, Compute.ComputeSettings.Threads);
+        return new MatrixFile(path, rows, cols, null, 0, null, rowStart, indices, values, archive);
+    }
+
+    // Indices of another type (int64 from other writers, or deflated int32): range-checked and narrowed row by
+    // row; their order is checked afterwards.
+    private static int[] NarrowIndices(string path, NdArray array, long[] rowStart, int cols)
+    {
+        if (array.Data is int[] same) return same;
+        var wide = array.ToInt64();
+        var narrow = new int[wide.LongLength];
+        for (long r = 0; r + 1 < rowStart.LongLength; r++)
+            for (long i = rowStart[r]; i < rowStart[r + 1]; i++)
             {
-                long c = wide is null ? narrow[i] : wide[i];
-                if (c < 0 || c >= cols) throw new ConceptDataException($"{path}: row {r} stores column {c}, outside 0..{cols - 1}.");
-                if (c <= previous) throw new ConceptDataException($"{path}: the column indices of row {r} are not strictly increasing (sort them, e.g. scipy's sort_indices()).");
-                narrow[i] = (int)c;
-                previous = c;
+                if (wide[i] < 0 || wide[i] >= cols) throw new ConceptDataException($"{path}: row {r} stores column {wide[i]}, outside 0..{cols - 1}.");
+                narrow[i] = (int)wide[i];
             }
-        }
-        return new MatrixFile(path, rows, cols, null, 0, null, rowStart, narrow, values);
+        return narrow;
     }
 
     /// <summary>Copies rows [<paramref name="start"/>, start + <paramref name="count"/>) densely (row-major) into <paramref name="destination"/>.</summary>
@@ -151,7 +173,9 @@ public sealed class MatrixFile : IDisposable
         for (int r = 0; r < count; r++)
         {
             var row = destination.Slice(r * Cols, Cols);
-            for (long i = _rowStart![start + r], end = _rowStart[start + r + 1]; i < end; i++) row[_indices![i]] = _values![i];
+            var indices = _indices.Span;
+            var values = _values.Span;
+            for (long i = _rowStart![start + r], end = _rowStart[start + r + 1]; i < end; i++) row[indices[(int)i]] = values[(int)i];
         }
     }
 
@@ -187,7 +211,7 @@ public sealed class MatrixFile : IDisposable
         if (stored > int.MaxValue) throw new ConceptDataException($"{Path}: rows {start}..{start + count - 1} store {stored} values, too many for one block; use fewer rows per block.");
         var offsets = new int[count + 1];
         for (int r = 0; r <= count; r++) offsets[r] = (int)(_rowStart[start + r] - first);
-        return new SparseBatch(Cols, offsets, _indices.AsMemory((int)first, (int)stored), _values.AsMemory((int)first, (int)stored));
+        return new SparseBatch(Cols, offsets, _indices.Slice((int)first, (int)stored), _values.Slice((int)first, (int)stored));
     }
 
     /// <summary>Rows per block so that one dense block of <paramref name="width"/> floats stays within <paramref name="bytes"/> (at least 1).</summary>
@@ -200,5 +224,9 @@ public sealed class MatrixFile : IDisposable
     }
 
     /// <summary>Closes the file.</summary>
-    public void Dispose() => _handle?.Dispose();
+    public void Dispose()
+    {
+        _handle?.Dispose();
+        _archive?.Dispose();
+    }
 }

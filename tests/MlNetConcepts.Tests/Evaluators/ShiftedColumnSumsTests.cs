@@ -40,11 +40,24 @@ public sealed class ShiftedColumnSumsTests
         return sums;
     }
 
+    // Forced density 0: every block takes the SGEMM; 2: every block builds column lists (by row pieces) and gathers.
+    private static ShiftedColumnSums Forced(double? density, Func<ShiftedColumnSums> run)
+    {
+        try
+        {
+            PairMeanAccumulator.SparseDensityOverride = density;
+            return run();
+        }
+        finally { PairMeanAccumulator.SparseDensityOverride = null; }
+    }
+
     [TestMethod]
-    public void DenseStatisticsMatchPlainLoops()
+    [DataRow(0.0)]
+    [DataRow(2.0)]
+    public void DenseStatisticsMatchPlainLoops(double density)
     {
         var (a, p, rows) = Data();
-        var sums = Run(a, p, 2);
+        var sums = Forced(density, () => Run(a, p, 2));
         for (int c = 0; c < Cols; c++)
         {
             double min = double.PositiveInfinity, max = double.NegativeInfinity;
@@ -73,13 +86,15 @@ public sealed class ShiftedColumnSumsTests
     }
 
     [TestMethod]
-    public void StatisticsAreBitIdenticalOnOneTwoAndThreeThreads()
+    [DataRow(0.0)]
+    [DataRow(2.0)]
+    public void StatisticsAreBitIdenticalOnOneTwoAndThreeThreads(double density)
     {
         var (a, p, _) = Data();
-        var one = Run(a, p, 1);
+        var one = Forced(density, () => Run(a, p, 1));
         foreach (int threads in new[] { 2, 3 })
         {
-            var other = Run(a, p, threads);
+            var other = Forced(density, () => Run(a, p, threads));
             for (int c = 0; c < Cols; c++)
             {
                 Assert.AreEqual(one.Range(c), other.Range(c), 0, $"range {c}, {threads} threads");
@@ -87,6 +102,7 @@ public sealed class ShiftedColumnSumsTests
                 Assert.AreEqual(one.Support(c), other.Support(c), $"support {c}, {threads} threads");
                 Assert.AreEqual(one.ShiftedS1(c), other.ShiftedS1(c), 0, $"S1 {c}, {threads} threads");
                 Assert.AreEqual(one.ShiftedS2(c), other.ShiftedS2(c), 0, $"S2 {c}, {threads} threads");
+                if (density > 1) CollectionAssert.AreEqual(one.RawCross(c).ToArray(), other.RawCross(c).ToArray(), $"cross sums {c}, {threads} threads");
             }
         }
     }

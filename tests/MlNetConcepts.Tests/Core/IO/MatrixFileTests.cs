@@ -56,8 +56,43 @@ public sealed class MatrixFileTests
         CollectionAssert.AreEqual(block, m.ReadSparse(3, 4).ToDense());
     }
 
+    // numpy's savez of CSR arrays (stored members: int32 indices and float32 values read in place) against the
+    // dense matrix numpy wrote beside it, and against the same members deflated (read through the plain reader).
     [TestMethod]
-    public void BadSparseArchivesNameTheFileAndTheArray()
+    public void StoredCsrReadInPlaceEqualsNumpysDenseMatrixAndTheDeflatedCopy()
+    {
+        string Evaluators(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Evaluators", name);
+        var dense = (float[])NpyFile.Read(Evaluators("A.npy")).Data;
+        using var dir = NewTempDir();
+        var deflated = dir.File("A_deflated.npz");
+        using (var source = ZipFile.OpenRead(Evaluators("A_csr.npz")))
+        using (var target = ZipFile.Open(deflated, ZipArchiveMode.Create))
+            foreach (var entry in source.Entries)
+            {
+                using var from = entry.Open();
+                using var to = target.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+                from.CopyTo(to);
+            }
+        using var inPlace = MatrixFile.Open(Evaluators("A_csr.npz"));
+        using var copy = MatrixFile.Open(deflated);
+        foreach (var m in new[] { inPlace, copy })
+        {
+            Assert.IsTrue(m.IsSparse);
+            var all = new float[m.Rows * m.Cols];
+            m.ReadRows(0, (int)m.Rows, all);
+            CollectionAssert.AreEqual(dense, all, m.Path);
+        }
+        var a = inPlace.ReadSparse(7, 20);
+        var b = copy.ReadSparse(7, 20);
+        CollectionAssert.AreEqual(b.RowOffsets.ToArray(), a.RowOffsets.ToArray());
+        CollectionAssert.AreEqual(b.Indices.ToArray(), a.Indices.ToArray());
+        CollectionAssert.AreEqual(b.Values.ToArray(), a.Values.ToArray());
+    }
+
+    [TestMethod]
+    [DataRow(CompressionLevel.NoCompression)]
+    [DataRow(CompressionLevel.Optimal)]
+    public void BadSparseArchivesNameTheFileAndTheArray(CompressionLevel level)
     {
         var dir = Directory.CreateTempSubdirectory("mlnc-matrix-").FullName;
         try
@@ -68,7 +103,7 @@ public sealed class MatrixFileTests
                 using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
                 foreach (var (member, a) in arrays)
                 {
-                    using var s = zip.CreateEntry(member + ".npy").Open();
+                    using var s = zip.CreateEntry(member + ".npy", level).Open();
                     NpyFile.Write(s, a);
                 }
                 return path;
@@ -85,6 +120,8 @@ public sealed class MatrixFileTests
             StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => MatrixFile.Open(shortPtr)).Message, "'indptr' has 2 entries");
             var unsorted = Write("unsorted.npz", shape, ("indptr", NdArray.FromInt64s([0, 2, 2], 3)), values, ("indices", NdArray.FromInt32s([2, 1], 2)));
             StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => MatrixFile.Open(unsorted)).Message, "not strictly increasing");
+            var wide = Write("wide.npz", shape, indptr, values, ("indices", NdArray.FromInt64s([0, -1], 2)));
+            StringAssert.Contains(Assert.ThrowsExactly<ConceptDataException>(() => MatrixFile.Open(wide)).Message, "wide.npz: row 1 stores column -1");
         }
         finally { Directory.Delete(dir, true); }
     }
