@@ -130,7 +130,8 @@ internal static class SaeCommand
                     using var zip = new ZipArchive(s, ZipArchiveMode.Create, leaveOpen: true);
                     foreach (var (name, a) in arrays)
                     {
-                        using var e = zip.CreateEntry(name + ".npy").Open();
+                        // Stored, as numpy.savez writes: readers map the members in place instead of inflating a copy.
+                        using var e = zip.CreateEntry(name + ".npy", CompressionLevel.NoCompression).Open();
                         NpyFile.Write(e, a);
                     }
                 });

@@ -100,6 +100,9 @@ public sealed class SaeCommandTests
                 string zs = Path.Combine(dir, "z.npz");
                 r = Run("sae", "encode", "--sae", sae, "--activations", acts, "--out", zs, "--sparse");
                 Assert.AreEqual(0, r.Code, r.Err);
+                using (var zip = System.IO.Compression.ZipFile.OpenRead(zs))
+                    foreach (var member in zip.Entries)
+                        Assert.AreEqual(member.Length, member.CompressedLength, $"{member.FullName} is stored uncompressed, as numpy.savez writes");
                 using (var codes = MatrixFile.Open(zs))
                 {
                     var got = new float[whole.Length];
