@@ -94,10 +94,7 @@ internal static class SaeBenchmark
                 if (t == 1) { step.Profile = profile; optimizerTicks = 0; } // profile the calls after the first warm-up
                 step.Run(x, batch, w, grad, deadFraction > 0 ? dead : null, parallel);
                 long t0 = Stopwatch.GetTimestamp();
-                SaeRecipe.ProjectDecoderGradient(w.DecoderWeight, grad.DecoderWeight, d, parallel);
-                SaeRecipe.ClipGradientNorm(grad, adam.Trained, 1.0);
-                adam.Step(w, grad, ++t, 1e-4, parallel);
-                SaeRecipe.NormalizeRows(w.DecoderWeight, d, parallel);
+                SaeUpdate.Apply(w, grad, adam, ++t, 1e-4, 1.0, parallel);
                 if (step.Profile is not null) optimizerTicks += Stopwatch.GetTimestamp() - t0;
             }, repeats);
             var gemm = Timing.Measure(() => Gemm.MatMulTransB(x, w.EncoderWeight, pre, batch, d, n), repeats);

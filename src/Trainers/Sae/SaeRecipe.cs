@@ -52,13 +52,14 @@ internal static class SaeRecipe
     public static void ProjectDecoderGradient(float[] decoder, float[] gradient, int d, ParallelOptions parallel)
     {
         int n = decoder.Length / d;
-        Parallel.For(0, n, parallel, i =>
-        {
-            var w = decoder.AsSpan(i * d, d);
-            var g = gradient.AsSpan(i * d, d);
-            float ww = TensorPrimitives.Dot(w, w);
-            if (ww > 0) TensorPrimitives.MultiplyAdd(w, -TensorPrimitives.Dot(g, w) / ww, g, g);
-        });
+        Parallel.For(0, n, parallel, i => ProjectRow(decoder.AsSpan(i * d, d), gradient.AsSpan(i * d, d)));
+    }
+
+    /// <summary>g ← g − (g·w/‖w‖²)·w for one decoder row w and its gradient g (nothing when w = 0).</summary>
+    public static void ProjectRow(ReadOnlySpan<float> w, Span<float> g)
+    {
+        float ww = TensorPrimitives.Dot(w, w);
+        if (ww > 0) TensorPrimitives.MultiplyAdd(w, -TensorPrimitives.Dot(g, w) / ww, g, g);
     }
 
     /// <summary>Scales the gradients so their global L2 norm is at most <paramref name="maxNorm"/> (as torch's clip_grad_norm_). Returns the norm before clipping.</summary>

@@ -9,8 +9,8 @@ namespace MlNetConcepts.Trainers.Sae;
 /// Trains a sparse autoencoder of any registered variant on an activation column and returns
 /// the fitted <see cref="SaeTransformer"/>. The loop: scale inputs to unit mean squared norm;
 /// b_dec ← geometric median of a sample; W_dec random unit rows, W_enc = W_decᵀ; then per step:
-/// forward/backward (<see cref="SaeStep"/>), project out the decoder gradient parallel to each
-/// row, clip the global gradient norm, Adam with warm-up and decay, renormalise decoder rows,
+/// forward/backward (<see cref="SaeStep"/>), then (<see cref="SaeUpdate"/>) project out the decoder gradient parallel to each
+/// row, clip the global gradient norm, Adam with warm-up and decay, renormalise decoder rows; then
 /// update the variant's state and the dead-latent counters. Checkpoints every N steps allow a
 /// killed run to resume and finish with the same weights as an uninterrupted one. An ML.NET estimator: made by
 /// <c>mlContext.Transforms.SparseAutoencoder(…)</c>, it reads its column through <see cref="RowBlockReader"/>.
@@ -110,11 +110,8 @@ public sealed class SparseAutoencoderTrainer : IEstimator<SaeTransformer>
                 for (int q = 0; q < raw.Length; q++) raw[q] *= inv;
                 var dead = Dead(since, run.DeadWindowSamples);
                 var loss = step.Run(raw, data.BatchSize, w, grad, dead, parallel);
-                SaeRecipe.ProjectDecoderGradient(w.DecoderWeight, grad.DecoderWeight, d, parallel);
-                SaeRecipe.ClipGradientNorm(grad, adam.Trained, o.GradientClipNorm);
                 double lr = SaeRecipe.LearningRate(run.LearningRate, s, total, run.WarmupSteps, o.DecayStartFraction);
-                adam.Step(w, grad, s + 1, lr, parallel);
-                SaeRecipe.NormalizeRows(w.DecoderWeight, d, parallel);
+                SaeUpdate.Apply(w, grad, adam, s + 1, lr, o.GradientClipNorm, parallel);
                 var codes = step.Codes!;
                 variant.AfterStep(codes, w, o, s, total);
                 UpdateSinceFired(since, codes, data.BatchSize);
