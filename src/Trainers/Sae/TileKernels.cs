@@ -47,40 +47,51 @@ internal static class TileKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode512(int[] index, float[] value, int from, int to, ref float packed, ref float start, bool hasStart, ref float o)
     {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         if (hasStart)
         {
             a0 = Vector512.LoadUnsafe(ref start, 0); a1 = Vector512.LoadUnsafe(ref start, 16);
             a2 = Vector512.LoadUnsafe(ref start, 32); a3 = Vector512.LoadUnsafe(ref start, 48);
         }
-        ref float w = ref packed;
+        AddEntries512(index, value, from, to, ref packed, Tile, ref a0, ref a1, ref a2, ref a3);
+        a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
+    }
+
+    /// <summary>
+    /// a += Σ_{e in [from, to)} value[e]·W[index[e]] over a 64-float tile (W's rows <paramref name="stride"/> floats apart): even
+    /// entries into a, odd ones into a second set of accumulators added to a at the end, so two FMA chains are in flight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddEntries512(int[] index, float[] value, int from, int to, ref float w, nint stride,
+        ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3)
+    {
+        Vector512<float> c0 = a0, c1 = a1, c2 = a2, c3 = a3, b0 = default, b1 = default, b2 = default, b3 = default;
         int e = from;
         for (; e + 1 < to; e += 2)
         {
             var u = Vector512.Create(value[e]);
             var v = Vector512.Create(value[e + 1]);
-            ref float p = ref Unsafe.Add(ref w, index[e] * Tile);
-            ref float q = ref Unsafe.Add(ref w, index[e + 1] * Tile);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, a0);
+            ref float p = ref Unsafe.Add(ref w, index[e] * stride);
+            ref float q = ref Unsafe.Add(ref w, index[e + 1] * stride);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, c0);
             b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 0), v, b0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, a1);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, c1);
             b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 16), v, b1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, a2);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, c2);
             b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 32), v, b2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, a3);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, c3);
             b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 48), v, b3);
         }
         if (e < to)
         {
             var u = Vector512.Create(value[e]);
-            ref float p = ref Unsafe.Add(ref w, index[e] * Tile);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, a3);
+            ref float p = ref Unsafe.Add(ref w, index[e] * stride);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, c3);
         }
-        (a0 + b0).StoreUnsafe(ref o, 0); (a1 + b1).StoreUnsafe(ref o, 16);
-        (a2 + b2).StoreUnsafe(ref o, 32); (a3 + b3).StoreUnsafe(ref o, 48);
+        a0 = c0 + b0; a1 = c1 + b1; a2 = c2 + b2; a3 = c3 + b3;
     }
 
     /// <summary>
@@ -96,35 +107,9 @@ internal static class TileKernels
         var a1 = Vector512.LoadUnsafe(ref bias, 16) - Vector512.LoadUnsafe(ref target, 16);
         var a2 = Vector512.LoadUnsafe(ref bias, 32) - Vector512.LoadUnsafe(ref target, 32);
         var a3 = Vector512.LoadUnsafe(ref bias, 48) - Vector512.LoadUnsafe(ref target, 48);
-        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
-        int e = from;
-        for (; e + 1 < to; e += 2)
-        {
-            var u = Vector512.Create(value[e]);
-            var v = Vector512.Create(value[e + 1]);
-            ref float p = ref Unsafe.Add(ref w, (nint)index[e] * stride);
-            ref float q = ref Unsafe.Add(ref w, (nint)index[e + 1] * stride);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, a0);
-            b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 0), v, b0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, a1);
-            b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 16), v, b1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, a2);
-            b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 32), v, b2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, a3);
-            b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, 48), v, b3);
-        }
-        if (e < to)
-        {
-            var u = Vector512.Create(value[e]);
-            ref float p = ref Unsafe.Add(ref w, (nint)index[e] * stride);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 0), u, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), u, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 32), u, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 48), u, a3);
-        }
-        a0 += b0; a1 += b1; a2 += b2; a3 += b3;
+        AddEntries512(index, value, from, to, ref w, stride, ref a0, ref a1, ref a2, ref a3);
         a0.StoreUnsafe(ref o, 0); a1.StoreUnsafe(ref o, 16); a2.StoreUnsafe(ref o, 32); a3.StoreUnsafe(ref o, 48);
-        for (e = from; e < to; e++)
+        for (int e = from; e < to; e++)
         {
             ref float p = ref Unsafe.Add(ref w, (nint)index[e] * stride);
             var x = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p, 16), a1, Vector512.LoadUnsafe(ref p, 0) * a0);
