@@ -137,11 +137,7 @@ public static class ArrayFiles
     {
         using var s = NpyFile.OpenRead(path);
         var h = NpyHeader.Parse(s, path);
-        long left = s.Length - s.Position;
-        if (left < h.DataBytes)
-            throw new ConceptDataException($"{path}: truncated data: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but only {left} follow the header.");
-        if (left > h.DataBytes)
-            throw new ConceptDataException($"{path}: shape/size mismatch: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but {left} follow the header.");
+        h.CheckDataLength(s.Length - s.Position, path);
         var acc = new ArrayStatisticsAccumulator();
         // 1 MiB chunks, a whole number of elements each.
         var chunk = new byte[(1 << 20) / h.ElementSize * h.ElementSize];

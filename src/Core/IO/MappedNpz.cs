@@ -110,11 +110,7 @@ internal sealed unsafe class MappedNpz : IDisposable
                     throw new ConceptDataException($"{source}: corrupt archive member (CRC-32 {crcs[i]:x8}, the archive says {member.Crc:x8}).");
                 using var s = new UnmanagedMemoryStream(result._base + data, member.Size);
                 var h = NpyHeader.Parse(s, source);
-                long left = member.Size - h.DataOffset;
-                if (left < h.DataBytes)
-                    throw new ConceptDataException($"{source}: truncated data: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but only {left} follow the header.");
-                if (left > h.DataBytes)
-                    throw new ConceptDataException($"{source}: shape/size mismatch: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but {left} follow the header.");
+                h.CheckDataLength(member.Size - h.DataOffset, source);
                 headers[name] = (h, data);
             }
             return result;

@@ -170,11 +170,11 @@ public sealed class MatrixFile : IDisposable
         if (_handle is not null) { ReadFloat32(start, n, destination); return; }
         if (_dense is not null) { _dense.AsSpan(checked((int)(start * Cols)), n).CopyTo(destination); return; }
         destination[..n].Clear();
+        var indices = _indices.Span;
+        var values = _values.Span;
         for (int r = 0; r < count; r++)
         {
             var row = destination.Slice(r * Cols, Cols);
-            var indices = _indices.Span;
-            var values = _values.Span;
             for (long i = _rowStart![start + r], end = _rowStart[start + r + 1]; i < end; i++) row[indices[(int)i]] = values[(int)i];
         }
     }
@@ -182,15 +182,8 @@ public sealed class MatrixFile : IDisposable
     private void ReadFloat32(long start, int values, Span<float> destination)
     {
         ObjectDisposedException.ThrowIf(_handle!.IsClosed, this);
-        var bytes = MemoryMarshal.AsBytes(destination[..values]);
-        long offset = _dataOffset + start * Cols * 4L;
-        while (!bytes.IsEmpty)
-        {
-            int got = RandomAccess.Read(_handle, bytes, offset);
-            if (got <= 0) throw new ConceptDataException($"{Path}: the file ended while reading row {start} onwards (was it truncated while in use?).");
-            bytes = bytes[got..];
-            offset += got;
-        }
+        if (!PositionalRead.TryFill(_handle, MemoryMarshal.AsBytes(destination[..values]), _dataOffset + start * Cols * 4L, out _))
+            throw new ConceptDataException($"{Path}: the file ended while reading row {start} onwards (was it truncated while in use?).");
     }
 
     /// <summary>

@@ -10,9 +10,7 @@ public static partial class NpyFile
     {
         using var s = OpenRead(path);
         var h = NpyHeader.Parse(s, path);
-        long need = h.ElementCount * h.ElementSize;
-        if (s.Length - s.Position < need)
-            throw new ConceptDataException($"{path}: truncated data: shape {h.ShapeText} of {h.Descr} needs {need} bytes but only {s.Length - s.Position} follow the header.");
+        h.CheckDataLength(s.Length - s.Position, path, exact: false);
         return (h.Type, h.Shape);
     }
 }

@@ -53,14 +53,7 @@ public static partial class NpyFile
     {
         var h = NpyHeader.Parse(s, source);
         long bytes = h.DataBytes;
-        if (s.CanSeek)
-        {
-            long left = s.Length - s.Position;
-            if (left < bytes)
-                throw new ConceptDataException($"{source}: truncated data: shape {h.ShapeText} of {h.Descr} needs {bytes} bytes but only {left} follow the header.");
-            if (exactLength && left > bytes)
-                throw new ConceptDataException($"{source}: shape/size mismatch: shape {h.ShapeText} of {h.Descr} needs {bytes} bytes but {left} follow the header.");
-        }
+        if (s.CanSeek) h.CheckDataLength(s.Length - s.Position, source, exactLength);
         if (h.ElementCount > WholeLoadLimit || bytes > Array.MaxLength)
             throw new ConceptDataException($"{source}: {h.ElementCount} elements are too many to load at once; commands that stream their inputs read float32 .npy files of any size, so save it as float32.");
         // Read straight into the typed buffer: one pass, no intermediate byte copy.

@@ -22,6 +22,18 @@ internal sealed record NpyHeader(NdType Type, string Descr, long[] Shape, long D
     public long DataBytes => ElementCount * ElementSize;
     public string ShapeText => FormatShape(Shape);
 
+    /// <summary>
+    /// Throws when <paramref name="left"/> bytes after the header are fewer than the shape needs (truncated data) or, when
+    /// <paramref name="exact"/>, more (a shape/size mismatch); <paramref name="source"/> names the file or member.
+    /// </summary>
+    public void CheckDataLength(long left, string source, bool exact = true)
+    {
+        if (left < DataBytes)
+            throw new ConceptDataException($"{source}: truncated data: shape {ShapeText} of {Descr} needs {DataBytes} bytes but only {left} follow the header.");
+        if (exact && left > DataBytes)
+            throw new ConceptDataException($"{source}: shape/size mismatch: shape {ShapeText} of {Descr} needs {DataBytes} bytes but {left} follow the header.");
+    }
+
     public static string FormatShape(long[] shape) => NdArray.FormatShape(shape);
 
     /// <summary>True when the bytes start with the <c>.npy</c> magic string.</summary>

@@ -48,11 +48,7 @@ public sealed unsafe class NpyMappedMatrix : IDisposable
         long rows = h.Shape[0];
         long cols = h.Shape.Length == 2 ? h.Shape[1] : 1;
         if (cols > int.MaxValue) throw new ConceptDataException($"{path}: {cols} columns are too many for one row span.");
-        long left = fileLength - h.DataOffset;
-        if (left < h.DataBytes)
-            throw new ConceptDataException($"{path}: truncated data: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but only {left} follow the header.");
-        if (left > h.DataBytes)
-            throw new ConceptDataException($"{path}: shape/size mismatch: shape {h.ShapeText} of {h.Descr} needs {h.DataBytes} bytes but {left} follow the header.");
+        h.CheckDataLength(fileLength - h.DataOffset, path);
         MemoryMappedFile? file = null;
         try
         {

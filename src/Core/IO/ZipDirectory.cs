@@ -132,13 +132,7 @@ internal static class ZipDirectory
 
     private static void ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset, string path)
     {
-        while (!buffer.IsEmpty)
-        {
-            int got = RandomAccess.Read(file, buffer, offset);
-            if (got <= 0) throw Bad(path, $"the file ends at {offset} (truncated?)");
-            buffer = buffer[got..];
-            offset += got;
-        }
+        if (!PositionalRead.TryFill(file, buffer, offset, out long end)) throw Bad(path, $"the file ends at {end} (truncated?)");
     }
 
     private static ConceptDataException Bad(string path, string what) => new($"{path}: not a valid .npz (zip) archive ({what}).");

@@ -156,4 +156,3 @@ internal sealed class SaeStep
         return Math.Max(0, s);
     }
 }
-

@@ -17,7 +17,7 @@ namespace MlNetConcepts.Trainers.Sae;
 /// W, O and V may be addressed through a row map (row i of the product is row ids[i] of the array), so the
 /// dead latents of AuxK are read and updated in place without compacted copies. Each output element is
 /// summed by one thread in a fixed order, so results do not depend on the thread count. The <c>…Reference</c>
-/// methods are the plain loops the tests compare against. A step lends every product the same <see cref="PackBuffer"/>
+/// methods are the plain loops the tests compare against. A step lends every product the same pinned <see cref="ReusedBuffer"/>
 /// for its packed tiles; without one each product packs into a fresh array.
 /// </summary>
 internal static class TiledSparseProducts
@@ -33,7 +33,7 @@ internal static class TiledSparseProducts
     /// Latent i of the codes is row <paramref name="wIds"/>[i] of <paramref name="w"/> (row i when null); there are <paramref name="wCount"/> latents.
     /// </summary>
     public static void Decode(SparseCodes z, float[] w, int[]? wIds, int wCount, int d, float[]? start, float[] output, ParallelOptions parallel,
-        TileIsa isa = TileIsa.Auto, PackBuffer? pack = null)
+        TileIsa isa = TileIsa.Auto, ReusedBuffer? pack = null)
     {
         isa = TileKernels.Resolve(isa);
         var packed = PackedTiles.Pack(w, wIds, 0, wCount, d, Tile, parallel, pack);
@@ -74,7 +74,7 @@ internal static class TiledSparseProducts
     /// on the thread count.
     /// </summary>
     public static double DecodeResidual(SparseCodes z, float[] w, int n, int d, float[] bias, float[] target, float[] residual, float[] dots,
-        ParallelOptions parallel, TileIsa isa = TileIsa.Auto, PackBuffer? pack = null)
+        ParallelOptions parallel, TileIsa isa = TileIsa.Auto, ReusedBuffer? pack = null)
     {
         isa = TileKernels.Resolve(isa);
         var packed = PackedTiles.Pack(w, null, 0, n, d, Tile, parallel, pack);
@@ -142,7 +142,7 @@ internal static class TiledSparseProducts
     /// </summary>
     public static void ColumnAxpy(CodeColumns columns, float[] weight, float[] a, int aRows, int d, float[] output, int[]? ids,
         double[]? weightSums, ParallelOptions parallel, float[]? dotWith = null, float[]? dots = null, TileIsa isa = TileIsa.Auto,
-        PackBuffer? pack = null)
+        ReusedBuffer? pack = null)
     {
         isa = TileKernels.Resolve(isa);
         int n = columns.Latents;
@@ -270,18 +270,18 @@ internal sealed class PackedTiles
     private readonly float[] _data;
     private readonly int _origin, _rows, _tile;
 
-    private unsafe PackedTiles(int rows, int tiles, int tile, PackBuffer? buffer)
+    private unsafe PackedTiles(int rows, int tiles, int tile, ReusedBuffer? buffer)
     {
         _rows = rows;
         _tile = tile;
         int length = checked(rows * tiles * tile + 16);
-        _data = buffer is null ? PackBuffer.Allocate(length) : buffer.Get(length);
+        _data = (buffer ?? new ReusedBuffer(pinned: true)).Get(length);
         fixed (float* p = _data) _origin = (int)((64 - (long)p % 64) % 64 / sizeof(float));
     }
 
     /// <summary>Packs rows [r0, r1) of <paramref name="source"/> (width d) into tiles of <paramref name="tile"/> columns, in parallel over rows,
     /// into <paramref name="buffer"/>'s array (a fresh one when null; the packing is valid until the buffer's next use).</summary>
-    public static PackedTiles Pack(float[] source, int[]? ids, int r0, int r1, int d, int tile, ParallelOptions parallel, PackBuffer? buffer = null)
+    public static PackedTiles Pack(float[] source, int[]? ids, int r0, int r1, int d, int tile, ParallelOptions parallel, ReusedBuffer? buffer = null)
     {
         int tiles = (d + tile - 1) / tile;
         var packed = new PackedTiles(r1 - r0, tiles, tile, buffer);

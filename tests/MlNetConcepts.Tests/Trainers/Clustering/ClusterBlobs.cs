@@ -1,4 +1,5 @@
 using MlNetConcepts.IO;
+using MlNetConcepts.Trainers.Clustering;
 
 namespace MlNetConcepts.Tests.Trainers.Clustering;
 
@@ -29,4 +30,13 @@ internal static class ClusterBlobs
 
     /// <summary>Removes the folder <see cref="WriteNpy"/> made.</summary>
     public static void Delete(string path) => Directory.Delete(Path.GetDirectoryName(path)!, true);
+
+    /// <summary>Asserts a run over rows read some other way equals the in-memory run bit for bit and the brute-force run's labels and inertia.</summary>
+    public static void AssertSameAsInMemory(ClusteringResult whole, ClusteringResult brute, ClusteringResult got)
+    {
+        CollectionAssert.AreEqual(whole.Centroids, got.Centroids);
+        CollectionAssert.AreEqual(whole.Labels, got.Labels);
+        CollectionAssert.AreEqual(brute.Labels, got.Labels);
+        Assert.AreEqual(brute.Inertia, got.Inertia, 1e-9 * brute.Inertia);
+    }
 }

@@ -65,10 +65,7 @@ public sealed class ColumnRowsTests
                 using var rows = ColumnRows.Open(view, "X", spherical, blockRows);
                 Assert.AreEqual(blockRows is null ? N : 4096, rows.BlockRows);
                 var held = Lloyd.Run(rows, init, k, 300, 0, spherical);
-                CollectionAssert.AreEqual(whole.Centroids, held.Centroids);
-                CollectionAssert.AreEqual(whole.Labels, held.Labels);
-                CollectionAssert.AreEqual(brute.Labels, held.Labels);
-                Assert.AreEqual(brute.Inertia, held.Inertia, 1e-9 * brute.Inertia);
+                ClusterBlobs.AssertSameAsInMemory(whole, brute, held);
             }
         }
         finally { ClusterBlobs.Delete(path); }

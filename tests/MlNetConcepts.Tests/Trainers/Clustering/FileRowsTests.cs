@@ -59,10 +59,7 @@ public sealed class FileRowsTests
             var brute = Lloyd.Run(x, norms, N, D, init, k, 300, 0, spherical: false, LloydPath.Reference);
             using var matrix = MatrixFile.Open(file);
             var streamed = Lloyd.Run(new FileRows(matrix, false, 4096, file), init, k, 300, 0, spherical: false, path);
-            CollectionAssert.AreEqual(whole.Centroids, streamed.Centroids);
-            CollectionAssert.AreEqual(whole.Labels, streamed.Labels);
-            CollectionAssert.AreEqual(brute.Labels, streamed.Labels);
-            Assert.AreEqual(brute.Inertia, streamed.Inertia, 1e-9 * brute.Inertia);
+            ClusterBlobs.AssertSameAsInMemory(whole, brute, streamed);
         }
         finally { ClusterBlobs.Delete(file); }
     }

@@ -94,7 +94,7 @@ public sealed class TiledSparseProductsTests
                 var residual = Enumerable.Repeat(7f, rows * d).ToArray(); // overwritten
                 var dots = Enumerable.Repeat(99f, z.Count).ToArray();     // overwritten
                 double squares = TiledSparseProducts.DecodeResidual(z, w, n, d, bias, x, residual, dots,
-                    new ParallelOptions { MaxDegreeOfParallelism = threads }, isa, threads == 3 ? new PackBuffer() : null);
+                    new ParallelOptions { MaxDegreeOfParallelism = threads }, isa, threads == 3 ? new ReusedBuffer(pinned: true) : null);
                 for (int q = 0; q < residual.Length; q++) Assert.AreEqual(wantResidual[q], residual[q], 1e-5, $"residual {where} [{q}]");
                 for (int e = 0; e < z.Count; e++) Assert.AreEqual(wantDots[e], dots[e], 1e-4, $"dots {where} [{e}]");
                 Assert.AreEqual(wantSquares, squares, 1e-6 * wantSquares, where);
@@ -115,7 +115,7 @@ public sealed class TiledSparseProductsTests
         var (z, w, a) = Problem(rows, n, d, k, 11);
         Assert.AreEqual(3, TiledSparseProducts.RowBlocks(new CodeColumns(z, n), rows));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
-        var buffer = new PackBuffer();
+        var buffer = new ReusedBuffer(pinned: true);
         foreach (var isa in Kernels)
         {
             var fresh = new float[rows * d];
